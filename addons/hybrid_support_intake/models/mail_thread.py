@@ -1,0 +1,108 @@
+import logging
+
+from odoo import api, models
+
+from ..tools.body_clean import plain_text_part
+from ..tools.mail_automation import automation_reason
+
+_logger = logging.getLogger(__name__)
+
+TICKET = "helpdesk.ticket"
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    @api.model
+    def message_process(
+        self,
+        model,
+        message,
+        custom_values=None,
+        save_original=False,
+        strip_attachments=False,
+        thread_id=None,
+    ):
+        """Never lose an email: what cannot be processed goes to quarantine."""
+        try:
+            with self.env.cr.savepoint():
+                return super().message_process(
+                    model,
+                    message,
+                    custom_values=custom_values,
+                    save_original=save_original,
+                    strip_attachments=strip_attachments,
+                    thread_id=thread_id,
+                )
+        except Exception as error:  # any failure must end visible, not lost
+            _logger.warning("Incoming email quarantined", exc_info=True)
+            self.env.invalidate_all()
+            self.env["hybrid.support.mail.quarantine"]._quarantine(
+                message, "error", repr(error)
+            )
+            return False
+
+    @api.model
+    def message_route(
+        self, message, message_dict, model=None, thread_id=None, custom_values=None
+    ):
+        routes = super().message_route(
+            message,
+            message_dict,
+            model=model,
+            thread_id=thread_id,
+            custom_values=custom_values,
+        )
+        return self._hs_adjust_ticket_routes(message_dict, routes)
+
+    @api.model
+    def _hs_adjust_ticket_routes(self, message_dict, routes):
+        """One email makes at most one case, and a referenced case is reused."""
+        new_ticket_routes = [r for r in routes if r[0] == TICKET and not r[1]]
+        if not new_ticket_routes:
+            return routes
+        others = [r for r in routes if not (r[0] == TICKET and not r[1])]
+        ticket = self.env[TICKET]._hs_ticket_from_subject(
+            message_dict.get("subject"), message_dict.get("email_from")
+        )
+        if ticket:
+            _model, _tid, _values, user_id, alias = new_ticket_routes[0]
+            _logger.info(
+                "Routing mail %s to case %s by the reference in its subject",
+                message_dict.get("message_id"),
+                ticket.number,
+            )
+            return others + [(TICKET, ticket.id, {}, user_id, alias)]
+        if len(new_ticket_routes) > 1:
+            _logger.info(
+                "Mail %s reached %d helpdesk aliases: one case only",
+                message_dict.get("message_id"),
+                len(new_ticket_routes),
+            )
+        return others + new_ticket_routes[:1]
+
+    @api.model
+    def _message_route_process(self, message, message_dict, routes):
+        gateway = {
+            "automation_reason": automation_reason(message),
+            "plain_body": plain_text_part(message),
+        }
+        created = []
+        thread = self.with_context(hs_gateway=gateway, hs_new_tickets=created)
+        result = super(MailThread, thread)._message_route_process(
+            message, message_dict, routes
+        )
+        if created:
+            self.env[TICKET].browse(created)._hs_send_acknowledgement()
+        return result
+
+    @api.model
+    def _detect_loop_sender(self, message, message_dict, routes):
+        is_loop = super()._detect_loop_sender(message, message_dict, routes)
+        if is_loop:
+            self.env["hybrid.support.mail.quarantine"]._quarantine(
+                message,
+                "loop",
+                self.env._("Too many emails from this sender in a short time."),
+            )
+        return is_loop

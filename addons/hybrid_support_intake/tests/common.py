@@ -1,0 +1,82 @@
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from odoo.tests import TransactionCase, new_test_user
+
+ALIAS_DOMAIN = "support-test.example"
+ALIAS = "hs-help"
+
+
+def make_email(
+    sender,
+    subject,
+    body="Hello, I need help.",
+    to=f"{ALIAS}@{ALIAS_DOMAIN}",
+    html=None,
+    headers=None,
+    message_id=True,
+    charset="utf-8",
+):
+    """A raw RFC 822 email as bytes."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    if message_id:
+        msg["Message-ID"] = make_msgid(domain="customer.example")
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    if html is not None:
+        msg.set_content(html, subtype="html", charset=charset)
+    else:
+        msg.set_content(body, charset=charset)
+    return msg
+
+
+class IntakeCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
+        cls.agent = new_test_user(
+            cls.env,
+            login="hs_agent",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+            email="agent@ourdesk.example",
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Help Team",
+                "alias_name": ALIAS,
+                "alias_domain_id": cls.alias_domain.id,
+                "user_ids": [(4, cls.agent.id)],
+            }
+        )
+        cls.customer_company = cls.env["res.partner"].create(
+            {
+                "name": "Globex",
+                "is_company": True,
+                "email": "contact@globex.example",
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Hank Scorpio",
+                "email": "hank@globex.example",
+                "parent_id": cls.customer_company.id,
+            }
+        )
+        cls.Ticket = cls.env["helpdesk.ticket"]
+
+    def process(self, message):
+        raw = message if isinstance(message, bytes) else bytes(message)
+        return self.env["mail.thread"].message_process(False, raw)
+
+    def new_tickets(self, before):
+        return self.Ticket.search([("id", ">", before)])
+
+    def last_ticket_id(self):
+        return self.Ticket.search([], order="id desc", limit=1).id or 0
+
+    def acks(self, ticket):
+        return ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
