@@ -24,7 +24,9 @@ class HelpdeskTicketControllerSecure(HelpdeskTicketController):
             stage.check_access("read")
         except (AccessError, MissingError, ValueError):
             return request.redirect("/my")
-        applicable = ticket.team_id._get_applicable_stages() if ticket.team_id else stage
+        applicable = (
+            ticket.team_id._get_applicable_stages() if ticket.team_id else stage
+        )
         if stage.close_from_portal and stage in applicable:
             # sudo: portal users cannot write tickets; access was checked above
             ticket.sudo().stage_id = stage

@@ -35,6 +35,23 @@ class HelpdeskTicket(models.Model):
         "bulk, bounce...). Such senders never receive an acknowledgement.",
     )
     ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
+    # Filled by hybrid_support_ai when installed; read by routing and escalation.
+    intent = fields.Char(readonly=True, index=True)
+    intent_confidence = fields.Float(readonly=True, digits=(3, 2))
+    urgency = fields.Selection(
+        [
+            ("low", "Low"),
+            ("normal", "Normal"),
+            ("high", "High"),
+            ("critical", "Critical"),
+        ],
+        readonly=True,
+    )
+    urgency_confidence = fields.Float(readonly=True, digits=(3, 2))
+    sentiment = fields.Float(readonly=True, help="From -1 (angry) to 1 (happy).")
+    sentiment_confidence = fields.Float(readonly=True, digits=(3, 2))
+    language = fields.Char(readonly=True, help="ISO 639-1 code of the first email")
+    language_confidence = fields.Float(readonly=True, digits=(3, 2))
     response_promise = fields.Char(
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
@@ -98,9 +115,9 @@ class HelpdeskTicket(models.Model):
                 | ticket.partner_id
                 | ticket.message_partner_ids
             )
-            if sender in allowed.mapped("email_normalized") or sender == email_normalize(
-                ticket.partner_email or ""
-            ):
+            if sender in allowed.mapped(
+                "email_normalized"
+            ) or sender == email_normalize(ticket.partner_email or ""):
                 return ticket
             company = self.env["res.partner"]._hs_company_for_domain(
                 sender.rpartition("@")[2]
@@ -108,6 +125,20 @@ class HelpdeskTicket(models.Model):
             if company and company == ticket.commercial_partner_id:
                 return ticket
         return self.browse()
+
+    def _hs_enrich(self):
+        """Hook run on the cases an email has just created, before the
+        acknowledgement: the other addons classify, set SLA deadlines..."""
+        return True
+
+    @api.model
+    def _hs_enrich_open_cases(self):
+        """Run the enrichment again on open email cases, e.g. once an addon that
+        classifies or sets deadlines is installed after they arrived."""
+        self.search(
+            [("source_message_id", "!=", False), ("stage_id.closed", "=", False)]
+        )._hs_enrich()
+        return True
 
     def _hs_ack_recipients_ok(self):
         """Tickets of self whose requester may receive an acknowledgement."""
@@ -117,11 +148,13 @@ class HelpdeskTicket(models.Model):
             ._find_aliases([t.partner_id.email_normalized for t in self])
         )
         return self.filtered(
-            lambda t: t.partner_id.email_normalized
-            and t.partner_id.email_normalized not in alias_emails
-            and not t.automated_reason
-            and not t.ack_sent
-            and t.company_id.hs_ack_enabled
+            lambda t: (
+                t.partner_id.email_normalized
+                and t.partner_id.email_normalized not in alias_emails
+                and not t.automated_reason
+                and not t.ack_sent
+                and t.company_id.hs_ack_enabled
+            )
         )
 
     def _hs_over_rate_limit(self):
@@ -139,8 +172,10 @@ class HelpdeskTicket(models.Model):
             )
         )
         return self.filtered(
-            lambda t: t.company_id.hs_ack_rate_limit
-            and counts.get(t.partner_id, 0) >= t.company_id.hs_ack_rate_limit
+            lambda t: (
+                t.company_id.hs_ack_rate_limit
+                and counts.get(t.partner_id, 0) >= t.company_id.hs_ack_rate_limit
+            )
         )
 
     def _hs_send_acknowledgement(self):

@@ -83,9 +83,7 @@ class HybridSupportMailQuarantine(models.Model):
             gateway = self.env["mail.thread"].with_context(
                 hs_quarantine_retry_id=record.id
             )
-            thread_id = gateway.message_process(
-                False, base64.b64decode(record.raw)
-            )
+            thread_id = gateway.message_process(False, base64.b64decode(record.raw))
             if thread_id:
                 record.write({"state": "processed", "thread_id": thread_id})
         return True

@@ -93,7 +93,9 @@ class MailThread(models.AbstractModel):
             message, message_dict, routes
         )
         if created:
-            self.env[TICKET].browse(created)._hs_send_acknowledgement()
+            tickets = self.env[TICKET].browse(created)
+            tickets._hs_enrich()
+            tickets._hs_send_acknowledgement()
         return result
 
     @api.model

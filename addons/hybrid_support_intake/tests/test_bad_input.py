@@ -25,13 +25,25 @@ class TestBadInput(IntakeCase):
 
     def test_legacy_charsets(self):
         latin = self.assertTicket(
-            make_email("hank@globex.example", "Caf\u00e9", "Cr\u00e8me br\u00fbl\u00e9e", charset="iso-8859-1")
+            make_email(
+                "hank@globex.example",
+                "Caf\u00e9",
+                "Cr\u00e8me br\u00fbl\u00e9e",
+                charset="iso-8859-1",
+            )
         )
         self.assertIn("Cr\u00e8me br\u00fbl\u00e9e", latin.clean_body)
         japanese = self.assertTicket(
-            make_email("hank@globex.example", "\u6ce8\u6587", "\u6ce8\u6587\u304c\u5c4a\u304d\u307e\u305b\u3093", charset="shift_jis")
+            make_email(
+                "hank@globex.example",
+                "\u6ce8\u6587",
+                "\u6ce8\u6587\u304c\u5c4a\u304d\u307e\u305b\u3093",
+                charset="shift_jis",
+            )
         )
-        self.assertIn("\u6ce8\u6587\u304c\u5c4a\u304d\u307e\u305b\u3093", japanese.clean_body)
+        self.assertIn(
+            "\u6ce8\u6587\u304c\u5c4a\u304d\u307e\u305b\u3093", japanese.clean_body
+        )
         self.assertEqual(japanese.name, "\u6ce8\u6587")
 
     def test_wrongly_declared_charset(self):
@@ -46,17 +58,27 @@ class TestBadInput(IntakeCase):
     def test_large_attachment(self):
         msg = make_email("hank@globex.example", "Big file")
         payload = b"\0" * (10 * 1024 * 1024)
-        msg.add_attachment(payload, maintype="application", subtype="octet-stream", filename="dump.bin")
+        msg.add_attachment(
+            payload, maintype="application", subtype="octet-stream", filename="dump.bin"
+        )
         ticket = self.assertTicket(msg)
         attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id), ("name", "=", "dump.bin")]
+            [
+                ("res_model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("name", "=", "dump.bin"),
+            ]
         )
         self.assertEqual(attachment.file_size, len(payload))
 
     def test_unroutable_email_is_quarantined_not_lost(self):
-        raw = bytes(make_email("hank@globex.example", "Lost?", to="nobody@elsewhere.example"))
+        raw = bytes(
+            make_email("hank@globex.example", "Lost?", to="nobody@elsewhere.example")
+        )
         self.assertFalse(self.process(raw))
-        record = self.env["hybrid.support.mail.quarantine"].search([("name", "=", "Lost?")])
+        record = self.env["hybrid.support.mail.quarantine"].search(
+            [("name", "=", "Lost?")]
+        )
         self.assertEqual(record.reason, "error")
         self.assertIn("No possible route", record.error)
         self.assertEqual(base64.b64decode(record.raw), raw)

@@ -21,7 +21,8 @@ class TestGateway(IntakeCase):
         self.assertEqual(ticket.team_id, self.team)
         self.assertEqual(ticket.clean_body, "The printer is on fire.")
         self.assertEqual(
-            ticket.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email")
+            ticket.channel_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email"),
         )
         original = ticket.message_ids.filtered(lambda m: m.message_type == "email")
         self.assertEqual(len(original), 1)
@@ -65,14 +66,24 @@ class TestGateway(IntakeCase):
         self.assertTrue(ticket.ack_sent)
         self.assertIn(f"[{ticket.number}]", ack.subject)
         self.assertIn(ticket.number, ack.body)
-        self.assertIn("We answer within 4 working hours.", ack.body)
+        self.assertTrue(ticket.response_promise)
+        self.assertIn(ticket.response_promise, ack.body)
+        # Without an SLA deadline the promise is the company's sentence.
+        self.assertEqual(
+            self.Ticket.new({"company_id": self.env.company.id}).response_promise,
+            "We answer within 4 working hours.",
+        )
         self.assertTrue(ticket.access_token)
-        self.assertIn(f"/my/ticket/{ticket.id}?access_token={ticket.access_token}", ack.body)
+        self.assertIn(
+            f"/my/ticket/{ticket.id}?access_token={ticket.access_token}", ack.body
+        )
         mails = self.env["mail.mail"].search([("mail_message_id", "=", ack.id)])
         self.assertEqual(mails.recipient_ids, self.customer)
 
     def test_reply_to_acknowledgement_threads_into_same_ticket(self):
-        ticket = self.Ticket.browse(self.process(make_email("hank@globex.example", "Q")))
+        ticket = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Q"))
+        )
         ack = self.acks(ticket)
         before = self.last_ticket_id()
         reply = make_email(
@@ -89,9 +100,13 @@ class TestGateway(IntakeCase):
         self.assertEqual(len(self.acks(ticket)), 1, "no second acknowledgement")
 
     def test_subject_reference_threads_for_requester_only(self):
-        ticket = self.Ticket.browse(self.process(make_email("hank@globex.example", "Q")))
+        ticket = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Q"))
+        )
         before = self.last_ticket_id()
-        colleague = make_email("Smithers <smithers@globex.example>", f"[{ticket.number}] more")
+        colleague = make_email(
+            "Smithers <smithers@globex.example>", f"[{ticket.number}] more"
+        )
         self.assertEqual(self.process(colleague), ticket.id)
         stranger = make_email("mallory@evil.example", f"Re: [{ticket.number}] hi")
         other = self.process(stranger)
@@ -100,10 +115,18 @@ class TestGateway(IntakeCase):
 
     def test_auto_submitted_senders_get_no_acknowledgement(self):
         robots = [
-            make_email("hank@globex.example", "Out of office", headers={"Auto-Submitted": "auto-replied"}),
+            make_email(
+                "hank@globex.example",
+                "Out of office",
+                headers={"Auto-Submitted": "auto-replied"},
+            ),
             make_email("news@globex.example", "Digest", headers={"Precedence": "bulk"}),
             make_email("noreply@globex.example", "Your receipt"),
-            make_email("list@globex.example", "[list] x", headers={"List-Id": "<x.globex.example>"}),
+            make_email(
+                "list@globex.example",
+                "[list] x",
+                headers={"List-Id": "<x.globex.example>"},
+            ),
         ]
         for raw in robots:
             ticket = self.Ticket.browse(self.process(raw))
@@ -122,19 +145,29 @@ class TestGateway(IntakeCase):
         before_mails = self.env["mail.mail"].search_count([])
         self.process(bounce)
         self.assertFalse(
-            self.env["mail.mail"].search([("id", ">", 0)])[before_mails:].filtered(
-                lambda m: "mx.globex.example" in (m.email_to or "")
-                or self.env.ref("base.partner_root") in m.recipient_ids
+            self.env["mail.mail"]
+            .search([("id", ">", 0)])[before_mails:]
+            .filtered(
+                lambda m: (
+                    "mx.globex.example" in (m.email_to or "")
+                    or self.env.ref("base.partner_root") in m.recipient_ids
+                )
             )
         )
 
     def test_one_email_to_two_aliases_makes_one_ticket(self):
         self.env["helpdesk.ticket.team"].create(
-            {"name": "Billing", "alias_name": "hs-billing", "alias_domain_id": self.alias_domain.id}
+            {
+                "name": "Billing",
+                "alias_name": "hs-billing",
+                "alias_domain_id": self.alias_domain.id,
+            }
         )
         before = self.last_ticket_id()
         raw = make_email(
-            "hank@globex.example", "Both", to=f"{ALIAS}@{ALIAS_DOMAIN}, hs-billing@{ALIAS_DOMAIN}"
+            "hank@globex.example",
+            "Both",
+            to=f"{ALIAS}@{ALIAS_DOMAIN}, hs-billing@{ALIAS_DOMAIN}",
         )
         self.process(raw)
         self.assertEqual(len(self.new_tickets(before)), 1)
@@ -156,7 +189,8 @@ class TestGateway(IntakeCase):
     def test_mail_loop_is_stopped_and_quarantined(self):
         self.env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", 3)
         results = [
-            self.process(make_email("loopy@robot.example", f"Ticket {i}")) for i in range(5)
+            self.process(make_email("loopy@robot.example", f"Ticket {i}"))
+            for i in range(5)
         ]
         self.assertEqual(len([r for r in results if r]), 3)
         quarantined = self.env["hybrid.support.mail.quarantine"].search(

@@ -12,7 +12,11 @@ class TestSecurity(HttpCase):
         cls.alice = new_test_user(cls.env, login="hs_alice", groups="base.group_portal")
         cls.bob = new_test_user(cls.env, login="hs_bob", groups="base.group_portal")
         cls.bob_ticket = cls.env["helpdesk.ticket"].create(
-            {"name": "Bob's case", "description": "x", "partner_id": cls.bob.partner_id.id}
+            {
+                "name": "Bob's case",
+                "description": "x",
+                "partner_id": cls.bob.partner_id.id,
+            }
         )
 
     def test_public_users_cannot_write_stages(self):

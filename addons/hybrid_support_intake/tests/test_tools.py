@@ -10,7 +10,9 @@ from ..tools.references import subject_references, tag_subject
 @tagged("post_install", "-at_install")
 class TestTools(BaseCase):
     def test_automation_reason(self):
-        self.assertIn("auto-replied", automation_reason({"Auto-Submitted": "auto-replied"}))
+        self.assertIn(
+            "auto-replied", automation_reason({"Auto-Submitted": "auto-replied"})
+        )
         self.assertEqual(automation_reason({"Auto-Submitted": "no"}), "")
         self.assertIn("bulk", automation_reason({"Precedence": "bulk"}))
         self.assertIn("List-Id", automation_reason({"List-Id": "<l.example>"}))
@@ -28,7 +30,9 @@ class TestTools(BaseCase):
         self.assertEqual(tag_subject("HT1", "x"), "[HT1] x")
 
     def test_split_reply(self):
-        text = "Thanks, it works.\n\nOn Mon, 1 Feb 2026, Ann <a@b.example> wrote:\n> old"
+        text = (
+            "Thanks, it works.\n\nOn Mon, 1 Feb 2026, Ann <a@b.example> wrote:\n> old"
+        )
         kept, elided = split_reply(text)
         self.assertEqual(kept, "Thanks, it works.")
         self.assertIn("> old", elided)
@@ -36,7 +40,9 @@ class TestTools(BaseCase):
         self.assertEqual(kept, "Fixed.")
         kept, _elided = split_reply("Yes\n\nSent from my iPhone")
         self.assertEqual(kept, "Yes")
-        outlook = "See below.\n\nFrom: Ann\nSent: Monday\nTo: Bob\nSubject: x\n\nold text"
+        outlook = (
+            "See below.\n\nFrom: Ann\nSent: Monday\nTo: Bob\nSubject: x\n\nold text"
+        )
         self.assertEqual(split_reply(outlook)[0], "See below.")
         # Nothing but a quote: keep it rather than show an empty case.
         self.assertEqual(split_reply("> only quoted")[0], "> only quoted")

@@ -54,7 +54,10 @@ def automation_reason(headers):
             return f"mailing list ({name})"
     if _header(headers, "X-Loop"):
         return "X-Loop header"
-    if "Return-Path" in _header_names(headers) and _header(headers, "Return-Path") in ("<>", ""):
+    if "Return-Path" in _header_names(headers) and _header(headers, "Return-Path") in (
+        "<>",
+        "",
+    ):
         return "null Return-Path (bounce)"
     content_type = _header(headers, "Content-Type").lower()
     if content_type.startswith("multipart/report"):
