@@ -1,0 +1,19 @@
+# Copyright 2026 Hybrid Support
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Hybrid Support - AI Triage",
+    "summary": "Classify intent, urgency and sentiment of incoming cases",
+    "version": "19.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Hybrid Support",
+    "website": "https://github.com/hybrid-support/hybrid-support",
+    "depends": ["hybrid_support_intake"],
+    "external_dependencies": {"python": ["scikit-learn"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "views/helpdesk_ticket_views.xml",
+    ],
+    "demo": ["demo/hybrid_support_ai_demo.xml"],
+    "installable": True,
+}
