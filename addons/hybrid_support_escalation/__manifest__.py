@@ -1,0 +1,19 @@
+# Copyright 2026 Hybrid Support
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Hybrid Support - SLA and Escalation",
+    "summary": "SLA policies on working calendars; the promise made to the customer",
+    "version": "19.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Hybrid Support",
+    "website": "https://github.com/hybrid-support/hybrid-support",
+    "depends": ["hybrid_support_intake", "resource"],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/hybrid_support_sla_policy_views.xml",
+        "views/helpdesk_ticket_views.xml",
+    ],
+    "demo": ["demo/hybrid_support_sla_demo.xml"],
+    "installable": True,
+}

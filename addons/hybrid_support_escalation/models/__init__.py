@@ -1,0 +1,1 @@
+from . import helpdesk_ticket, hybrid_support_sla_policy
