@@ -1,0 +1,46 @@
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from ..tools.similarity import rank
+
+
+@tagged("post_install", "-at_install")
+class TestKb(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Article = cls.env["hybrid.support.kb.article"]
+        cls.password = Article.create(
+            {
+                "name": "Reset a forgotten password",
+                "keywords": "login locked",
+                "state": "published",
+            }
+        )
+        cls.refund = Article.create(
+            {
+                "name": "Refund of duplicate charges",
+                "keywords": "refund invoice",
+                "state": "published",
+            }
+        )
+        cls.draft = Article.create({"name": "Password policy draft", "state": "draft"})
+
+    def test_rank(self):
+        docs = {1: "reset password login", 2: "refund invoice charge"}
+        self.assertEqual(rank("I forgot my password", docs), [1])
+        self.assertEqual(rank("nothing relevant here", docs), [])
+
+    def test_suggest_only_published(self):
+        found = self.env["hybrid.support.kb.article"]._hs_suggest(
+            "cannot login, password locked"
+        )
+        self.assertEqual(found[:1], self.password)
+        self.assertNotIn(self.draft, found)
+
+    def test_portal_user_reads_published_only(self):
+        portal = new_test_user(
+            self.env, login="hs_kb_portal", groups="base.group_portal"
+        )
+        visible = self.env["hybrid.support.kb.article"].with_user(portal).search([])
+        self.assertIn(self.password, visible)
+        self.assertNotIn(self.draft, visible)
