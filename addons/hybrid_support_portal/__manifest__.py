@@ -1,0 +1,26 @@
+# Copyright 2026 Hybrid Support
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Hybrid Support - Customer Portal",
+    "summary": "Customers follow their email cases in the portal: SLA, status, articles",
+    "version": "19.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Hybrid Support",
+    "website": "https://github.com/hybrid-support/hybrid-support",
+    "depends": [
+        "hybrid_support_intake",
+        "hybrid_support_escalation",
+        "hybrid_support_kb",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/helpdesk_ticket_templates.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "hybrid_support_portal/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}
