@@ -140,6 +140,32 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def add_db_options(parser):
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
+    parser.add_argument(
+        "--db-port", type=int, default=int(os.environ.get("PGPORT", 5432))
+    )
+    parser.add_argument(
+        "--db-user", default=os.environ.get("PGUSER", getpass.getuser())
+    )
+    parser.add_argument(
+        "--addons-path",
+        default=os.environ.get("ODOO_ADDONS_PATH", ""),
+        help="extra addons path (Odoo's own addons when not installed with pip)",
+    )
+
+
+def db_args(args):
+    return [
+        "--db_host",
+        args.db_host,
+        "--db_port",
+        str(args.db_port),
+        "--db_user",
+        args.db_user,
+    ]
+
+
 def odoo_command(args, db, modules, tags):
     addons_path = [str(ADDONS), str(TEST_ADDONS)]
     if args.addons_path:
@@ -150,12 +176,7 @@ def odoo_command(args, db, modules, tags):
         "odoo",
         "--database",
         db,
-        "--db_host",
-        args.db_host,
-        "--db_port",
-        str(args.db_port),
-        "--db_user",
-        args.db_user,
+        *db_args(args),
         "--addons-path",
         ",".join(addons_path),
         "--http-interface",
@@ -214,18 +235,7 @@ def run_odoo(command, log_path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument(
-        "--db-port", type=int, default=int(os.environ.get("PGPORT", 5432))
-    )
-    parser.add_argument(
-        "--db-user", default=os.environ.get("PGUSER", getpass.getuser())
-    )
-    parser.add_argument(
-        "--addons-path",
-        default=os.environ.get("ODOO_ADDONS_PATH", ""),
-        help="extra addons path (Odoo's own addons when not installed with pip)",
-    )
+    add_db_options(parser)
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument(
         "--skip-install",

@@ -205,11 +205,14 @@ class HelpdeskTicket(models.Model):
         (eligible - limited).ack_sent = True
 
     @api.model
-    def _hs_process_demo_emails(self, directory):
-        """Process the ``.eml`` files of an addon folder, in name order."""
+    def _hs_process_demo_emails(self, directory, team_id):
+        """Process the ``.eml`` files of an addon folder, in name order, with
+        ``team_id`` as the route of emails that match no alias."""
         folder = file_path(directory)
         for name in sorted(os.listdir(folder)):
             if name.endswith(".eml"):
                 with open(os.path.join(folder, name), "rb") as handle:
-                    self.env["mail.thread"].message_process(False, handle.read())
+                    self.env["mail.thread"].message_process(
+                        self._name, handle.read(), custom_values={"team_id": team_id}
+                    )
         return True
