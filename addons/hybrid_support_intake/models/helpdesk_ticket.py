@@ -80,6 +80,9 @@ class HelpdeskTicket(models.Model):
         )
         if email_channel:
             values.setdefault("channel_id", email_channel.id)
+        # helpdesk_mgmt's auto-assign gives the case to the current user, which
+        # in the gateway is OdooBot: routing decides the assignee instead.
+        values.setdefault("user_id", False)
         if not (msg.get("body") or "").strip():
             # description is required: an empty email still makes a case.
             values.setdefault(
@@ -198,6 +201,7 @@ class HelpdeskTicket(models.Model):
             # auto_comment keeps the customer's reply to it a public message.
             ticket.message_post_with_source(
                 template,
+                author_id=ticket.company_id.partner_id.id,
                 message_type="auto_comment",
                 subtype_xmlid="mail.mt_note",
                 email_layout_xmlid="mail.mail_notification_light",

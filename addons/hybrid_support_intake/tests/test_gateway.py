@@ -6,6 +6,7 @@ from .common import ALIAS, ALIAS_DOMAIN, IntakeCase, make_email
 @tagged("post_install", "-at_install")
 class TestGateway(IntakeCase):
     def test_email_becomes_ticket_for_known_contact(self):
+        self.env.company.helpdesk_mgmt_ticket_auto_assign = True
         ticket = self.Ticket.browse(
             self.process(
                 make_email(
@@ -19,6 +20,7 @@ class TestGateway(IntakeCase):
         self.assertEqual(ticket.partner_id, self.customer)
         self.assertEqual(ticket.commercial_partner_id, self.customer_company)
         self.assertEqual(ticket.team_id, self.team)
+        self.assertFalse(ticket.user_id, "not assigned to the gateway's OdooBot")
         self.assertEqual(ticket.clean_body, "The printer is on fire.")
         self.assertEqual(
             ticket.channel_id,
@@ -64,6 +66,7 @@ class TestGateway(IntakeCase):
         ack = self.acks(ticket)
         self.assertEqual(len(ack), 1)
         self.assertTrue(ticket.ack_sent)
+        self.assertEqual(ack.author_id, self.env.company.partner_id)
         self.assertIn(f"[{ticket.number}]", ack.subject)
         self.assertIn(ticket.number, ack.body)
         self.assertTrue(ticket.response_promise)
