@@ -22,6 +22,7 @@ from run_tests import (
     check_odoo,
     check_postgres,
     db_args,
+    pip_install,
 )
 
 
@@ -53,10 +54,13 @@ def sql(args, query, params=(), db="postgres"):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_db_options(parser)
+    parser.add_argument("--skip-install", action="store_true")
     args = parser.parse_args()
     LOG_DIR.mkdir(exist_ok=True)
     check_postgres(args)
     check_odoo()
+    if not args.skip_install:
+        pip_install()
     stamp = f"{int(time.time())}"
     template = f"hs_tpl_{stamp}"
     addons_path = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
