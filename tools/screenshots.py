@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Take the README screenshots from a running Odoo with the demo data.
+
+    python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin
+
+Logs in over HTTP, then drives headless Chromium through the DevTools
+protocol (websocket-client) with that session cookie.
+"""
+
+import base64
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+import websocket
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def login(base, db, user, password):
+    session = requests.Session()
+    page = session.get(f"{base}/web/login?db={db}", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    session.post(
+        f"{base}/web/login",
+        data={"login": user, "password": password, "db": db, "csrf_token": token},
+        timeout=30,
+    )
+    return session
+
+
+class Browser:
+    def __init__(self, port=9333):
+        self.profile = tempfile.mkdtemp()
+        self.process = subprocess.Popen(
+            [
+                "chromium",
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={self.profile}",
+                "--window-size=1400,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _attempt in range(50):
+            try:
+                targets = requests.get(
+                    f"http://127.0.0.1:{port}/json", timeout=2
+                ).json()
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def shoot(self, url, path, wait=4):
+        self.call("Page.navigate", url=url)
+        time.sleep(wait)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+
+
+def main(base, db, user, password):
+    OUT.mkdir(parents=True, exist_ok=True)
+    session = login(base, db, user, password)
+    host = urlparse(base).hostname
+    browser = Browser()
+    try:
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1400,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        browser.call(
+            "Network.setCookie",
+            name="session_id",
+            value=session.cookies["session_id"],
+            domain=host,
+            path="/",
+        )
+        ticket = session.post(
+            f"{base}/web/dataset/call_kw/helpdesk.ticket/search_read",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "model": "helpdesk.ticket",
+                    "method": "search_read",
+                    "args": [
+                        [["name", "ilike", "charged twice"]],
+                        ["id", "access_token"],
+                    ],
+                    "kwargs": {"limit": 1},
+                },
+            },
+            timeout=30,
+        ).json()["result"][0]
+        browser.shoot(
+            f"{base}/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{ticket['id']}",
+            OUT / "backend_ticket.png",
+            wait=15,
+        )
+        browser.call("Network.clearBrowserCookies")
+        browser.shoot(
+            f"{base}/my/ticket/{ticket['id']}?access_token={ticket['access_token']}",
+            OUT / "portal_case.png",
+            wait=8,
+        )
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
