@@ -47,6 +47,41 @@ class TestTools(BaseCase):
         # Nothing but a quote: keep it rather than show an empty case.
         self.assertEqual(split_reply("> only quoted")[0], "> only quoted")
 
+    def test_split_reply_is_not_fooled_by_sentences(self):
+        for text in (
+            "As I wrote: the app crashes on start.\n\nThanks",
+            "Call me at 555 1234, I wrote that before:\nthe export fails",
+            "Agenda:\n---\nnothing",
+        ):
+            self.assertIn(text.split("\n")[0], split_reply(text)[0])
+        self.assertEqual(
+            split_reply("As I wrote: it fails.")[0], "As I wrote: it fails."
+        )
+
+    def test_split_reply_languages_and_layouts(self):
+        cases = {
+            "Danke!\n\nAm 03.02.2016 3:35 nachm. schrieb Max <m@x.example>:\n> alt": "Danke!",
+            "Merci\n\nLe 3 mai 2026 à 10:00, Ann <a@x.example> a écrit :\n> old": "Merci",
+            'Tak\n\n23 mar 2017 21:25 "Neil" <n@x.example> napisał(a):\n> old': "Tak",
+            "谢谢\n\n在 2016年12月12日，Ann <a@x.example> 写道：\n> old": "谢谢",
+            "Fine\n\n-----Original Message-----\nFrom: Ann\nSent: Monday": "Fine",
+            "See below\n\nFrom: Ann <a@x.example>\nDate: Mon, 2 Feb\nSubject: x\n\nold": "See below",
+        }
+        for text, expected in cases.items():
+            self.assertEqual(split_reply(text)[0], expected, text)
+
+    def test_split_reply_bottom_posting_and_interleaved(self):
+        bottom = "On Mon, 2 Feb 2026 at 10:00, Ann <a@x.example> wrote:\n> question\n\nmy answer"
+        self.assertEqual(split_reply(bottom)[0], "my answer")
+        inline = (
+            "Intro\nOn 2 Feb 2026, Ann <a@x.example> wrote:\n> first question\n\n"
+            "first answer\n> second question\n\nsecond answer"
+        )
+        kept = split_reply(inline)[0]
+        self.assertIn("> first question", kept)
+        self.assertIn("second answer", kept)
+        self.assertNotIn("wrote:", kept)
+
     def test_html_to_text(self):
         text = html_to_text("<p>Hello <b>there</b></p><ul><li>one</li></ul>")
         self.assertIn("Hello there", text)

@@ -9,44 +9,68 @@ import re
 
 import html2text
 
-# "On Mon, 1 Feb 2016, Ann <a@b.c> wrote:" and its translations. The header may
-# be wrapped over up to three lines, so these are matched on joined lines.
-_REPLY_HEADER_PATTERNS = [
-    r"^On\b.{0,300}\bwrote:?$",
-    r"^Le\b.{0,300}\ba [ée]crit\s?:$",
-    r"^Am\b.{0,300}\bschrieb\b.{0,200}:$",
-    r"^El\b.{0,300}\bescribi[óo]\s?:$",
-    r"^Em\b.{0,300}\bescreveu\s?:$",
-    r"^Il\b.{0,300}\bha scritto\s?:$",
-    r"^Op\b.{0,300}\bschreef\b.{0,200}:$",
-    r"^W dniu\b.{0,300}\bpisze\s?:$",
-    r"^Den\b.{0,300}\bskrev\b.{0,200}:$",
-    r"^P[åa]\b.{0,300}\bskrev\b.{0,200}:$",
-    r"^.{0,300}\b(написал|написала|написав|написала\(а\)|пише)\s?:$",
-    r"^.{0,300}(写道|寫道|のメッセージ)\s?[:：]$",
-    r"^-{2,}\s*(Original Message|Mensaje original|Message d'origine|"
-    r"Urspr[üu]ngliche Nachricht|Messaggio originale|Oorspronkelijk bericht|"
-    r"Oryginalna wiadomo[śs][ćc]|Исходное сообщение)\s*-{2,}$",
-    r"^(Begin forwarded message|-{2,}\s*Forwarded message\s*-{2,})",
-]
-_REPLY_HEADER = re.compile("|".join(_REPLY_HEADER_PATTERNS), re.IGNORECASE)
-# Outlook-style header block: "From: ..." followed by Sent/Date/To/Subject lines.
+# Verbs that close a reply header ("On <date>, Ann <a@b.c> wrote:") in the
+# languages our customers write in; the header may wrap over several lines.
+_WROTE = (
+    r"wrote|writes|a [ée]crit|schrieb|escribi[óo]|escreveu|ha scritto|schreef|geschreven|"
+    r"skrev|kirjoitti|napisa[łl]a?|pisze|написал[аи]?|написав|пише|yazd[ıi]|"
+    r"[íi]rta|napsal|έγραψε"
+)
+_REPLY_HEADER = re.compile(
+    # "wrote:" closes a header that names a date or an address, never a sentence
+    # such as "as I wrote:"; the verb may come before the date ("schrieb am ...:")
+    rf"^(?=.*[\d@].*\b({_WROTE})\b(\s*\(.{{0,20}}\))?\s*-*\s*[:：]?\s*-*\s*$)"
+    rf"|^[\s>]*-*\s*.{{0,400}}\b({_WROTE})\b.{{0,150}}[\d@].{{0,150}}[:：]\s*-*\s*$"
+    r"|^[\s>]*.{0,300}(写道|寫道|のメッセージ|書きました)\s*[:：]?\s*$"
+    r"|^[\s>]*\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} (GMT|UTC)[+-]\d{1,2}:?\d{2} .{1,200}$"
+    # "2013/7/20 sam via Discourse <info@discourse.org>": a date, then an address
+    r"|^[\s>]*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.{0,150}<?[\w.+-]+@[\w.-]+>?\s*:?\s*$"
+    r"|^[\s>*]*-{2,}\s*(Original Message|Forwarded message|Mensaje original|"
+    r"Message d'origine|Message transf[ée]r[ée]|Urspr[üu]ngliche Nachricht|"
+    r"Weitergeleitete Nachricht|Messaggio originale|Messaggio inoltrato|"
+    r"Oorspronkelijk bericht|Doorgestuurd bericht|Oryginalna wiadomo[śs][ćc]|"
+    r"Исходное сообщение|Пересылаемое сообщение|Mensagem original)\s*-{2,}[\s*]*$"
+    r"|^[\s>]*(Begin forwarded message|D[ée]but du message r[ée]exp[ée]di[ée])\s*:",
+    re.IGNORECASE,
+)
+# Words that start a wrapped reply header, so that we only join lines there.
+_REPLY_HEADER_START = re.compile(
+    r"^[\s>]*-*\s*((On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b|\d|[^\W\d]+,\s*\d)"
+    r"|[\w.+-]+@[\w-]+\.\w",
+    re.IGNORECASE,
+)
 _HEADER_FIELD = re.compile(
-    r"^\*?(From|Von|De|Da|Van|Od|Fra|Från|От|Sent|Gesendet|Envoy[ée]|Inviato|"
-    r"Verzonden|Wysłano|Date|Datum|Fecha|Data|Дата|Отправлено|To|An|À|A|Para|Aan|"
-    r"Do|Til|Till|Кому|Cc|Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Temat|"
-    r"Emne|Ämne|Тема)\s?\*?\s?:",
+    r"^\s*\*?\s*(From|Sent|To|Cc|Bcc|Subject|Date|Reply-To|Von|Gesendet|An|Betreff|"
+    r"Datum|De|Envoy[ée]|[ÀA]|Objet|Para|Asunto|Fecha|Enviado|Da|Inviato|Oggetto|"
+    r"Data|Risposta|Van|Verzonden|Aan|Onderwerp|Fr[åa]n|Skickat|Till|[ÄA]mne|Fra|"
+    r"Sendt|Til|Emne|Od|Wys[łl]ano|Do|Temat|От|Отправлено|Кому|Тема|Дата|Від|"
+    r"Надіслано)\s*\*?\s*:",
     re.IGNORECASE,
 )
-_FROM_FIELD = re.compile(r"^\*?(From|Von|De|Da|Van|Od|Fra|Från|От)\s?\*?\s?:", re.I)
-_SIGNATURE_DELIMITER = re.compile(r"^(--|__|—)\s*$")
-_MOBILE_FOOTER = re.compile(
-    r"^(Sent from (my|Mail for|Yahoo|Outlook)|Get Outlook for|Envoy[ée] de mon|"
-    r"Enviado desde mi|Von meinem .* gesendet|Inviato da|Verzonden vanaf|"
-    r"Sent via|Sent with)\b",
+_FROM_FIELD = re.compile(
+    r"^\s*\*?\s*(From|Von|De|Da|Van|Fr[åa]n|Fra|Od|От|Від)\s*\*?\s*:", re.IGNORECASE
+)
+# A line of symbols only ("--", "___", "****", Gmail's "ᐧ") ends the message.
+_DELIMITER = re.compile(r"^\s*([-_=*~#+•ᐧ—–])\1*\s*$|^\s*-- ?$")
+# A short line saying which device or app sent the mail, in any language.
+_MOBILE_SIGNATURE = re.compile(
+    r"^\W{0,3}(Sent|Envoy[ée]|Enviado|Inviato|Verzonden|Skickat|Sendt|Wys[łl]ane|"
+    r"Отправлено|Von meinem|Diese Nachricht wurde)\b.{0,80}$"
+    r"|^\W{0,3}From my (iPhone|iPad|Android|mobile|phone|Samsung|Galaxy)\b.{0,40}$"
+    r"|^\W{0,3}Get \[?Outlook for\b.{0,80}$"
+    r"|^.{0,30}(從|从)我的.{0,20}(傳送|发送)\s*$"
+    r"|^\S.{0,40} from (my )?mobile\s*$",
     re.IGNORECASE,
 )
-_QUOTE = re.compile(r"^\s*>")
+_DEVICE = re.compile(
+    r"iphone|ipad|ipod|android|mobile|phone|galaxy|device|mail|outlook|blackberry|"
+    r"samsung|windows|airmail|yahoo|tablet|ti-\d|handy|telefon|m[óo]vil|cellulare|"
+    r"\bcell\b|\bpc\b|htc|alcatel|k-9|gesendet",
+    re.IGNORECASE,
+)
+# ">" quotes, Supercite-style "C>" quotes, and "| " quotes that are not tables.
+_QUOTE = re.compile(r"^\s*([A-Z]{1,3})?>|^\s*\|(?!.*\|\s*$)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def html_to_text(html):
@@ -61,58 +85,135 @@ def html_to_text(html):
     return converter.handle(html or "").strip()
 
 
-def _is_reply_header(lines, index):
-    """True when a reply header starts at ``lines[index]``."""
-    joined = ""
-    for offset in range(3):
+def _classify(lines):
+    """One letter a line: e(mpty) d(elimiter) s(ignature) b (reply header)
+    h(eader field) q(uote) t(ext). Reply headers wrapped over several lines
+    are joined, every line of them marked b."""
+    kinds, fenced, index = [], False, 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.strip()
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or _FENCE.match(line):
+            kinds.append("t")
+        elif not stripped:
+            kinds.append("e")
+        elif _DELIMITER.match(line):
+            kinds.append("d")
+        elif _MOBILE_SIGNATURE.match(line) and _DEVICE.search(line):
+            kinds.append("s")
+        elif _REPLY_HEADER.match(line):
+            kinds.append("b")
+        elif _HEADER_FIELD.match(line):
+            kinds.append("h")
+        elif _QUOTE.match(line):
+            kinds.append("q")
+        else:
+            span = _wrapped_reply_header(lines, index)
+            kinds.extend("b" * span or "t")
+            index += max(span, 1)
+            continue
+        index += 1
+    return kinds
+
+
+def _wrapped_reply_header(lines, index):
+    """Number of lines of a reply header wrapped from ``lines[index]``, or 0."""
+    first = lines[index]
+    if len(first.split()) > 14 or not (
+        _REPLY_HEADER_START.search(first)
+        and re.search(r"\d|[\w.+-]+@[\w-]+\.\w", first)
+    ):
+        return 0
+    joined = first.strip()
+    for offset in range(1, 7):
         if index + offset >= len(lines):
             break
-        joined = (joined + " " + lines[index + offset].strip()).strip()
-        if _REPLY_HEADER.match(joined):
-            return True
-    return _is_header_block(lines, index)
-
-
-def _is_header_block(lines, index):
-    if not _FROM_FIELD.match(lines[index].strip()):
-        return False
-    fields = 0
-    for line in lines[index + 1 : index + 8]:
-        if _HEADER_FIELD.match(line.strip()):
-            fields += 1
-        elif line.strip():
+        following = lines[index + offset].strip()
+        if len(following.split()) > 12:
+            break  # a paragraph, not the tail of a header
+        joined = f"{joined} {following}".strip()
+        if len(joined) > 500:
             break
-    return fields >= 2
+        if _REPLY_HEADER.match(joined):
+            return offset + 1
+    return 0
+
+
+def _header_blocks(lines, kinds):
+    """Mark as b the blocks of header fields ("From: ... Sent: ... To: ...")
+    that start an embedded message: a From-like field and at least one more
+    field among consecutive non-empty lines."""
+    index = 0
+    while index < len(kinds):
+        if kinds[index] == "h" and _FROM_FIELD.match(lines[index]):
+            end = index
+            while end + 1 < len(kinds) and kinds[end + 1] in "ht":
+                end += 1
+            if kinds[index : end + 1].count("h") >= 2:
+                kinds[index : end + 1] = ["b"] * (end + 1 - index)
+            index = end + 1
+        else:
+            index += 1
+    return kinds
+
+
+def _drop_leading_history(kinds):
+    """Index where the writer's text starts when the message opens with a reply
+    header or a forwarded block (bottom posting, forwards)."""
+    index = 0
+    while index < len(kinds) and kinds[index] in "eb":
+        if kinds[index] == "b":
+            # the header, then the quote it introduces
+            while index < len(kinds) and kinds[index] in "beq":
+                index += 1
+        else:
+            index += 1
+    return index
+
+
+def _is_interleaved(kinds, index):
+    """A reply header followed by a quote, then by the writer's text."""
+    rest = "".join(kinds[index + 1 :]).replace("e", "")
+    return bool(re.match(r"b*q+[qs]*t", rest))
 
 
 def split_reply(text):
-    """Split ``text`` into (new text, elided remainder).
-
-    The cut is made at the first reply header, at a trailing block of ``>``
-    quotes, or at a signature delimiter / mobile footer.
-    """
+    """Split ``text`` into (what the writer wrote in this message, the rest):
+    quoted history, reply headers, embedded or forwarded headers, signature
+    delimiters and mobile signatures are cut away."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    cut = len(lines)
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if _is_reply_header(lines, index):
-            cut = index
+    kinds = _header_blocks(lines, _classify(lines))
+    keep = [True] * len(lines)
+    start = _drop_leading_history(kinds) if "t" in kinds else 0
+    if start and "t" not in kinds[start:]:
+        start = 0
+    for index in range(start):
+        keep[index] = False
+    # everything after the first delimiter, reply header or header block goes,
+    # unless the writer answers between the quoted lines (an interleaved reply)
+    for index in range(start, len(kinds)):
+        if kinds[index] in "db" and "t" in kinds[start:index]:
+            if kinds[index] == "b" and _is_interleaved(kinds, index):
+                continue
+            keep[index:] = [False] * (len(keep) - index)
             break
-        if _SIGNATURE_DELIMITER.match(stripped) or _MOBILE_FOOTER.match(stripped):
-            cut = index
-            break
-        if _QUOTE.match(line) and all(
-            _QUOTE.match(rest) or not rest.strip() for rest in lines[index:]
-        ):
-            cut = index
-            break
-    kept = "\n".join(lines[:cut]).rstrip()
-    elided = "\n".join(lines[cut:]).strip("\n")
-    if not kept.strip():
-        # A reply made only of quotes: keep everything rather than nothing.
-        return text.strip(), ""
-    return kept, elided
+    for index, kind in enumerate(kinds):
+        if kind in "sb" or (kind == "d" and keep[index]):
+            keep[index] = False
+    kept_kinds = [kind for kind, kept in zip(kinds, keep, strict=True) if kept]
+    if "t" not in kept_kinds:
+        if "b" in kinds or "s" in kinds:
+            return "", text.strip("\n")
+        return text.strip("\n").rstrip(), ""  # only a quote: nothing to cut
+    # trailing quotes under the writer's text
+    last = max(i for i, kind in enumerate(kinds) if keep[i] and kind == "t")
+    keep[last + 1 :] = [False] * (len(keep) - last - 1)
+    kept = "\n".join(line for line, flag in zip(lines, keep, strict=True) if flag)
+    elided = "\n".join(line for line, flag in zip(lines, keep, strict=True) if not flag)
+    return kept.strip("\n").rstrip(), elided.strip("\n")
 
 
 def _decode_part(part):
