@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Mail gateway throughput: plain helpdesk_mgmt against the Hybrid Support
+suite, in the same run, on the same 1,000 varied raw emails.
+
+Creates two throw-away databases (helpdesk_mgmt alone; the five addons),
+pushes the emails through ``mail.thread.message_process`` (the real gateway,
+as fetchmail and the mailgate script call it) and prints emails per second,
+median and p95 milliseconds and SQL queries per email for both.
+
+    python3 tests/benchmarks/bench_gateway.py [--emails 1000] [--db-user USER]
+"""
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from run_tests import (  # noqa: E402
+    ADDONS,
+    SUITE,
+    add_db_options,
+    check_odoo,
+    check_postgres,
+    db_args,
+)
+
+ALIAS_DOMAIN = "bench.example"
+SUBJECTS = [
+    "Invoice INV/2026/{n:05d} charged twice",
+    "Cannot log in",
+    "Order S{n:05d} late",
+    "Export crashes with error 500",
+    "Refund please",
+    "URGENT: API down",
+    "Feature request: dark mode",
+    "Cancel my subscription",
+    "Password reset link expired",
+    "Wrong item delivered for order S{n:05d}",
+]
+BODIES = [
+    "Hello,\n\nOur card was charged twice for invoice INV/2026/{n:05d}. Please refund.\n\n"
+    "Thanks,\n{name}\n+44 20 7946 {n:04d}",
+    "Hi,\n\nI cannot log in since this morning.\n\nSent from my iPhone",
+    "The export fails again.\n\nOn Mon, 2 Nov 2026 at 09:30, Support <help@bench.example> "
+    "wrote:\n> We are looking into it.\n> Regards",
+    "Where is my parcel? Tracking has not moved for a week.\n\n-- \n{name}\nACME Ltd",
+]
+
+
+def make_emails(count, seed=42):
+    rng = random.Random(seed)
+    senders = [
+        (f"Customer {i}", f"customer{i}@company{i % 40}.example") for i in range(150)
+    ]
+    sent, emails = [], []
+    for n in range(count):
+        name, address = rng.choice(senders)
+        msg = EmailMessage()
+        msg["From"] = f"{name} <{address}>"
+        msg["To"] = f"bench-help@{ALIAS_DOMAIN}"
+        msg["Date"] = format_datetime(datetime(2026, 11, 2, 9, n % 60, tzinfo=UTC))
+        msg_id = make_msgid(domain="bench.example")
+        msg["Message-ID"] = msg_id
+        if sent and rng.random() < 0.25:  # a reply in an existing thread
+            parent = rng.choice(sent)
+            msg["Subject"] = "Re: follow-up"
+            msg["In-Reply-To"] = parent
+            msg["References"] = parent
+        else:
+            msg["Subject"] = rng.choice(SUBJECTS).format(n=n)
+        if rng.random() < 0.05:
+            msg["Auto-Submitted"] = "auto-replied"
+        body = rng.choice(BODIES).format(n=n, name=name)
+        if rng.random() < 0.3:
+            msg.set_content(body)
+            msg.add_alternative(
+                f"<p>{body.replace(chr(10), '<br>')}</p>", subtype="html"
+            )
+        else:
+            msg.set_content(body)
+        sent.append(msg_id)
+        emails.append(bytes(msg))
+    return emails
+
+
+def create_db(args, db, modules, log):
+    command = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-d",
+        db,
+        *db_args(args),
+        "--addons-path",
+        ",".join(filter(None, [args.addons_path, str(ADDONS)])),
+        "-i",
+        ",".join(modules),
+        "--stop-after-init",
+        "--no-http",
+    ]
+    subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=True)
+
+
+def measure(db, emails):
+    import odoo
+    from odoo.modules.registry import Registry
+
+    registry = Registry(db)
+    timings, queries = [], []
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        domain = env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
+        env["helpdesk.ticket.team"].create(
+            {"name": "Bench", "alias_name": "bench-help", "alias_domain_id": domain.id}
+        )
+        env.flush_all()
+        gateway = env["mail.thread"]
+        for raw in emails:
+            before, started = cr.sql_log_count, time.perf_counter()
+            gateway.message_process(False, raw)
+            env.flush_all()
+            timings.append(time.perf_counter() - started)
+            queries.append(cr.sql_log_count - before)
+        tickets = env["helpdesk.ticket"].search_count([])
+        cr.rollback()
+    return timings, queries, tickets
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_db_options(parser)
+    parser.add_argument("--emails", type=int, default=1000)
+    args = parser.parse_args()
+    check_postgres(args)
+    check_odoo()
+    from odoo.tools import config
+
+    emails = make_emails(args.emails)
+    stamp = int(time.time())
+    setups = {"helpdesk_mgmt": ["helpdesk_mgmt"], "hybrid_support": SUITE}
+    config.parse_config(
+        [
+            *db_args(args),
+            "--addons-path",
+            ",".join(filter(None, [args.addons_path, str(ADDONS)])),
+        ]
+    )
+    results = {}
+    with open(ROOT / ".test-logs" / "bench-gateway.log", "w") as log:
+        for label, modules in setups.items():
+            db = f"hs_bench_{label}_{stamp}"
+            create_db(args, db, modules, log)
+            try:
+                results[label] = measure(db, emails)
+            finally:
+                subprocess.run(
+                    [
+                        "dropdb",
+                        "-h",
+                        args.db_host,
+                        "-U",
+                        args.db_user,
+                        "--if-exists",
+                        db,
+                    ],
+                    check=False,
+                    stdout=log,
+                    stderr=log,
+                )
+    print(f"{len(emails)} emails through the real mail gateway")
+    print(
+        f"{'setup':16} {'emails/s':>9} {'median ms':>10} {'p95 ms':>8} {'queries/email':>14} {'tickets':>8}"
+    )
+    for label, (timings, queries, tickets) in results.items():
+        ordered = sorted(timings)
+        print(
+            f"{label:16} {len(timings) / sum(timings):9.1f} {statistics.median(timings) * 1000:10.1f} "
+            f"{ordered[int(len(ordered) * 0.95)] * 1000:8.1f} {statistics.mean(queries):14.1f} {tickets:8d}"
+        )
+    base, suite = results["helpdesk_mgmt"], results["hybrid_support"]
+    print(
+        f"suite / plain: time x{sum(suite[0]) / sum(base[0]):.2f}, "
+        f"+{statistics.mean(suite[1]) - statistics.mean(base[1]):.1f} queries per email "
+        "(targets: at most x1.5 and +15)"
+    )
+
+
+if __name__ == "__main__":
+    main()
