@@ -112,20 +112,23 @@ class HelpdeskTicket(models.Model):
         sender = email_normalize(email_from or "")
         if not numbers or not sender:
             return self.browse()
-        for ticket in self.search([("number", "in", numbers)], order="id desc"):
+        tickets = self.search([("number", "in", numbers)], order="id desc")
+        if not tickets:
+            return self.browse()
+        sender_company = self.env["res.partner"]._hs_company_for_domain(
+            sender.rpartition("@")[2]
+        )
+        for ticket in tickets:
             allowed = (
                 ticket.partner_id.commercial_partner_id.child_ids
                 | ticket.partner_id
                 | ticket.message_partner_ids
             )
-            if sender in allowed.mapped(
-                "email_normalized"
-            ) or sender == email_normalize(ticket.partner_email or ""):
-                return ticket
-            company = self.env["res.partner"]._hs_company_for_domain(
-                sender.rpartition("@")[2]
-            )
-            if company and company == ticket.commercial_partner_id:
+            if (
+                sender in allowed.mapped("email_normalized")
+                or sender == email_normalize(ticket.partner_email or "")
+                or (sender_company and sender_company == ticket.commercial_partner_id)
+            ):
                 return ticket
         return self.browse()
 
@@ -145,6 +148,7 @@ class HelpdeskTicket(models.Model):
 
     def _hs_ack_recipients_ok(self):
         """Tickets of self whose requester may receive an acknowledgement."""
+        # sudo: alias domains are configuration the gateway user may not read
         alias_emails = set(
             self.env["mail.alias.domain"]
             .sudo()
