@@ -33,10 +33,11 @@ def make_email(
     return msg
 
 
-class IntakeCase(TransactionCase):
+class SupportTeamMixin:
+    """A support team with an email alias and one agent."""
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_support_team(cls):
         cls.alias_domain = cls.env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
         cls.agent = new_test_user(
             cls.env,
@@ -52,6 +53,13 @@ class IntakeCase(TransactionCase):
                 "user_ids": [(4, cls.agent.id)],
             }
         )
+
+
+class IntakeCase(SupportTeamMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_support_team()
         cls.customer_company = cls.env["res.partner"].create(
             {
                 "name": "Globex",

@@ -1,32 +1,17 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.hybrid_support_intake.tests.common import (
-    ALIAS,
-    ALIAS_DOMAIN,
+    SupportTeamMixin,
     make_email,
 )
 
 
 @tagged("post_install", "-at_install")
-class TestPortal(HttpCase):
+class TestPortal(SupportTeamMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        domain = cls.env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
-        cls.agent = new_test_user(
-            cls.env,
-            login="hs_portal_agent",
-            groups="helpdesk_mgmt.group_helpdesk_user",
-            email="agent@ourdesk.example",
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {
-                "name": "Help",
-                "alias_name": ALIAS,
-                "alias_domain_id": domain.id,
-                "user_ids": [(4, cls.agent.id)],
-            }
-        )
+        cls._setup_support_team()
         cls.calendar = cls.env.ref("resource.resource_calendar_std")
         cls.env["hybrid.support.sla.policy"].create(
             {"name": "8h", "calendar_id": cls.calendar.id, "first_response_hours": 8}
