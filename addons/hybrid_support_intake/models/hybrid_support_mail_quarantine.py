@@ -53,6 +53,7 @@ class HybridSupportMailQuarantine(models.Model):
     def _quarantine(self, message, reason, error):
         retried = self.browse(self.env.context.get("hs_quarantine_retry_id"))
         if retried:
+            # sudo: same reason as the creation below
             retried.sudo().error = error
             return retried
         raw = _raw_bytes(message)
