@@ -16,6 +16,7 @@
         "security/hybrid_support_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/hybrid_support_mail_quarantine_views.xml",
         "views/res_config_settings_views.xml",

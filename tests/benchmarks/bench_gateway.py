@@ -7,6 +7,10 @@ pushes the emails through ``mail.thread.message_process`` (the real gateway,
 as fetchmail and the mailgate script call it) and prints emails per second,
 median and p95 milliseconds and SQL queries per email for both.
 
+The suite queues acknowledgements and sends them from a triggered job in
+batches; that job's pass is timed too and reported separately and added in,
+so that no cost of the suite is left out.
+
     python3 tests/benchmarks/bench_gateway.py [--emails 1000] [--db-user USER]
 """
 
@@ -130,9 +134,17 @@ def measure(db, emails):
             env.flush_all()
             timings.append(time.perf_counter() - started)
             queries.append(cr.sql_log_count - before)
-        tickets = env["helpdesk.ticket"].search_count([])
+        tickets = env["helpdesk.ticket"]
+        ack_time = ack_queries = 0
+        if "_hs_send_pending_acknowledgements" in dir(tickets):
+            before, started = cr.sql_log_count, time.perf_counter()
+            while tickets._hs_send_pending_acknowledgements(limit=100):
+                env.flush_all()
+            ack_time = time.perf_counter() - started
+            ack_queries = cr.sql_log_count - before
+        count = tickets.search_count([])
         cr.rollback()
-    return timings, queries, tickets
+    return timings, queries, count, ack_time, ack_queries
 
 
 def main():
@@ -152,6 +164,7 @@ def main():
             *db_args(args),
             "--addons-path",
             ",".join(filter(None, [args.addons_path, str(ADDONS)])),
+            "--log-level=warn",
         ]
     )
     results = {}
@@ -180,17 +193,27 @@ def main():
     print(
         f"{'setup':16} {'emails/s':>9} {'median ms':>10} {'p95 ms':>8} {'queries/email':>14} {'tickets':>8}"
     )
-    for label, (timings, queries, tickets) in results.items():
+    for label, (timings, queries, tickets, _ack_t, _ack_q) in results.items():
         ordered = sorted(timings)
         print(
             f"{label:16} {len(timings) / sum(timings):9.1f} {statistics.median(timings) * 1000:10.1f} "
             f"{ordered[int(len(ordered) * 0.95)] * 1000:8.1f} {statistics.mean(queries):14.1f} {tickets:8d}"
         )
     base, suite = results["helpdesk_mgmt"], results["hybrid_support"]
+    count = len(emails)
     print(
-        f"suite / plain: time x{sum(suite[0]) / sum(base[0]):.2f}, "
-        f"+{statistics.mean(suite[1]) - statistics.mean(base[1]):.1f} queries per email "
-        "(targets: at most x1.5 and +15)"
+        f"acknowledgement job: {suite[3]:.1f} s, {suite[4] / count:.1f} queries per "
+        "email (batches of 100, after the gateway)"
+    )
+    print(
+        f"suite / plain, gateway: time x{sum(suite[0]) / sum(base[0]):.2f}, "
+        f"+{statistics.mean(suite[1]) - statistics.mean(base[1]):.1f} queries per email"
+    )
+    print(
+        f"suite / plain, gateway + acknowledgements: time "
+        f"x{(sum(suite[0]) + suite[3]) / sum(base[0]):.2f}, "
+        f"+{statistics.mean(suite[1]) + suite[4] / count - statistics.mean(base[1]):.1f}"
+        " queries per email (targets: at most x1.5 and +15)"
     )
 
 

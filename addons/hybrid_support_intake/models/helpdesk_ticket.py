@@ -35,6 +35,15 @@ class HelpdeskTicket(models.Model):
         "bulk, bounce...). Such senders never receive an acknowledgement.",
     )
     ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
+    ack_pending = fields.Boolean(
+        string="Acknowledgement queued",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Set by the gateway; the acknowledgement job sends it within "
+        "seconds, in batches, so that rendering never slows down or breaks "
+        "the intake of the email itself.",
+    )
     # Filled by hybrid_support_ai when installed; read by routing and escalation.
     intent = fields.Char(readonly=True, index=True)
     intent_confidence = fields.Float(readonly=True, digits=(3, 2))
@@ -75,11 +84,13 @@ class HelpdeskTicket(models.Model):
         values.setdefault("clean_body", clean)
         values.setdefault("source_message_id", msg.get("message_id"))
         values.setdefault("automated_reason", gateway.get("automation_reason") or False)
-        email_channel = self.env.ref(
+        values.setdefault("ack_pending", not gateway.get("automation_reason"))
+        # _xmlid_to_res_id is cached; env.ref would query existence per email.
+        email_channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
         )
-        if email_channel:
-            values.setdefault("channel_id", email_channel.id)
+        if email_channel_id:
+            values.setdefault("channel_id", email_channel_id)
         # helpdesk_mgmt's auto-assign gives the case to the current user, which
         # in the gateway is OdooBot: routing decides the assignee instead.
         values.setdefault("user_id", False)
@@ -165,7 +176,8 @@ class HelpdeskTicket(models.Model):
         )
 
     def _hs_over_rate_limit(self):
-        """Tickets whose requester was already acknowledged too often this hour."""
+        """Tickets whose requester was already acknowledged too often this hour,
+        counting the tickets of ``self`` in id order as they would be sent."""
         since = fields.Datetime.now() - timedelta(hours=1)
         counts = dict(
             self._read_group(
@@ -178,19 +190,24 @@ class HelpdeskTicket(models.Model):
                 ["__count"],
             )
         )
-        return self.filtered(
-            lambda t: (
-                t.company_id.hs_ack_rate_limit
-                and counts.get(t.partner_id, 0) >= t.company_id.hs_ack_rate_limit
-            )
-        )
+        limited = self.browse()
+        for ticket in self.sorted("id"):
+            limit = ticket.company_id.hs_ack_rate_limit
+            sent = counts.get(ticket.partner_id, 0)
+            if limit and sent >= limit:
+                limited |= ticket
+            else:
+                counts[ticket.partner_id] = sent + 1
+        return limited
 
     def _hs_send_acknowledgement(self):
-        template = self.env.ref(
-            "hybrid_support_intake.mail_template_ticket_acknowledgement",
-            raise_if_not_found=False,
+        template = self.env["mail.template"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "hybrid_support_intake.mail_template_ticket_acknowledgement",
+                raise_if_not_found=False,
+            )
         )
-        if not template:
+        if not template or not self:
             return
         eligible = self._hs_ack_recipients_ok()
         limited = eligible._hs_over_rate_limit()
@@ -200,17 +217,45 @@ class HelpdeskTicket(models.Model):
                 ticket.number,
                 ticket.partner_id.email_normalized,
             )
-        for ticket in eligible - limited:
+        to_send = eligible - limited
+        self.filtered("ack_pending").ack_pending = False
+        if not to_send:
+            return
+        for ticket in to_send:
             ticket._portal_ensure_token()
+        # Rendered once for the batch and posted directly: the composer wizard
+        # costs as much as the rest of the gateway for one message.
+        subjects = template._render_field("subject", to_send.ids, compute_lang=True)
+        bodies = template._render_field("body_html", to_send.ids, compute_lang=True)
+        for ticket in to_send:
             # auto_comment keeps the customer's reply to it a public message.
-            ticket.message_post_with_source(
-                template,
+            ticket.message_post(
+                body=bodies[ticket.id],
+                subject=subjects[ticket.id],
+                partner_ids=ticket.partner_id.ids,
                 author_id=ticket.company_id.partner_id.id,
                 message_type="auto_comment",
                 subtype_xmlid="mail.mt_note",
                 email_layout_xmlid="mail.mail_notification_light",
             )
-        (eligible - limited).ack_sent = True
+        to_send.ack_sent = True
+
+    @api.model
+    def _hs_send_pending_acknowledgements(self, limit=None):
+        """Send the queued acknowledgements; return how many cases were done."""
+        pending = self.search([("ack_pending", "=", True)], order="id", limit=limit)
+        pending._hs_send_acknowledgement()
+        return len(pending)
+
+    @api.model
+    def _hs_cron_send_acknowledgements(self, batch_size=100):
+        cron = self.env["ir.cron"]
+        remaining = self.search_count([("ack_pending", "=", True)])
+        while remaining:
+            done = self._hs_send_pending_acknowledgements(limit=batch_size)
+            remaining = max(remaining - done, 0)
+            if cron._commit_progress(done, remaining=remaining) <= 0 or not done:
+                break
 
     @api.model
     def _hs_process_demo_emails(self, directory, team_id):
@@ -223,4 +268,5 @@ class HelpdeskTicket(models.Model):
                     self.env["mail.thread"].message_process(
                         self._name, handle.read(), custom_values={"team_id": team_id}
                     )
+        self._hs_send_pending_acknowledgements()
         return True

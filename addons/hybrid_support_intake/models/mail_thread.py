@@ -95,7 +95,13 @@ class MailThread(models.AbstractModel):
         if created:
             tickets = self.env[TICKET].browse(created)
             tickets._hs_enrich()
-            tickets._hs_send_acknowledgement()
+            if any(tickets.mapped("ack_pending")):
+                # _xmlid_to_res_id is cached, env.ref would query per email
+                self.env["ir.cron"].browse(
+                    self.env["ir.model.data"]._xmlid_to_res_id(
+                        "hybrid_support_intake.ir_cron_send_acknowledgements"
+                    )
+                )._trigger()
         return result
 
     @api.model

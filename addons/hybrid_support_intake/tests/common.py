@@ -78,7 +78,10 @@ class IntakeCase(SupportTeamMixin, TransactionCase):
 
     def process(self, message):
         raw = message if isinstance(message, bytes) else bytes(message)
-        return self.env["mail.thread"].message_process(False, raw)
+        result = self.env["mail.thread"].message_process(False, raw)
+        # what the triggered cron does seconds later
+        self.Ticket._hs_send_pending_acknowledgements()
+        return result
 
     def new_tickets(self, before):
         return self.Ticket.search([("id", ">", before)])

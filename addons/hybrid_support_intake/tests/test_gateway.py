@@ -83,6 +83,28 @@ class TestGateway(IntakeCase):
         mails = self.env["mail.mail"].search([("mail_message_id", "=", ack.id)])
         self.assertEqual(mails.recipient_ids, self.customer)
 
+    def test_gateway_queues_the_acknowledgement_and_triggers_its_job(self):
+        cron = self.env.ref("hybrid_support_intake.ir_cron_send_acknowledgements")
+        triggers_before = self.env["ir.cron.trigger"].search_count(
+            [("cron_id", "=", cron.id)]
+        )
+        raw = make_email("hank@globex.example", "Queued")
+        ticket = self.Ticket.browse(
+            self.env["mail.thread"].message_process(False, bytes(raw))
+        )
+        self.assertTrue(ticket.ack_pending)
+        self.assertFalse(self.acks(ticket), "nothing rendered inside the gateway")
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers_before,
+        )
+        self.assertEqual(self.Ticket._hs_send_pending_acknowledgements(), 1)
+        self.assertFalse(ticket.ack_pending)
+        self.assertEqual(len(self.acks(ticket)), 1)
+        # a second run finds nothing left and sends nothing twice
+        self.assertEqual(self.Ticket._hs_send_pending_acknowledgements(), 0)
+        self.assertEqual(len(self.acks(ticket)), 1)
+
     def test_reply_to_acknowledgement_threads_into_same_ticket(self):
         ticket = self.Ticket.browse(
             self.process(make_email("hank@globex.example", "Q"))

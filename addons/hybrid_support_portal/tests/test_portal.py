@@ -26,6 +26,7 @@ class TestPortal(SupportTeamMixin, HttpCase):
         raw = make_email("hank@globex.example", "Printer is on fire", "It burns.")
         ticket_id = cls.env["mail.thread"].message_process(False, bytes(raw))
         cls.ticket = cls.env["helpdesk.ticket"].browse(ticket_id)
+        cls.env["helpdesk.ticket"]._hs_send_pending_acknowledgements()
         cls.ticket.user_id = cls.agent
 
     def test_customer_replies_from_portal_into_same_thread(self):

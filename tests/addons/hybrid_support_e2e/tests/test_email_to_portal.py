@@ -45,6 +45,9 @@ class TestEmailToPortal(HttpCase):
         self.assertEqual(ticket.intent, "access")
         self.assertEqual(ticket.sla_policy_id, policy)
         self.assertNotIn("previous message", ticket.clean_body)
+        # The acknowledgement is queued; the triggered job sends it.
+        self.assertTrue(ticket.ack_pending)
+        self.env["helpdesk.ticket"]._hs_send_pending_acknowledgements()
         ack = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
         self.assertEqual(len(ack), 1)
         self.assertIn("first answer by", ack.body)
