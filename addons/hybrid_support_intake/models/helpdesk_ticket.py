@@ -6,8 +6,9 @@ from odoo import api, fields, models
 from odoo.tools.mail import email_normalize, plaintext2html
 from odoo.tools.misc import file_path
 
-from ..tools.body_clean import html_to_text, split_reply
-from ..tools.references import subject_references
+from ..tools.body_clean import html_to_text, split_reply, writer_text
+from ..tools.phones import find_phone_numbers
+from ..tools.references import compile_pattern, find_references, subject_references
 
 _logger = logging.getLogger(__name__)
 
@@ -61,10 +62,52 @@ class HelpdeskTicket(models.Model):
     sentiment_confidence = fields.Float(readonly=True, digits=(3, 2))
     language = fields.Char(readonly=True, help="ISO 639-1 code of the first email")
     language_confidence = fields.Float(readonly=True, digits=(3, 2))
+    phone_numbers = fields.Char(
+        readonly=True,
+        help="Phone numbers written in the first email or its signature, in "
+        "E.164 form (region from the contact's or company's country).",
+    )
+    reference_ids = fields.One2many(
+        "hybrid.support.ticket.reference", "ticket_id", string="References"
+    )
+    is_vip = fields.Boolean(
+        string="VIP",
+        compute="_compute_is_vip",
+        store=True,
+        help="The requester or their company carries a VIP tag, or writes from "
+        "a VIP domain (Settings > Helpdesk).",
+    )
+    writer_text = fields.Text(
+        readonly=True,
+        help="What the customer typed in the first email, signature included, "
+        "without quoted history: the text rules and extraction read.",
+    )
     response_promise = fields.Char(
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
     )
+
+    @api.depends(
+        "partner_id.category_id",
+        "partner_id.commercial_partner_id.category_id",
+        "partner_email",
+    )
+    def _compute_is_vip(self):
+        for ticket in self:
+            company = ticket.company_id or self.env.company
+            tags = (
+                ticket.partner_id.category_id
+                | ticket.partner_id.commercial_partner_id.category_id
+            )
+            domains = {
+                d.strip().lower().lstrip("@")
+                for d in (company.hs_vip_domains or "").split(",")
+                if d.strip()
+            }
+            email = email_normalize(ticket.partner_email or "") or ""
+            ticket.is_vip = bool(tags & company.hs_vip_category_ids) or (
+                email.rpartition("@")[2] in domains
+            )
 
     @api.depends("company_id")
     def _compute_response_promise(self):
@@ -82,6 +125,7 @@ class HelpdeskTicket(models.Model):
         plain = gateway.get("plain_body") or html_to_text(msg.get("body") or "")
         clean, _elided = split_reply(plain)
         values.setdefault("clean_body", clean)
+        values.setdefault("writer_text", writer_text(plain))
         values.setdefault("source_message_id", msg.get("message_id"))
         values.setdefault("automated_reason", gateway.get("automation_reason") or False)
         values.setdefault("ack_pending", not gateway.get("automation_reason"))
@@ -144,9 +188,96 @@ class HelpdeskTicket(models.Model):
         return self.browse()
 
     def _hs_enrich(self):
-        """Hook run on the cases an email has just created, before the
-        acknowledgement: the other addons classify, set SLA deadlines..."""
+        """Hook run on the cases an email has just created, before routing
+        and the acknowledgement: intake extracts phone numbers and
+        references; the other addons classify, set SLA deadlines..."""
+        self._hs_extract_phone_numbers()
+        self._hs_extract_references()
         return True
+
+    def _hs_extract_phone_numbers(self):
+        for ticket in self:
+            country = (
+                ticket.partner_id.country_id
+                or ticket.partner_id.commercial_partner_id.country_id
+                or ticket.company_id.country_id
+            )
+            numbers = find_phone_numbers(
+                ticket.writer_text or ticket.clean_body, country.code
+            )
+            if numbers:
+                ticket.phone_numbers = ", ".join(numbers)
+
+    def _hs_extract_references(self):
+        patterns = self.env["hybrid.support.reference.pattern"].search([])
+        if not patterns or not self:
+            return
+        compiled = {p: compile_pattern(p.pattern) for p in patterns}
+        found, seen = [], set()  # (ticket, pattern, value)
+        for ticket in self:
+            seen |= {(ticket, r.kind, r.value) for r in ticket.reference_ids}
+            usable = {
+                p: regex
+                for p, regex in compiled.items()
+                if not p.company_id or p.company_id == ticket.company_id
+            }
+            text = (
+                f"{ticket.name or ''}\n{ticket.writer_text or ticket.clean_body or ''}"
+            )
+            for pattern, value in find_references(text, usable):
+                if (ticket, pattern.kind, value) not in seen:
+                    seen.add((ticket, pattern.kind, value))
+                    found.append((ticket, pattern, value))
+        links = self._hs_reference_records(found)
+        self.env["hybrid.support.ticket.reference"].create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "pattern_id": pattern.id,
+                    "kind": pattern.kind,
+                    "value": value,
+                    "res_model": links.get((ticket, pattern, value))
+                    and pattern.res_model,
+                    "res_id": links.get((ticket, pattern, value), False),
+                }
+                for ticket, pattern, value in found
+                if ticket.id
+            ]
+        )
+
+    def _hs_reference_records(self, found):
+        """``{(ticket, pattern, value): record id}`` for references that name a
+        record of an installed app belonging to the case's customer; one
+        search per model."""
+        wanted = {}
+        for _ticket, pattern, value in found:
+            if pattern.res_model in self.env and pattern.res_field:
+                wanted.setdefault((pattern.res_model, pattern.res_field), set()).add(
+                    value
+                )
+        links = {}
+        for (model, field), values in wanted.items():
+            Model = self.env[model]
+            if field not in Model._fields:
+                continue
+            # sudo: the gateway user may not read sales or invoices; only the
+            # link is stored, opening it checks the agent's own access
+            records = Model.sudo().search([(field, "in", list(values))])
+            by_value = {}
+            for record in records:
+                by_value.setdefault(record[field], record)
+            for ticket, pattern, value in found:
+                record = by_value.get(value)
+                if (
+                    record
+                    and pattern.res_model == model
+                    and "partner_id" in record._fields
+                    and record.partner_id.commercial_partner_id
+                    == ticket.commercial_partner_id
+                    and record != ticket
+                ):
+                    links[(ticket, pattern, value)] = record.id
+        return links
 
     @api.model
     def _hs_enrich_open_cases(self):

@@ -24,7 +24,41 @@ class ResCompany(models.Model):
         help="Sentence quoted in the acknowledgement when no SLA policy applies.",
     )
 
+    hs_vip_category_ids = fields.Many2many(
+        "res.partner.category",
+        "res_company_hs_vip_category_rel",
+        string="VIP tags",
+        help="Customers (or their company) with one of these tags are VIP.",
+    )
+    hs_vip_domains = fields.Char(
+        string="VIP email domains",
+        help="Comma-separated email domains whose senders are VIP, e.g. "
+        "bigclient.com, partner.org.",
+    )
+    hs_duplicate_window_hours = fields.Integer(
+        string="Duplicate window (hours)",
+        default=72,
+        help="A new email from the same customer account that is nearly "
+        "identical to a case opened within this many hours is flagged as a "
+        "probable duplicate. 0 switches the check off.",
+    )
+    hs_duplicate_threshold = fields.Float(
+        string="Duplicate similarity",
+        default=0.8,
+        help="Similarity (0 to 1) of subject and text from which a new case is "
+        "flagged as a probable duplicate.",
+    )
+
     _hs_ack_rate_limit_positive = models.Constraint(
         "CHECK(hs_ack_rate_limit >= 0)",
         "The acknowledgement rate limit cannot be negative.",
+    )
+
+    _hs_duplicate_window_positive = models.Constraint(
+        "CHECK(hs_duplicate_window_hours >= 0)",
+        "The duplicate window cannot be negative.",
+    )
+    _hs_duplicate_threshold_range = models.Constraint(
+        "CHECK(hs_duplicate_threshold > 0 AND hs_duplicate_threshold <= 1)",
+        "The duplicate similarity must be above 0 and at most 1.",
     )

@@ -11,3 +11,13 @@ class ResConfigSettings(models.TransientModel):
     hs_response_promise = fields.Char(
         related="company_id.hs_response_promise", readonly=False
     )
+    hs_vip_category_ids = fields.Many2many(
+        related="company_id.hs_vip_category_ids", readonly=False
+    )
+    hs_vip_domains = fields.Char(related="company_id.hs_vip_domains", readonly=False)
+    hs_duplicate_window_hours = fields.Integer(
+        related="company_id.hs_duplicate_window_hours", readonly=False
+    )
+    hs_duplicate_threshold = fields.Float(
+        related="company_id.hs_duplicate_threshold", readonly=False
+    )

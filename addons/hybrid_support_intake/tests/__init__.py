@@ -1,1 +1,1 @@
-from . import test_tools, test_gateway, test_bad_input, test_security
+from . import test_tools, test_gateway, test_bad_input, test_security, test_structure

@@ -216,6 +216,20 @@ def split_reply(text):
     return kept.strip("\n").rstrip(), elided.strip("\n")
 
 
+def writer_text(text):
+    """What the writer typed in this message, signature included (where phone
+    numbers and account numbers live), without quoted history."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kinds = _header_blocks(lines, _classify(lines))
+    kept = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "b" and kept:
+            break
+        if kind not in "bq":
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
 def _decode_part(part):
     payload = part.get_payload(decode=True) or b""
     charset = part.get_content_charset() or "utf-8"

@@ -1,4 +1,5 @@
-"""Case references in subjects: "Re: [HT00012] Cannot log in"."""
+"""Case references in subjects ("Re: [HT00012] Cannot log in") and business
+references (orders, invoices, contracts...) found by configurable patterns."""
 
 import re
 
@@ -20,3 +21,33 @@ def tag_subject(number, subject):
     subject = (subject or "").strip()
     tag = f"[{number}]"
     return subject if tag in subject else f"{tag} {subject}".strip()
+
+
+def compile_pattern(pattern):
+    """The compiled regular expression, or ValueError with a readable reason."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise ValueError(str(error)) from error
+    if compiled.match(""):
+        raise ValueError("the pattern matches an empty text")
+    return compiled
+
+
+def find_references(text, patterns, limit=20):
+    """``[(key, value)]`` for every match of ``patterns`` (``{key: regex}``)
+    in ``text``, in order of appearance, each value once per key. A pattern
+    with a group yields the group, otherwise the whole match."""
+    hits = []
+    for key, regex in patterns.items():
+        compiled = regex if hasattr(regex, "finditer") else compile_pattern(regex)
+        for match in compiled.finditer(text or ""):
+            value = (match.group(1) if compiled.groups else match.group(0)).strip()
+            if value:
+                hits.append((match.start(), key, value))
+    seen, result = set(), []
+    for _start, key, value in sorted(hits):
+        if (key, value) not in seen:
+            seen.add((key, value))
+            result.append((key, value))
+    return result[:limit]

@@ -1,0 +1,27 @@
+"""Phone numbers written in an email, normalised to E.164 with phonenumbers."""
+
+import phonenumbers
+
+# VALID rejects order numbers and dates that merely look like digits.
+_LENIENCY = phonenumbers.Leniency.VALID
+
+
+def find_phone_numbers(text, region=None, limit=5):
+    """E.164 numbers found in ``text``, in order of appearance, without repeats.
+
+    ``region`` (ISO 3166 alpha-2, e.g. "GB") reads numbers written without a
+    country prefix; without it only international (+..) numbers are found.
+    """
+    found = []
+    if not text:
+        return found
+    region = (region or "").upper() or None
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=_LENIENCY):
+        number = phonenumbers.format_number(
+            match.number, phonenumbers.PhoneNumberFormat.E164
+        )
+        if number not in found:
+            found.append(number)
+            if len(found) >= limit:
+                break
+    return found
