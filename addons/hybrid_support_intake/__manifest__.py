@@ -21,6 +21,8 @@
         "views/helpdesk_ticket_views.xml",
         "views/hybrid_support_mail_quarantine_views.xml",
         "views/hybrid_support_reference_pattern_views.xml",
+        "views/hybrid_support_routing_log_views.xml",
+        "views/hybrid_support_routing_rule_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_templates.xml",
     ],

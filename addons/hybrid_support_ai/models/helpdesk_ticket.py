@@ -8,6 +8,7 @@ class HelpdeskTicket(models.Model):
 
     def _hs_enrich(self):
         result = super()._hs_enrich()
+        logs = []
         for ticket in self:
             text = f"{ticket.name or ''}\n{ticket.clean_body or ''}"
             intent, intent_confidence = lexicon.classify_intent(text)
@@ -23,4 +24,18 @@ class HelpdeskTicket(models.Model):
                     "sentiment_confidence": sentiment_confidence,
                 }
             )
+            if intent:
+                logs.append(
+                    ticket._hs_log_values(
+                        "model",
+                        "intent",
+                        "",
+                        intent,
+                        model_name="keyword lexicon",
+                        model_version=lexicon.VERSION,
+                        confidence=intent_confidence,
+                        inputs=self.env._("subject and customer text"),
+                    )
+                )
+        self.env["hybrid.support.routing.log"].create(logs)
         return result

@@ -3,6 +3,9 @@ before any case has been labelled for a trained model."""
 
 import re
 
+# Recorded with every decision in the routing log; bump when the lexicons change.
+VERSION = "1"
+
 INTENT_LEXICONS = {
     "billing": [
         "invoice",

@@ -14,8 +14,8 @@ class HelpdeskTicket(models.Model):
         string="First response due", readonly=True, copy=False
     )
 
-    def _hs_enrich(self):
-        result = super()._hs_enrich()
+    def _hs_after_route(self):
+        result = super()._hs_after_route()
         self._hs_apply_sla()
         return result
 

@@ -9,6 +9,10 @@ from odoo.tools.misc import file_path
 from ..tools.body_clean import html_to_text, split_reply, writer_text
 from ..tools.phones import find_phone_numbers
 from ..tools.references import compile_pattern, find_references, subject_references
+from ..tools.routing import CaseFacts, evaluate
+
+# Changes to these by an agent are logged as overrides of the routing.
+ROUTED_FIELDS = ("team_id", "user_id", "priority", "category_id")
 
 _logger = logging.getLogger(__name__)
 
@@ -82,6 +86,10 @@ class HelpdeskTicket(models.Model):
         help="What the customer typed in the first email, signature included, "
         "without quoted history: the text rules and extraction read.",
     )
+    routing_log_ids = fields.One2many(
+        "hybrid.support.routing.log", "ticket_id", string="Routing decisions"
+    )
+    routing_log_count = fields.Integer(compute="_compute_routing_log_count")
     response_promise = fields.Char(
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
@@ -108,6 +116,15 @@ class HelpdeskTicket(models.Model):
             ticket.is_vip = bool(tags & company.hs_vip_category_ids) or (
                 email.rpartition("@")[2] in domains
             )
+
+    def _compute_routing_log_count(self):
+        counts = dict(
+            self.env["hybrid.support.routing.log"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.routing_log_count = counts.get(ticket, 0)
 
     @api.depends("company_id")
     def _compute_response_promise(self):
@@ -279,13 +296,215 @@ class HelpdeskTicket(models.Model):
                     links[(ticket, pattern, value)] = record.id
         return links
 
+    # ------------------------------------------------------------------
+    # Routing
+    # ------------------------------------------------------------------
+
+    def _hs_facts(self):
+        self.ensure_one()
+        partner = self.partner_id
+        return CaseFacts(
+            sender=email_normalize(self.partner_email or "") or "",
+            subject=self.name or "",
+            body=self.writer_text or self.clean_body or "",
+            tag_ids=frozenset(
+                (partner.category_id | partner.commercial_partner_id.category_id).ids
+            ),
+            is_vip=self.is_vip,
+            channel_id=self.channel_id.id,
+            team_id=self.team_id.id,
+            language=self.language or "",
+            intent=self.intent or "",
+            intent_confidence=self.intent_confidence,
+        )
+
+    @staticmethod
+    def _hs_display(value):
+        if isinstance(value, models.BaseModel):
+            return ", ".join(value.mapped("display_name"))
+        return str(value) if value not in (False, None) else ""
+
+    def _hs_route(self):
+        """Apply the routing rules to new cases, then the fallback assignment;
+        every change is logged with the rule and what it matched."""
+        if not self:
+            return
+        rules = self.env["hybrid.support.routing.rule"].search(
+            [("company_id", "in", self.company_id.ids)]
+        )
+        specs = {rule: rule._spec() for rule in rules}
+        logs = []
+        for ticket in self:
+            facts = ticket._hs_facts()
+            usable = [s for r, s in specs.items() if r.company_id == ticket.company_id]
+            for spec, reasons in evaluate(usable, facts):
+                rule = rules.browse(spec.rule_id)
+                logs += ticket._hs_apply_rule(rule, "; ".join(reasons))
+        unassigned = self.filtered(lambda t: not t.user_id and t.team_id)
+        logs += unassigned._hs_fallback_assign()
+        self.env["hybrid.support.routing.log"].create(logs)
+
+    def _hs_apply_rule(self, rule, inputs):
+        self.ensure_one()
+        logs, values = [], {}
+        for name, value in rule._actions().items():
+            if self[name] != value:
+                values[name] = (
+                    value.id if isinstance(value, models.BaseModel) else value
+                )
+                logs.append(
+                    self._hs_log_values(
+                        "rule", name, self[name], value, rule_id=rule.id, inputs=inputs
+                    )
+                )
+        new_tags = rule.add_tag_ids - self.tag_ids
+        if new_tags:
+            values["tag_ids"] = [(4, tag.id) for tag in new_tags]
+            logs.append(
+                self._hs_log_values(
+                    "rule", "tag_ids", "", new_tags, rule_id=rule.id, inputs=inputs
+                )
+            )
+        if values:
+            self.with_context(hs_routing=True).write(values)
+        if rule.add_follower_ids:
+            self.message_subscribe(partner_ids=rule.add_follower_ids.ids)
+        if not logs:  # matched without changing anything: still say so
+            logs.append(
+                self._hs_log_values("rule", "", "", "", rule_id=rule.id, inputs=inputs)
+            )
+        for log in logs:
+            log["team_id"] = self.team_id.id
+        return logs
+
+    def _hs_log_values(self, source, field_name, old, new, **extra):
+        field = self._fields.get(field_name)
+        if field and field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            old, new = labels.get(old, old), labels.get(new, new)
+        return {
+            "ticket_id": self.id,
+            "source": source,
+            "field_name": field.string if field else "",
+            "old_value": self._hs_display(old),
+            "new_value": self._hs_display(new),
+            "team_id": self.team_id.id,
+            **extra,
+        }
+
+    def _hs_fallback_assign(self):
+        """The customer's last agent when still in the team, otherwise the
+        team's assignment method. Two grouped queries for the whole batch."""
+        if not self:
+            return []
+        last_ids = dict(
+            self._read_group(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("user_id", "!=", False),
+                    ("id", "not in", self.ids),
+                ],
+                ["commercial_partner_id"],
+                ["id:max"],
+            )
+        )
+        last_agent = {
+            partner: ticket.user_id
+            for partner, ticket_id in last_ids.items()
+            for ticket in self.browse(ticket_id)
+        }
+        members = self.team_id.user_ids
+        open_counts = dict(
+            self._read_group(
+                [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        latest = dict(
+            self._read_group(
+                [("user_id", "in", members.ids), ("team_id", "in", self.team_id.ids)],
+                ["user_id"],
+                ["create_date:max"],
+            )
+        )
+        logs = []
+        for ticket in self:
+            team = ticket.team_id
+            candidates = team.user_ids.filtered("active")
+            agent = last_agent.get(ticket.commercial_partner_id)
+            inputs = ""
+            if team.hs_assign_last_agent and agent and agent in candidates:
+                inputs = self.env._("last agent of this customer")
+            elif candidates and team.hs_assign_method == "least_loaded":
+                agent = min(candidates, key=lambda u: (open_counts.get(u, 0), u.id))
+                inputs = self.env._(
+                    "%(count)s open cases", count=open_counts.get(agent, 0)
+                )
+            elif candidates and team.hs_assign_method == "round_robin":
+                agent = min(
+                    candidates,
+                    key=lambda u: (
+                        latest.get(u) or fields.Datetime.from_string("1970-01-01"),
+                        u.id,
+                    ),
+                )
+                inputs = self.env._("longest without a new case")
+            else:
+                continue
+            ticket.with_context(hs_routing=True).user_id = agent
+            open_counts[agent] = open_counts.get(agent, 0) + 1
+            latest[agent] = fields.Datetime.now()
+            logs.append(
+                ticket._hs_log_values("fallback", "user_id", "", agent, inputs=inputs)
+            )
+        return logs
+
+    def _hs_after_route(self):
+        """Hook run once the case's team and priority are final (SLA...)."""
+        return True
+
+    def write(self, vals):
+        watched = [f for f in ROUTED_FIELDS if f in vals]
+        if not watched or self.env.context.get("hs_routing") or self.env.su:
+            return super().write(vals)
+        before = {t: {f: t[f] for f in watched} for t in self}
+        result = super().write(vals)
+        logs = [
+            ticket._hs_log_values(
+                "override",
+                name,
+                before[ticket][name],
+                ticket[name],
+                user_id=self.env.uid,
+            )
+            for ticket in self.filtered("source_message_id")
+            for name in watched
+            if before[ticket][name] != ticket[name]
+        ]
+        if logs:
+            # sudo: agents may not create audit entries directly, only this way
+            self.env["hybrid.support.routing.log"].sudo().create(logs)
+        return result
+
+    def action_view_routing_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hybrid_support_intake.hybrid_support_routing_log_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     @api.model
     def _hs_enrich_open_cases(self):
         """Run the enrichment again on open email cases, e.g. once an addon that
         classifies or sets deadlines is installed after they arrived."""
-        self.search(
+        cases = self.search(
             [("source_message_id", "!=", False), ("stage_id.closed", "=", False)]
-        )._hs_enrich()
+        )
+        cases._hs_enrich()
+        cases._hs_after_route()
         return True
 
     def _hs_ack_recipients_ok(self):

@@ -95,6 +95,8 @@ class MailThread(models.AbstractModel):
         if created:
             tickets = self.env[TICKET].browse(created)
             tickets._hs_enrich()
+            tickets._hs_route()
+            tickets._hs_after_route()
             if any(tickets.mapped("ack_pending")):
                 # _xmlid_to_res_id is cached, env.ref would query per email
                 self.env["ir.cron"].browse(

@@ -1,1 +1,8 @@
-from . import test_tools, test_gateway, test_bad_input, test_security, test_structure
+from . import (
+    test_tools,
+    test_gateway,
+    test_bad_input,
+    test_security,
+    test_structure,
+    test_routing,
+)

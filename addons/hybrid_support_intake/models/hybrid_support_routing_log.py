@@ -1,0 +1,43 @@
+from odoo import fields, models
+
+
+class HybridSupportRoutingLog(models.Model):
+    """One routing decision on a case: who decided (a rule, a model, the
+    fallback assignment or an agent overriding), on what, and the outcome."""
+
+    _name = "hybrid.support.routing.log"
+    _description = "Routing decision"
+    _order = "date desc, id desc"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Team after", readonly=True
+    )
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    source = fields.Selection(
+        [
+            ("rule", "Rule"),
+            ("model", "Model"),
+            ("fallback", "Fallback assignment"),
+            ("override", "Agent override"),
+        ],
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    rule_id = fields.Many2one(
+        "hybrid.support.routing.rule", ondelete="set null", readonly=True, index=True
+    )
+    model_name = fields.Char(string="Model", readonly=True)
+    model_version = fields.Char(readonly=True)
+    confidence = fields.Float(readonly=True, digits=(3, 2), aggregator="avg")
+    field_name = fields.Char(string="Field", readonly=True)
+    old_value = fields.Char(string="Before", readonly=True)
+    new_value = fields.Char(string="After", readonly=True)
+    inputs = fields.Text(readonly=True, help="What the decision was based on.")
+    user_id = fields.Many2one(
+        "res.users", string="By", default=lambda self: self.env.user, readonly=True
+    )

@@ -1,0 +1,143 @@
+from odoo.tests import new_test_user
+
+from ..tools.routing import CaseFacts, RuleSpec, evaluate, matches
+from .common import IntakeCase, make_email
+
+
+class TestRoutingRules(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.legal_team = cls.env["helpdesk.ticket.team"].create({"name": "Legal"})
+        cls.lawyer = new_test_user(
+            cls.env, login="hs_lawyer", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        cls.legal_team.user_ids = cls.lawyer
+        cls.tag = cls.env["helpdesk.ticket.tag"].create({"name": "legal"})
+        cls.Rule = cls.env["hybrid.support.routing.rule"]
+
+    def test_pure_rule_semantics(self):
+        facts = CaseFacts(
+            sender="ann@eu.bigco.com", subject="GDPR request", body="Delete my data"
+        )
+        self.assertTrue(matches(RuleSpec(1, senders=("bigco.com",)), facts)[0])
+        self.assertFalse(matches(RuleSpec(1, senders=("bob@bigco.com",)), facts)[0])
+        self.assertFalse(
+            matches(RuleSpec(1, keywords=("gdpr",), match_in="body"), facts)[0]
+        )
+        ok, reasons = matches(
+            RuleSpec(1, keywords=("gdpr",), match_in="subject"), facts
+        )
+        self.assertEqual((ok, reasons), (True, ["keyword gdpr"]))
+        # an unset condition holds; every set condition must hold
+        self.assertFalse(
+            matches(RuleSpec(1, keywords=("gdpr",), vip_only=True), facts)[0]
+        )
+        low = CaseFacts(intent="refund", intent_confidence=0.4)
+        self.assertFalse(
+            matches(RuleSpec(1, intent="refund", min_confidence=0.6), low)[0]
+        )
+        first = RuleSpec(1, keywords=("gdpr",), continue_after=True)
+        second = RuleSpec(2, senders=("bigco.com",))
+        third = RuleSpec(3)
+        self.assertEqual(
+            [r.rule_id for r, _ in evaluate([first, second, third], facts)], [1, 2]
+        )
+
+    def test_rules_route_and_every_decision_is_logged(self):
+        follower = self.env["res.partner"].create(
+            {"name": "Counsel", "email": "c@firm.example"}
+        )
+        legal = self.Rule.create(
+            {
+                "name": "Legal words",
+                "sequence": 1,
+                "keywords": "lawsuit, attorney",
+                "set_team_id": self.legal_team.id,
+                "set_priority": "3",
+                "add_tag_ids": [(4, self.tag.id)],
+                "add_follower_ids": [(4, follower.id)],
+                "continue_after": True,
+            }
+        )
+        globex = self.Rule.create(
+            {
+                "name": "Globex to the lawyer",
+                "sequence": 2,
+                "senders": "globex.example",
+                "set_user_id": self.lawyer.id,
+            }
+        )
+        never = self.Rule.create(
+            {"name": "After a stop", "sequence": 3, "set_priority": "0"}
+        )
+        ticket = self.Ticket.browse(
+            self.process(
+                make_email("hank@globex.example", "Contract", "Our attorney will call.")
+            )
+        )
+        self.assertEqual(ticket.team_id, self.legal_team)
+        self.assertEqual(ticket.priority, "3")
+        self.assertIn(self.tag, ticket.tag_ids)
+        self.assertIn(follower, ticket.message_partner_ids)
+        self.assertEqual(ticket.user_id, self.lawyer)
+        logs = ticket.routing_log_ids
+        self.assertEqual(set(logs.rule_id), {legal, globex})
+        self.assertNotIn(never, logs.rule_id, "the rule after a stop never runs")
+        team_log = logs.filtered(lambda log: log.field_name == "Team")
+        self.assertEqual(team_log.new_value, "Legal")
+        self.assertEqual(team_log.old_value, "Help Team")
+        self.assertEqual(team_log.inputs, "keyword attorney")
+        self.assertEqual(legal.match_count, 1)
+
+    def test_fallback_gives_returning_customer_their_last_agent(self):
+        earlier = self.Ticket.create(
+            {
+                "name": "Old",
+                "description": "x",
+                "partner_id": self.customer.id,
+                "team_id": self.team.id,
+                "user_id": self.agent.id,
+            }
+        )
+        self.assertTrue(earlier.user_id)
+        ticket = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Again"))
+        )
+        self.assertEqual(ticket.user_id, self.agent)
+        log = ticket.routing_log_ids
+        self.assertEqual((log.source, log.new_value), ("fallback", self.agent.name))
+
+    def test_fallback_least_loaded_member(self):
+        busy, free = (
+            self.agent,
+            new_test_user(
+                self.env, login="hs_free", groups="helpdesk_mgmt.group_helpdesk_user"
+            ),
+        )
+        self.team.write(
+            {"user_ids": [(4, free.id)], "hs_assign_method": "least_loaded"}
+        )
+        self.Ticket.create(
+            {
+                "name": "Busy",
+                "description": "x",
+                "team_id": self.team.id,
+                "user_id": busy.id,
+            }
+        )
+        ticket = self.Ticket.browse(
+            self.process(make_email("new@initech.example", "Hi"))
+        )
+        self.assertEqual(ticket.user_id, free)
+
+    def test_agent_change_is_logged_as_override(self):
+        ticket = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Hi"))
+        )
+        ticket.with_user(self.agent).write({"priority": "2"})
+        override = ticket.routing_log_ids.filtered(lambda log: log.source == "override")
+        self.assertEqual(len(override), 1)
+        self.assertEqual((override.old_value, override.new_value), ("Medium", "High"))
+        self.assertEqual(override.field_name, "Priority")
+        self.assertEqual(override.user_id, self.agent)
