@@ -86,6 +86,17 @@ class HelpdeskTicket(models.Model):
         help="What the customer typed in the first email, signature included, "
         "without quoted history: the text rules and extraction read.",
     )
+    reopen_count = fields.Integer(
+        readonly=True, copy=False, help="Times a customer's reply reopened it."
+    )
+    followup_of_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Follow-up of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The closed case the customer replied to.",
+    )
     routing_log_ids = fields.One2many(
         "hybrid.support.routing.log", "ticket_id", string="Routing decisions"
     )
@@ -171,6 +182,40 @@ class HelpdeskTicket(models.Model):
         if new_tickets is not None:
             new_tickets.append(ticket.id)
         return ticket
+
+    def message_update(self, msg, update_vals=None):
+        result = super().message_update(msg, update_vals=update_vals)
+        gateway = self.env.context.get("hs_gateway") or {}
+        if gateway.get("automation_reason") or self.env.context.get("hs_import"):
+            return result  # an auto-reply or an old message reopens nothing
+        author = self.env["res.partner"].browse(msg.get("author_id") or [])
+        if author and not author.partner_share:
+            return result  # an agent's own email reply
+        self.filtered(lambda t: t.stage_id.closed)._hs_reopen()
+        return result
+
+    def _hs_reopen(self):
+        """Back to the first open stage of the team, counted and noted."""
+        Stage = self.env["helpdesk.ticket.stage"]
+        for ticket in self:
+            stage = Stage.search(
+                [
+                    ("closed", "=", False),
+                    "|",
+                    ("team_ids", "=", False),
+                    ("team_ids", "in", ticket.team_id.ids),
+                ],
+                limit=1,
+            )
+            if not stage:
+                continue
+            ticket.write(
+                {"stage_id": stage.id, "reopen_count": ticket.reopen_count + 1}
+            )
+            ticket.message_post(
+                body=self.env._("Reopened by the customer's reply."),
+                subtype_xmlid="mail.mt_note",
+            )
 
     @api.model
     def _hs_ticket_from_subject(self, subject, email_from):

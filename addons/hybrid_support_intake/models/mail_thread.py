@@ -53,7 +53,8 @@ class MailThread(models.AbstractModel):
             thread_id=thread_id,
             custom_values=custom_values,
         )
-        return self._hs_adjust_ticket_routes(message_dict, routes)
+        routes = self._hs_adjust_ticket_routes(message_dict, routes)
+        return self._hs_followup_routes(message_dict, routes)
 
     @api.model
     def _hs_adjust_ticket_routes(self, message_dict, routes):
@@ -80,6 +81,38 @@ class MailThread(models.AbstractModel):
                 len(new_ticket_routes),
             )
         return others + new_ticket_routes[:1]
+
+    @api.model
+    def _hs_followup_routes(self, message_dict, routes):
+        """A customer's reply to a closed case of a team that wants it opens a
+        new case linked to the closed one instead of reopening it."""
+        ticket_ids = [r[1] for r in routes if r[0] == TICKET and r[1]]
+        if not ticket_ids:
+            return routes
+        closed = (
+            self.env[TICKET]
+            .browse(ticket_ids)
+            .filtered(
+                lambda t: t.stage_id.closed and t.team_id.hs_closed_reply == "followup"
+            )
+        )
+        author = self.env["res.partner"].browse(message_dict.get("author_id") or [])
+        if not closed or (author and not author.partner_share):
+            return routes
+        adjusted = []
+        for route in routes:
+            model, thread_id, values, user_id, alias = route
+            ticket = closed.filtered(lambda t, tid=thread_id: t.id == tid)
+            if model == TICKET and ticket:
+                values = {
+                    **(values or {}),
+                    "followup_of_id": ticket.id,
+                    "team_id": ticket.team_id.id,
+                    "partner_id": ticket.partner_id.id,
+                }
+                route = (TICKET, False, values, user_id, alias)
+            adjusted.append(route)
+        return adjusted
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):

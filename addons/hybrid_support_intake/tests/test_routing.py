@@ -141,3 +141,59 @@ class TestRoutingRules(IntakeCase):
         self.assertEqual((override.old_value, override.new_value), ("Medium", "High"))
         self.assertEqual(override.field_name, "Priority")
         self.assertEqual(override.user_id, self.agent)
+
+
+class TestClosedCaseReplies(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.closed_stage = cls.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", True)], limit=1
+        )
+
+    def _closed_case(self):
+        ticket = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Broken printer"))
+        )
+        ticket.stage_id = self.closed_stage
+        return ticket
+
+    def _reply(self, ticket, sender="hank@globex.example", headers=None):
+        return self.process(
+            make_email(
+                sender,
+                f"Re: [{ticket.number}] Broken printer",
+                "Broken again.",
+                headers=headers,
+            )
+        )
+
+    def test_customer_reply_reopens_closed_case(self):
+        ticket = self._closed_case()
+        self.assertEqual(self._reply(ticket), ticket.id)
+        self.assertFalse(ticket.stage_id.closed)
+        self.assertEqual(ticket.reopen_count, 1)
+
+    def test_auto_reply_does_not_reopen(self):
+        ticket = self._closed_case()
+        self._reply(ticket, headers={"Auto-Submitted": "auto-replied"})
+        self.assertTrue(ticket.stage_id.closed)
+        self.assertEqual(ticket.reopen_count, 0)
+
+    def test_team_can_open_a_linked_follow_up_instead(self):
+        self.team.hs_closed_reply = "followup"
+        ticket = self._closed_case()
+        followup = self.Ticket.browse(self._reply(ticket))
+        self.assertNotEqual(followup, ticket)
+        self.assertEqual(followup.followup_of_id, ticket)
+        self.assertEqual(followup.team_id, self.team)
+        self.assertEqual(followup.partner_id, self.customer)
+        self.assertTrue(ticket.stage_id.closed, "the closed case stays closed")
+        self.assertEqual(len(self.acks(followup)), 1)
+        # a reply to the follow-up's acknowledgement stays in the follow-up
+        self.assertEqual(
+            self.process(
+                make_email("hank@globex.example", f"Re: [{followup.number}] x", "more")
+            ),
+            followup.id,
+        )
