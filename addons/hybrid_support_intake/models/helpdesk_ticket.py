@@ -2,6 +2,8 @@ import logging
 import os
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools.mail import email_normalize, plaintext2html
 from odoo.tools.misc import file_path
@@ -10,6 +12,7 @@ from ..tools.body_clean import html_to_text, split_reply, writer_text
 from ..tools.phones import find_phone_numbers
 from ..tools.references import compile_pattern, find_references, subject_references
 from ..tools.routing import CaseFacts, evaluate
+from ..tools.similarity import similarity
 
 # Changes to these by an agent are logged as overrides of the routing.
 ROUTED_FIELDS = ("team_id", "user_id", "priority", "category_id")
@@ -97,6 +100,16 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         help="The closed case the customer replied to.",
     )
+    probable_duplicate_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Probable duplicate of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="A recent open case of the same customer account with nearly the "
+        "same subject and text. Merge it, or dismiss the flag.",
+    )
+    probable_duplicate_score = fields.Float(readonly=True, copy=False, digits=(3, 2))
     routing_log_ids = fields.One2many(
         "hybrid.support.routing.log", "ticket_id", string="Routing decisions"
     )
@@ -255,7 +268,86 @@ class HelpdeskTicket(models.Model):
         references; the other addons classify, set SLA deadlines..."""
         self._hs_extract_phone_numbers()
         self._hs_extract_references()
+        self._hs_flag_duplicates()
         return True
+
+    def _hs_duplicate_text(self):
+        return f"{self.name or ''}\n{self.clean_body or ''}"
+
+    def _hs_flag_duplicates(self):
+        """Flag cases nearly identical to a recent open case of the same
+        customer account; one search for the batch."""
+        hours = max(self.company_id.mapped("hs_duplicate_window_hours") or [0])
+        accounts = self.commercial_partner_id
+        if not hours or not accounts:
+            return
+        candidates = self.search(
+            [
+                ("commercial_partner_id", "in", accounts.ids),
+                ("id", "not in", self.ids),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(hours=hours)),
+                ("stage_id.closed", "=", False),
+                ("probable_duplicate_id", "=", False),
+            ],
+            order="id desc",
+        )
+        for ticket in self.filtered("commercial_partner_id"):
+            company = ticket.company_id
+            since = fields.Datetime.now() - timedelta(
+                hours=company.hs_duplicate_window_hours
+            )
+            best, best_score = None, 0.0
+            for other in candidates:
+                if (
+                    other.commercial_partner_id != ticket.commercial_partner_id
+                    or other.create_date < since
+                    or not company.hs_duplicate_window_hours
+                ):
+                    continue
+                score = similarity(
+                    ticket._hs_duplicate_text(), other._hs_duplicate_text()
+                )
+                if score >= company.hs_duplicate_threshold and score > best_score:
+                    best, best_score = other, score
+            if best:
+                ticket.write(
+                    {
+                        "probable_duplicate_id": best.id,
+                        "probable_duplicate_score": best_score,
+                    }
+                )
+                ticket.message_post(
+                    body=Markup(
+                        self.env._(
+                            "Probable duplicate of %(case)s (%(score)s%% similar)."
+                        )
+                    )
+                    % {
+                        "case": best._get_html_link(best.number),
+                        "score": round(best_score * 100),
+                    },
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def action_merge_into_probable_duplicate(self):
+        """helpdesk_mgmt_merge's wizard, preset to merge this case into the
+        original: messages, attachments and followers move over."""
+        self.ensure_one()
+        original = self.probable_duplicate_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merge cases"),
+            "res_model": "helpdesk.ticket.merge",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": self._name,
+                "active_ids": [original.id, self.id],
+            },
+        }
+
+    def action_dismiss_probable_duplicate(self):
+        self.write({"probable_duplicate_id": False, "probable_duplicate_score": 0})
 
     def _hs_extract_phone_numbers(self):
         for ticket in self:

@@ -5,4 +5,5 @@ from . import (
     test_security,
     test_structure,
     test_routing,
+    test_duplicates,
 )

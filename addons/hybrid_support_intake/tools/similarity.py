@@ -1,0 +1,21 @@
+"""Near-duplicate detection between two short support messages."""
+
+import re
+from difflib import SequenceMatcher
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Long texts are compared on their start: a duplicate repeats its opening.
+_MAX_CHARS = 2000
+
+
+def _tokens(text):
+    return _WORD.findall((text or "")[:_MAX_CHARS].lower())
+
+
+def similarity(a, b):
+    """0..1: how close two messages are, word by word (order matters, so a
+    reworded follow-up scores lower than a resent copy)."""
+    left, right = _tokens(a), _tokens(b)
+    if not left or not right:
+        return 0.0
+    return SequenceMatcher(None, left, right, autojunk=False).ratio()
