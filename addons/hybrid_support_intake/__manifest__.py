@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "data/hybrid_support_reference_pattern_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/hybrid_support_mail_import_views.xml",
         "views/hybrid_support_mail_quarantine_views.xml",
         "views/hybrid_support_reference_pattern_views.xml",
         "views/hybrid_support_routing_log_views.xml",

@@ -1,6 +1,8 @@
 from . import (
     helpdesk_ticket,
     helpdesk_ticket_team,
+    hybrid_support_mail_import,
+    hybrid_support_mail_import_error,
     hybrid_support_mail_quarantine,
     hybrid_support_reference_pattern,
     hybrid_support_routing_log,

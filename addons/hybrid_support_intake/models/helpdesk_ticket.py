@@ -42,6 +42,12 @@ class HelpdeskTicket(models.Model):
         help="Why the first email was recognised as machine-sent (auto-reply, "
         "bulk, bounce...). Such senders never receive an acknowledgement.",
     )
+    received_date = fields.Datetime(
+        string="First email received",
+        readonly=True,
+        copy=False,
+        help="Date of the first email (its Date header), also for imported history.",
+    )
     ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
     ack_pending = fields.Boolean(
         string="Acknowledgement queued",
@@ -169,7 +175,12 @@ class HelpdeskTicket(models.Model):
         values.setdefault("writer_text", writer_text(plain))
         values.setdefault("source_message_id", msg.get("message_id"))
         values.setdefault("automated_reason", gateway.get("automation_reason") or False)
-        values.setdefault("ack_pending", not gateway.get("automation_reason"))
+        values.setdefault(
+            "ack_pending",
+            not gateway.get("automation_reason")
+            and not self.env.context.get("hs_import"),
+        )
+        values.setdefault("received_date", msg.get("date") or fields.Datetime.now())
         # _xmlid_to_res_id is cached; env.ref would query existence per email.
         email_channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
@@ -191,10 +202,18 @@ class HelpdeskTicket(models.Model):
                     self.env["res.partner"]._hs_requester_from_email(msg.get("from")).id
                 )
         ticket = super().message_new(msg, custom_values=values)
+        if self.env.context.get("hs_import_stage_id"):
+            # helpdesk_mgmt computes the stage from the team on create
+            ticket.stage_id = self.env.context["hs_import_stage_id"]
         new_tickets = self.env.context.get("hs_new_tickets")
         if new_tickets is not None:
             new_tickets.append(ticket.id)
         return ticket
+
+    def _notify_thread(self, message, msg_vals=False, **kwargs):
+        if self.env.context.get("hs_import"):
+            return []  # importing history notifies nobody
+        return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
 
     def message_update(self, msg, update_vals=None):
         result = super().message_update(msg, update_vals=update_vals)

@@ -35,6 +35,8 @@ class MailThread(models.AbstractModel):
                     thread_id=thread_id,
                 )
         except Exception as error:  # any failure must end visible, not lost
+            if self.env.context.get("hs_import"):
+                raise  # the import lists it with its reason
             _logger.warning("Incoming email quarantined", exc_info=True)
             self.env.invalidate_all()
             self.env["hybrid.support.mail.quarantine"]._quarantine(
@@ -128,6 +130,8 @@ class MailThread(models.AbstractModel):
         if created:
             tickets = self.env[TICKET].browse(created)
             tickets._hs_enrich()
+            if self.env.context.get("hs_import"):
+                return result  # history: no routing, SLA or acknowledgement
             tickets._hs_route()
             tickets._hs_after_route()
             if any(tickets.mapped("ack_pending")):
@@ -141,6 +145,8 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _detect_loop_sender(self, message, message_dict, routes):
+        if self.env.context.get("hs_import"):
+            return False  # a mailbox holds many emails per sender by nature
         is_loop = super()._detect_loop_sender(message, message_dict, routes)
         if is_loop:
             self.env["hybrid.support.mail.quarantine"]._quarantine(

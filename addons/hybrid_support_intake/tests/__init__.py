@@ -6,4 +6,5 @@ from . import (
     test_structure,
     test_routing,
     test_duplicates,
+    test_import,
 )

@@ -1,0 +1,301 @@
+import logging
+import os
+import tempfile
+from datetime import UTC
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.mailbox_reader import MailboxError, open_source, summary
+
+_logger = logging.getLogger(__name__)
+
+# Message-IDs and senders are looked up in chunks of this size.
+CHUNK = 1000
+
+
+class HybridSupportMailImport(models.Model):
+    """A historical mailbox imported into cases, in the background."""
+
+    _name = "hybrid.support.mail.import"
+    _description = "Import of a historical mailbox"
+    _order = "id desc"
+
+    name = fields.Char(required=True, default=lambda self: self.env._("Mailbox import"))
+    source_type = fields.Selection(
+        [("mbox", "mbox file"), ("zip", "Zip of .eml files")],
+        required=True,
+        default="mbox",
+    )
+    file = fields.Binary(attachment=True, help="The mbox or zip file.")
+    filename = fields.Char()
+    server_path = fields.Char(
+        help="For files too big to upload: a path on the Odoo server, readable "
+        "by the Odoo process. Only administrators may set it.",
+        groups="base.group_system",
+    )
+    team_id = fields.Many2one("helpdesk.ticket.team", required=True)
+    company_id = fields.Many2one(related="team_id.company_id", store=True)
+    stage_id = fields.Many2one(
+        "helpdesk.ticket.stage",
+        string="Stage of imported cases",
+        help="Usually a closed stage: history is not work to do. Empty: the "
+        "team's first stage.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("analysed", "Dry run done"),
+            ("running", "Importing"),
+            ("done", "Done"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    # dry run
+    message_count = fields.Integer(readonly=True)
+    thread_count = fields.Integer(readonly=True)
+    new_contact_count = fields.Integer(string="New contacts", readonly=True)
+    known_contact_count = fields.Integer(string="Known contacts", readonly=True)
+    duplicate_count = fields.Integer(
+        string="Already in Odoo",
+        readonly=True,
+        help="Messages whose Message-ID Odoo already has: they are skipped.",
+    )
+    date_from = fields.Datetime(readonly=True)
+    date_to = fields.Datetime(readonly=True)
+    # progress
+    position = fields.Integer(readonly=True, help="Next message to import.")
+    imported_count = fields.Integer(readonly=True)
+    skipped_count = fields.Integer(readonly=True)
+    error_ids = fields.One2many("hybrid.support.mail.import.error", "import_id")
+    error_count = fields.Integer(compute="_compute_error_count")
+    progress = fields.Float(compute="_compute_error_count")
+
+    @api.depends("error_ids", "position", "message_count")
+    def _compute_error_count(self):
+        for job in self:
+            job.error_count = len(job.error_ids)
+            job.progress = (
+                100.0 * job.position / job.message_count if job.message_count else 0
+            )
+
+    # ------------------------------------------------------------------
+    # Source
+    # ------------------------------------------------------------------
+
+    def _open(self):
+        """A streaming reader on the file, from the filestore when it is there
+        (never loaded into memory), and the temporary file to delete."""
+        self.ensure_one()
+        # sudo: server_path is restricted to administrators, who set it
+        path = self.sudo().server_path
+        temporary = None
+        if not path:
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()  # the binary field's attachment, read to stream it
+                .search(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "=", self.id),
+                        ("res_field", "=", "file"),
+                    ],
+                    limit=1,
+                )
+            )
+            if not attachment:
+                raise UserError(self.env._("Upload the mailbox file first."))
+            if attachment.store_fname:
+                path = attachment._full_path(attachment.store_fname)
+            else:
+                handle = tempfile.NamedTemporaryFile(delete=False)
+                handle.write(attachment.raw)
+                handle.close()
+                path = temporary = handle.name
+        try:
+            return open_source(path, self.source_type), temporary
+        except (MailboxError, OSError) as error:
+            raise UserError(
+                self.env._(
+                    "This file cannot be read as %(kind)s: %(error)s",
+                    kind=self.source_type,
+                    error=error,
+                )
+            ) from error
+
+    # ------------------------------------------------------------------
+    # Dry run
+    # ------------------------------------------------------------------
+
+    def action_analyse(self):
+        """Count messages, threads, new and known contacts, messages Odoo
+        already has, and the date range; list unreadable messages."""
+        for job in self:
+            reader, temporary = job._open()
+            try:
+                job._analyse(reader)
+            finally:
+                reader.close()
+                if temporary:
+                    os.unlink(temporary)
+        return True
+
+    def _analyse(self, reader):
+        self.error_ids.unlink()
+        roots, senders, message_ids, dates, errors = set(), set(), [], [], []
+        count = 0
+        for index, raw in reader.iter_from(0):
+            count += 1
+            try:
+                facts = summary(raw)
+            except ValueError as error:
+                errors.append(self._error_values(index, "", str(error)))
+                continue
+            roots.add(facts["thread_root"] or f"#{index}")
+            if facts["sender"]:
+                senders.add(facts["sender"])
+            if facts["message_id"]:
+                message_ids.append(facts["message_id"])
+            if facts["date"]:
+                dates.append(facts["date"].astimezone(UTC).replace(tzinfo=None))
+        known = self._existing("res.partner", "email_normalized", sorted(senders))
+        self.write(
+            {
+                "state": "analysed",
+                "message_count": count,
+                "thread_count": len(roots),
+                "known_contact_count": len(known),
+                "new_contact_count": len(senders - known),
+                "duplicate_count": len(
+                    self._existing("mail.message", "message_id", message_ids)
+                ),
+                "date_from": min(dates) if dates else False,
+                "date_to": max(dates) if dates else False,
+                "error_ids": [(0, 0, values) for values in errors],
+            }
+        )
+
+    def _existing(self, model, field, values):
+        """The subset of ``values`` that records of ``model`` already hold."""
+        found = set()
+        # sudo: counting only, the values never leave this job
+        Model = self.env[model].sudo().with_context(active_test=False)
+        for start in range(0, len(values), CHUNK):
+            chunk = values[start : start + CHUNK]
+            found |= set(Model.search([(field, "in", chunk)]).mapped(field))
+        return found
+
+    def _error_values(self, index, message_id, reason):
+        return {"position": index + 1, "message_id": message_id, "reason": reason[:500]}
+
+    # ------------------------------------------------------------------
+    # Import
+    # ------------------------------------------------------------------
+
+    def action_start(self):
+        if self.filtered(lambda job: job.state != "analysed"):
+            raise UserError(self.env._("Run the dry run first."))
+        # the dry run listed what will be refused; the import lists it again
+        self.error_ids.unlink()
+        self.write({"state": "running"})
+        self.env.ref("hybrid_support_intake.ir_cron_mail_import")._trigger()
+        return True
+
+    def action_reset(self):
+        self.filtered(lambda job: job.state != "running").write({"state": "draft"})
+        return True
+
+    def _import_batch(self, limit=200, reader=None):
+        """Import the next ``limit`` messages; return how many were read.
+        Never sends anything: no acknowledgement, routing or notification.
+        The cron passes one open ``reader`` for all its batches, so that an
+        mbox is scanned once per run, not once per batch."""
+        self.ensure_one()
+        own_reader = reader is None
+        temporary = None
+        if own_reader:
+            reader, temporary = self._open()
+        read = imported = skipped = 0
+        errors = []
+        gateway = self.env["mail.thread"].with_context(
+            hs_import=True,
+            hs_import_stage_id=self.stage_id.id,
+            mail_create_nosubscribe=True,
+            tracking_disable=True,
+        )
+        try:
+            batch = []
+            for index, raw in reader.iter_from(self.position):
+                batch.append((index, raw))
+                if len(batch) >= limit:
+                    break
+            facts = {}
+            for index, raw in batch:
+                try:
+                    facts[index] = summary(raw)
+                except ValueError as error:
+                    errors.append(self._error_values(index, "", str(error)))
+            known = self._existing(
+                "mail.message",
+                "message_id",
+                [f["message_id"] for f in facts.values() if f["message_id"]],
+            )
+            for index, raw in batch:
+                read += 1
+                if index not in facts:
+                    continue
+                message_id = facts[index]["message_id"]
+                if message_id and message_id in known:
+                    skipped += 1
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        gateway.message_process(
+                            "helpdesk.ticket",
+                            raw,
+                            custom_values={"team_id": self.team_id.id},
+                        )
+                    imported += 1
+                    if message_id:
+                        known.add(message_id)
+                except Exception as error:  # listed with its reason, never lost
+                    _logger.info(
+                        "Import %s: message %s refused",
+                        self.id,
+                        index + 1,
+                        exc_info=True,
+                    )
+                    errors.append(self._error_values(index, message_id, repr(error)))
+        finally:
+            if own_reader:
+                reader.close()
+                if temporary:
+                    os.unlink(temporary)
+        values = {
+            "position": self.position + read,
+            "imported_count": self.imported_count + imported,
+            "skipped_count": self.skipped_count + skipped,
+            "error_ids": [(0, 0, v) for v in errors],
+        }
+        if not read or self.position + read >= self.message_count:
+            values["state"] = "done"
+        self.write(values)
+        return read
+
+    @api.model
+    def _cron_import(self, batch_size=200):
+        cron = self.env["ir.cron"]
+        for job in self.search([("state", "=", "running")]):
+            reader, temporary = job._open()
+            try:
+                while job.state == "running":
+                    read = job._import_batch(batch_size, reader=reader)
+                    remaining = max(job.message_count - job.position, 0)
+                    if cron._commit_progress(read, remaining=remaining) <= 0:
+                        return
+            finally:
+                reader.close()
+                if temporary:
+                    os.unlink(temporary)
