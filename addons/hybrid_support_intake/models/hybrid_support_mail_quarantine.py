@@ -22,6 +22,11 @@ def _raw_bytes(message):
         return str(message).encode("utf-8", errors="replace")
 
 
+def _printable(value):
+    """Text PostgreSQL accepts: NUL characters are refused in any string."""
+    return str(value or "").replace("\x00", "")
+
+
 class HybridSupportMailQuarantine(models.Model):
     _name = "hybrid.support.mail.quarantine"
     _description = "Quarantined incoming email"
@@ -54,18 +59,18 @@ class HybridSupportMailQuarantine(models.Model):
         retried = self.browse(self.env.context.get("hs_quarantine_retry_id"))
         if retried:
             # sudo: same reason as the creation below
-            retried.sudo().error = error
+            retried.sudo().error = _printable(error)
             return retried
         raw = _raw_bytes(message)
         headers = email.message_from_bytes(raw[:65536], policy=email.policy.compat32)
         # sudo: the mail gateway user may lack rights on this technical model
         record = self.sudo().create(
             {
-                "name": str(headers.get("Subject") or "")[:500],
-                "email_from": str(headers.get("From") or "")[:500],
-                "message_id": str(headers.get("Message-ID") or "")[:500],
+                "name": _printable(headers.get("Subject"))[:500],
+                "email_from": _printable(headers.get("From"))[:500],
+                "message_id": _printable(headers.get("Message-ID"))[:500],
                 "reason": reason,
-                "error": error,
+                "error": _printable(error),
                 "raw": base64.b64encode(raw),
             }
         )

@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, models
 
-from ..tools.body_clean import plain_text_part
+from ..tools.body_clean import plain_text_part, repair_charsets
 from ..tools.mail_automation import automation_reason
 
 _logger = logging.getLogger(__name__)
@@ -43,6 +43,21 @@ class MailThread(models.AbstractModel):
                 message, "error", repr(error)
             )
             return False
+
+    @api.model
+    def message_parse(self, message, save_original=False):
+        """PostgreSQL refuses NUL characters in text: a hostile email with NULs
+        in its headers or text would fail to become a case (and make Odoo
+        bounce it to the sender). They never carry meaning in text."""
+        try:
+            repair_charsets(message)  # an unknown charset made core raise
+        except Exception:  # repairing is best effort; parsing decides
+            _logger.info("Could not repair the charsets of an email", exc_info=True)
+        msg_dict = super().message_parse(message, save_original=save_original)
+        for key, value in msg_dict.items():
+            if isinstance(value, str) and "\x00" in value:
+                msg_dict[key] = value.replace("\x00", "")
+        return msg_dict
 
     @api.model
     def message_route(

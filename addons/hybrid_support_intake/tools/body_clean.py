@@ -5,7 +5,10 @@ the new text from quoted history, reply headers and signatures. Both are pure
 functions so they can be measured on labelled corpora (see tests/bench_trim.py).
 """
 
+import codecs
 import re
+
+import chardet
 
 import html2text
 
@@ -241,6 +244,35 @@ def _decode_part(part):
     return payload.decode("utf-8", errors="replace")
 
 
+def _guess_charset(payload):
+    try:
+        payload.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = (chardet.detect(payload[:65536]) or {}).get("encoding")
+    try:
+        return codecs.lookup(guess).name if guess else "windows-1252"
+    except LookupError:
+        return "windows-1252"
+
+
+def repair_charsets(message):
+    """Replace, in place, every declared charset Python does not know by a
+    guess from the bytes, so that decoding a part never raises."""
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        charset = part.get_param("charset")
+        if not charset:
+            continue
+        try:
+            codecs.lookup(str(charset))
+        except (LookupError, ValueError, TypeError):
+            payload = part.get_payload(decode=True) or b""
+            part.set_param("charset", _guess_charset(payload))
+
+
 def plain_text_part(message):
     """The first inline text/plain part of an email, decoded, or ""."""
     try:
@@ -249,7 +281,8 @@ def plain_text_part(message):
                 continue
             if (part.get_content_disposition() or "inline") != "inline":
                 continue
-            return _decode_part(part).strip()
+            # NUL never carries meaning in text, and PostgreSQL refuses it
+            return _decode_part(part).replace("\x00", "").strip()
     except Exception:  # malformed MIME: the caller falls back to the HTML body
         return ""
     return ""

@@ -22,7 +22,9 @@ def _header(headers, name):
         value = headers.get(name)
     except Exception:  # a malformed header must not make us answer a robot
         return ""
-    return "" if value is None else str(value).strip()
+    # NUL and other control characters carry nothing and break storage
+    text = "" if value is None else str(value)
+    return "".join(ch for ch in text if ch >= " " or ch == "\t").strip()[:200]
 
 
 def is_robot_address(address):
