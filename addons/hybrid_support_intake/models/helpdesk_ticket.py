@@ -120,6 +120,12 @@ class HelpdeskTicket(models.Model):
         "hybrid.support.routing.log", "ticket_id", string="Routing decisions"
     )
     routing_log_count = fields.Integer(compute="_compute_routing_log_count")
+    ack_suggestions_html = fields.Html(
+        compute="_compute_ack_suggestions_html",
+        sanitize=False,  # built from escaped values by the code that fills it
+        help="Help quoted in the acknowledgement, e.g. knowledge-base articles "
+        "when hybrid_support_kb is installed.",
+    )
     response_promise = fields.Char(
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
@@ -155,6 +161,9 @@ class HelpdeskTicket(models.Model):
         )
         for ticket in self:
             ticket.routing_log_count = counts.get(ticket, 0)
+
+    def _compute_ack_suggestions_html(self):
+        self.ack_suggestions_html = False
 
     @api.depends("company_id")
     def _compute_response_promise(self):

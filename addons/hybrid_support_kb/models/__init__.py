@@ -1,1 +1,1 @@
-from . import hybrid_support_kb_article
+from . import helpdesk_ticket, hybrid_support_kb_article

@@ -1,5 +1,7 @@
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+
 from ..tools.similarity import rank
 
 
@@ -44,3 +46,31 @@ class TestKb(TransactionCase):
         visible = self.env["hybrid.support.kb.article"].with_user(portal).search([])
         self.assertIn(self.password, visible)
         self.assertNotIn(self.draft, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestKbInAcknowledgement(IntakeCase):
+    def test_acknowledgement_quotes_relevant_published_articles(self):
+        Article = self.env["hybrid.support.kb.article"]
+        Article.create(
+            {
+                "name": "Reset a forgotten password",
+                "keywords": "login locked password",
+                "body": "<p>Use the <b>Forgot password</b> link.</p>",
+                "state": "published",
+            }
+        )
+        Article.create({"name": "Password internals", "state": "draft"})
+        ticket = self.Ticket.browse(
+            self.process(
+                make_email("hank@globex.example", "Locked out", "I forgot my password")
+            )
+        )
+        ack = self.acks(ticket)
+        self.assertIn("Reset a forgotten password", ack.body)
+        self.assertIn("Forgot password", ack.body)
+        self.assertNotIn("Password internals", ack.body)
+        unrelated = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Weather", "Sunny today"))
+        )
+        self.assertNotIn("These articles", self.acks(unrelated).body)
