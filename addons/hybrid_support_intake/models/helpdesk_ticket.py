@@ -12,7 +12,7 @@ from ..tools.body_clean import html_to_text, split_reply, writer_text
 from ..tools.phones import find_phone_numbers
 from ..tools.references import compile_pattern, find_references, subject_references
 from ..tools.routing import CaseFacts, evaluate
-from ..tools.similarity import similarity
+from ..tools.similarity import similarity_at_least
 
 # Changes to these by an agent are logged as overrides of the routing.
 ROUTED_FIELDS = ("team_id", "user_id", "priority", "category_id")
@@ -190,6 +190,10 @@ class HelpdeskTicket(models.Model):
             and not self.env.context.get("hs_import"),
         )
         values.setdefault("received_date", msg.get("date") or fields.Datetime.now())
+        for key, value in self._hs_new_case_values(
+            msg.get("subject") or "", clean
+        ).items():
+            values.setdefault(key, value)
         # _xmlid_to_res_id is cached; env.ref would query existence per email.
         email_channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
@@ -259,6 +263,12 @@ class HelpdeskTicket(models.Model):
             )
 
     @api.model
+    def _hs_new_case_values(self, subject, clean_body):
+        """Hook: more values for a case the gateway is about to create, so
+        that classifiers write in the same INSERT instead of an UPDATE."""
+        return {}
+
+    @api.model
     def _hs_ticket_from_subject(self, subject, email_from):
         """The open or closed case whose reference is in ``subject``.
 
@@ -309,7 +319,7 @@ class HelpdeskTicket(models.Model):
         accounts = self.commercial_partner_id
         if not hours or not accounts:
             return
-        candidates = self.search(
+        candidates = self.search_fetch(
             [
                 ("commercial_partner_id", "in", accounts.ids),
                 ("id", "not in", self.ids),
@@ -317,6 +327,7 @@ class HelpdeskTicket(models.Model):
                 ("stage_id.closed", "=", False),
                 ("probable_duplicate_id", "=", False),
             ],
+            ["commercial_partner_id", "create_date", "name", "clean_body"],
             order="id desc",
         )
         for ticket in self.filtered("commercial_partner_id"):
@@ -332,10 +343,12 @@ class HelpdeskTicket(models.Model):
                     or not company.hs_duplicate_window_hours
                 ):
                     continue
-                score = similarity(
-                    ticket._hs_duplicate_text(), other._hs_duplicate_text()
+                score = similarity_at_least(
+                    ticket._hs_duplicate_text(),
+                    other._hs_duplicate_text(),
+                    company.hs_duplicate_threshold,
                 )
-                if score >= company.hs_duplicate_threshold and score > best_score:
+                if score and score > best_score:
                     best, best_score = other, score
             if best:
                 ticket.write(
@@ -391,7 +404,8 @@ class HelpdeskTicket(models.Model):
                 ticket.phone_numbers = ", ".join(numbers)
 
     def _hs_extract_references(self):
-        patterns = self.env["hybrid.support.reference.pattern"].search([])
+        # plain rows cached across transactions: no query per email
+        patterns = self.env["hybrid.support.reference.pattern"]._hs_cached_patterns()
         if not patterns or not self:
             return
         compiled = {p: compile_pattern(p.pattern) for p in patterns}
@@ -401,7 +415,7 @@ class HelpdeskTicket(models.Model):
             usable = {
                 p: regex
                 for p, regex in compiled.items()
-                if not p.company_id or p.company_id == ticket.company_id
+                if not p.company_id or p.company_id == ticket.company_id.id
             }
             text = (
                 f"{ticket.name or ''}\n{ticket.writer_text or ticket.clean_body or ''}"
@@ -494,17 +508,18 @@ class HelpdeskTicket(models.Model):
         every change is logged with the rule and what it matched."""
         if not self:
             return
-        rules = self.env["hybrid.support.routing.rule"].search(
-            [("company_id", "in", self.company_id.ids)]
-        )
-        specs = {rule: rule._spec() for rule in rules}
+        Rule = self.env["hybrid.support.routing.rule"]
+        specs = Rule._hs_cached_specs()  # no query per email
         logs = []
         for ticket in self:
             facts = ticket._hs_facts()
-            usable = [s for r, s in specs.items() if r.company_id == ticket.company_id]
+            usable = [
+                spec for company, spec in specs if company == ticket.company_id.id
+            ]
             for spec, reasons in evaluate(usable, facts):
-                rule = rules.browse(spec.rule_id)
-                logs += ticket._hs_apply_rule(rule, "; ".join(reasons))
+                logs += ticket._hs_apply_rule(
+                    Rule.browse(spec.rule_id), "; ".join(reasons)
+                )
         unassigned = self.filtered(lambda t: not t.user_id and t.team_id)
         logs += unassigned._hs_fallback_assign()
         self.env["hybrid.support.routing.log"].create(logs)
@@ -554,31 +569,35 @@ class HelpdeskTicket(models.Model):
             "old_value": self._hs_display(old),
             "new_value": self._hs_display(new),
             "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
             **extra,
         }
 
     def _hs_fallback_assign(self):
         """The customer's last agent when still in the team, otherwise the
-        team's assignment method. Two grouped queries for the whole batch."""
-        if not self:
+        team's assignment method. At most three grouped queries for the
+        whole batch, none when the teams have no members."""
+        members = self.team_id.user_ids.filtered("active")
+        if not self or not members:
             return []
-        last_ids = dict(
-            self._read_group(
-                [
-                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                    ("user_id", "!=", False),
-                    ("id", "not in", self.ids),
-                ],
-                ["commercial_partner_id"],
-                ["id:max"],
+        last_agent = {}
+        if any(self.team_id.mapped("hs_assign_last_agent")):
+            last_ids = dict(
+                self._read_group(
+                    [
+                        ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                        ("user_id", "!=", False),
+                        ("id", "not in", self.ids),
+                    ],
+                    ["commercial_partner_id"],
+                    ["id:max"],
+                )
             )
-        )
-        last_agent = {
-            partner: ticket.user_id
-            for partner, ticket_id in last_ids.items()
-            for ticket in self.browse(ticket_id)
-        }
-        members = self.team_id.user_ids
+            last_agent = {
+                partner: ticket.user_id
+                for partner, ticket_id in last_ids.items()
+                for ticket in self.browse(ticket_id)
+            }
         open_counts = dict(
             self._read_group(
                 [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
@@ -665,7 +684,7 @@ class HelpdeskTicket(models.Model):
     def _hs_enrich_open_cases(self):
         """Run the enrichment again on open email cases, e.g. once an addon that
         classifies or sets deadlines is installed after they arrived."""
-        cases = self.search(
+        cases = self.with_context(hs_reenrich=True).search(
             [("source_message_id", "!=", False), ("stage_id.closed", "=", False)]
         )
         cases._hs_enrich()

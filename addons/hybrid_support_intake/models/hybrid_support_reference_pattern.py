@@ -1,7 +1,11 @@
-from odoo import api, fields, models
+from collections import namedtuple
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools.references import compile_pattern
+
+PatternRow = namedtuple("PatternRow", "id kind pattern res_model res_field company_id")
 
 KINDS = [
     ("order", "Order"),
@@ -56,3 +60,29 @@ class HybridSupportReferencePattern(models.Model):
                         error=error,
                     )
                 ) from error
+
+    @api.model
+    @tools.ormcache()
+    def _hs_cached_patterns(self):
+        """Active patterns of every company as plain rows, cached until a
+        pattern changes: the gateway reads them for every email."""
+        # sudo: configuration read by the gateway whatever its user
+        return tuple(
+            PatternRow(
+                p.id, p.kind, p.pattern, p.res_model, p.res_field, p.company_id.id
+            )
+            for p in self.sudo().with_context(active_test=True).search([])
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

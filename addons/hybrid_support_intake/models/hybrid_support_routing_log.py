@@ -12,7 +12,9 @@ class HybridSupportRoutingLog(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    # set by the code that logs (not related): a related stored field would
+    # cost one more UPDATE per decision in the gateway
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
     team_id = fields.Many2one(
         "helpdesk.ticket.team", string="Team after", readonly=True
     )

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools.references import compile_pattern
@@ -129,3 +129,27 @@ class HybridSupportRoutingRule(models.Model):
         )
         action["domain"] = [("rule_id", "=", self.id)]
         return action
+
+    @api.model
+    @tools.ormcache()
+    def _hs_cached_specs(self):
+        """``((company id, RuleSpec), ...)`` of the active rules in order,
+        cached until a rule changes: the gateway evaluates them per email."""
+        # sudo: configuration read by the gateway whatever its user
+        return tuple(
+            (rule.company_id.id, rule._spec())
+            for rule in self.sudo().with_context(active_test=True).search([])
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

@@ -9,7 +9,6 @@ import codecs
 import re
 
 import chardet
-
 import html2text
 
 # Verbs that close a reply header ("On <date>, Ann <a@b.c> wrote:") in the

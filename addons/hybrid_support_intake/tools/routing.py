@@ -5,7 +5,7 @@ touches the database, so rule semantics are tested in isolation.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -26,7 +26,7 @@ class CaseFacts:
         return self.sender.rpartition("@")[2]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RuleSpec:
     rule_id: int
     senders: tuple = ()  # "ann@x.com", "x.com", "@x.com" or "*@x.com"
@@ -41,7 +41,6 @@ class RuleSpec:
     intent: str = ""
     min_confidence: float = 0.0
     continue_after: bool = False
-    reasons: list = field(default_factory=list)
 
 
 def split_list(text):

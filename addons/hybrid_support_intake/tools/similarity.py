@@ -19,3 +19,17 @@ def similarity(a, b):
     if not left or not right:
         return 0.0
     return SequenceMatcher(None, left, right, autojunk=False).ratio()
+
+
+def similarity_at_least(a, b, threshold):
+    """``similarity(a, b)`` when it reaches ``threshold``, else 0.0; cheap
+    upper bounds reject most pairs before the full comparison (as difflib's
+    own get_close_matches does)."""
+    left, right = _tokens(a), _tokens(b)
+    if not left or not right:
+        return 0.0
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return 0.0
+    score = matcher.ratio()
+    return score if score >= threshold else 0.0

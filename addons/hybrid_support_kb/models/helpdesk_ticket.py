@@ -32,10 +32,7 @@ class HelpdeskTicket(models.Model):
                 )
                 for article in articles
             )
-            ticket.ack_suggestions_html = (
-                Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    escape(self.env._("These articles may already answer your question:")),
-                    items,
-                )
+            ticket.ack_suggestions_html = Markup("<p>%s</p><ul>%s</ul>") % (
+                escape(self.env._("These articles may already answer your question:")),
+                items,
             )

@@ -28,7 +28,9 @@ def _msg(to, n, headers=None, body="Hello, I need help.", content_type=None, cte
     if cte:
         lines.append(f"Content-Transfer-Encoding: {cte}")
     head = "\r\n".join(lines).encode("utf-8", "surrogateescape")
-    payload = body if isinstance(body, bytes) else body.encode("utf-8", "surrogateescape")
+    payload = (
+        body if isinstance(body, bytes) else body.encode("utf-8", "surrogateescape")
+    )
     return head + b"\r\n\r\n" + payload
 
 
@@ -36,9 +38,7 @@ def _nested(depth):
     body, ct = "innermost text\r\n", "text/plain; charset=utf-8"
     for level in range(depth):
         boundary = f"b{level}"
-        body = (
-            f"--{boundary}\r\nContent-Type: {ct}\r\n\r\n{body}\r\n--{boundary}--\r\n"
-        )
+        body = f"--{boundary}\r\nContent-Type: {ct}\r\n\r\n{body}\r\n--{boundary}--\r\n"
         ct = f'multipart/mixed; boundary="{boundary}"'
     return ct, body
 
@@ -56,23 +56,45 @@ def corpus(to, big=True):
     # broken MIME boundaries
     for i in range(20):
         variants = [
-            ("multipart/mixed", "--x\r\nContent-Type: text/plain\r\n\r\nno boundary declared\r\n--x--"),
-            ('multipart/mixed; boundary="a"', "--a\r\nContent-Type: text/plain\r\n\r\nnever closed"),
+            (
+                "multipart/mixed",
+                "--x\r\nContent-Type: text/plain\r\n\r\nno boundary declared\r\n--x--",
+            ),
+            (
+                'multipart/mixed; boundary="a"',
+                "--a\r\nContent-Type: text/plain\r\n\r\nnever closed",
+            ),
             ('multipart/mixed; boundary="a"', "--b\r\n\r\nwrong boundary\r\n--b--"),
             ('multipart/alternative; boundary=""', "----\r\n\r\nempty boundary"),
-            ('multipart/mixed; boundary="' + "z" * 300 + '"', "--" + "z" * 300 + "\r\n\r\nlong"),
+            (
+                'multipart/mixed; boundary="' + "z" * 300 + '"',
+                "--" + "z" * 300 + "\r\n\r\nlong",
+            ),
         ]
         ct, body = variants[i % len(variants)]
         add("boundary", content_type=ct, body=body + f" {i}")
     # bad base64 / quoted-printable / unknown encodings
     for i in range(20):
-        bad = ["@@@not base64@@@", "SGVsbG8", "SGVs bG8=\r\n===", "\x00\x01", "Zm9v" * 3 + "!"]
-        add("base64", content_type="text/plain; charset=utf-8", cte="base64",
-            body=bad[i % len(bad)] + f" {i}")
+        bad = [
+            "@@@not base64@@@",
+            "SGVsbG8",
+            "SGVs bG8=\r\n===",
+            "\x00\x01",
+            "Zm9v" * 3 + "!",
+        ]
+        add(
+            "base64",
+            content_type="text/plain; charset=utf-8",
+            cte="base64",
+            body=bad[i % len(bad)] + f" {i}",
+        )
     for i in range(15):
-        add("encoding", content_type="text/plain; charset=utf-8",
+        add(
+            "encoding",
+            content_type="text/plain; charset=utf-8",
             cte=["quoted-printable", "x-uuencode", "8bit", "binary", "7bit"][i % 5],
-            body=f"=ZZ=\r\nbroken =E2=82 soft break=\r\n\xff\xfe {i}".encode("latin-1"))
+            body=f"=ZZ=\r\nbroken =E2=82 soft break=\r\n\xff\xfe {i}".encode("latin-1"),
+        )
     # nested multiparts, up to 50 deep
     for depth in range(2, 51, 2):
         ct, body = _nested(depth)
@@ -80,48 +102,98 @@ def corpus(to, big=True):
     # empty and near-empty
     out.append(("empty", b""))
     out.append(("empty", b"\r\n\r\n"))
-    for i in range(5):
+    for _i in range(5):
         add("headers-only", body=b"")
+    _header_attacks(add)
+    _content_attacks(add, out, rng)
+    if big:
+        n += 1
+        out.append(("25MB", _big_message(to, n, rng)))
+    return out
+
+
+def _header_attacks(add):
     # header injection attempts
     injections = [
         "Help\r\nBcc: victim@elsewhere.example",
         "=?utf-8?q?Help=0D=0ABcc=3A_victim=40elsewhere.example?=",
         "Help\nTo: victim@elsewhere.example",
         "Help%0d%0aBcc:victim@elsewhere.example",
-        "=?utf-8?b?" + base64.b64encode(b"Hi\r\nCc: victim@elsewhere.example").decode() + "?=",
+        "=?utf-8?b?"
+        + base64.b64encode(b"Hi\r\nCc: victim@elsewhere.example").decode()
+        + "?=",
     ]
     for i in range(15):
         add("injection", headers={"Subject": injections[i % len(injections)] + f" {i}"})
     # forged or odd Auto-Submitted
-    for i, value in enumerate(
-        ["no", "auto-generated", "AUTO-REPLIED", "auto-notified", "", "no; foo=bar",
-         "auto-replied (vacation)", "yes", "\x00", "no" * 200]
+    for _i, value in enumerate(
+        [
+            "no",
+            "auto-generated",
+            "AUTO-REPLIED",
+            "auto-notified",
+            "",
+            "no; foo=bar",
+            "auto-replied (vacation)",
+            "yes",
+            "\x00",
+            "no" * 200,
+        ]
     ):
         add("auto-submitted", headers={"Auto-Submitted": value})
     # giant subjects
     for size in (1000, 10_000, 50_000, 100_000, 200_000):
         add("giant-subject", headers={"Subject": "A" * size})
     # invalid dates
-    for value in ["yesterday", "Mon, 32 Foo 2026 99:99:99 +9999", "", "0", "Fri, 01 Jan 99999",
-                  "Thu, 01 Jan 1970 00:00:00 +0000", "Tue, 19 Jan 2038 03:14:08 +0000",
-                  "2026-11-02T09:30:00Z", "Mon, 2 Nov 2026", "\x00\x00",
-                  "Mon, 02 Nov 2026 09:30:00 +2500", "Sun, 31 Dec 9999 23:59:59 -1200",
-                  "Date", "Mon, 02 Nov -2026", "  "]:
+    for value in [
+        "yesterday",
+        "Mon, 32 Foo 2026 99:99:99 +9999",
+        "",
+        "0",
+        "Fri, 01 Jan 99999",
+        "Thu, 01 Jan 1970 00:00:00 +0000",
+        "Tue, 19 Jan 2038 03:14:08 +0000",
+        "2026-11-02T09:30:00Z",
+        "Mon, 2 Nov 2026",
+        "\x00\x00",
+        "Mon, 02 Nov 2026 09:30:00 +2500",
+        "Sun, 31 Dec 9999 23:59:59 -1200",
+        "Date",
+        "Mon, 02 Nov -2026",
+        "  ",
+    ]:
         add("date", headers={"Date": value})
     # charsets: unknown, wrong, legacy, broken RFC 2047
-    texts = [("koi8-r", "Привет, нужна помощь"), ("shift_jis", "助けてください"),
-             ("gb2312", "请帮忙"), ("big5", "請幫忙"), ("euc-kr", "도와주세요"),
-             ("iso-8859-7", "Βοήθεια"), ("windows-1251", "Помогите")]
+    texts = [
+        ("koi8-r", "Привет, нужна помощь"),
+        ("shift_jis", "助けてください"),
+        ("gb2312", "请帮忙"),
+        ("big5", "請幫忙"),
+        ("euc-kr", "도와주세요"),
+        ("iso-8859-7", "Βοήθεια"),
+        ("windows-1251", "Помогите"),
+    ]
     for i in range(30):
         charset, text = texts[i % len(texts)]
         declared = [charset, "utf-8", "x-unknown-charset", "us-ascii", ""][i % 5]
-        add("charset", content_type=f"text/plain; charset={declared}",
-            headers={"Subject": f"=?{declared or 'bogus'}?B?{base64.b64encode(text.encode(charset)).decode()}?= {i}"},
-            body=text.encode(charset) + f" {i}".encode())
+        add(
+            "charset",
+            content_type=f"text/plain; charset={declared}",
+            headers={
+                "Subject": f"=?{declared or 'bogus'}?B?{base64.b64encode(text.encode(charset)).decode()}?= {i}"
+            },
+            body=text.encode(charset) + f" {i}".encode(),
+        )
+
+
+def _content_attacks(add, out, rng):
     # NUL bytes and control characters
     for i in range(10):
-        add("control", headers={"Subject": f"nul\x00here {i}"},
-            body=f"body with \x00 nul and \x1b[31m escape {i}".encode())
+        add(
+            "control",
+            headers={"Subject": f"nul\x00here {i}"},
+            body=f"body with \x00 nul and \x1b[31m escape {i}".encode(),
+        )
     # HTML bombs and scripts
     for i in range(10):
         html = "<div>" * (500 * (i + 1)) + "help" + "</div>" * (500 * (i + 1))
@@ -129,13 +201,24 @@ def corpus(to, big=True):
             html = f"<script>alert({i})</script><img src=x onerror=alert(1)>" + html
         add("html", content_type="text/html; charset=utf-8", body=html)
     # missing or invalid addresses
-    for i, headers in enumerate(
-        [{"From": ""}, {"From": "<>"}, {"From": "not an address"}, {"From": "@@@"},
-         {"From": "a" * 500 + "@x.example"}, {"From": "=?utf-8?q?=FF?= <x@y.example>"},
-         {"Message-ID": ""}, {"Message-ID": "<" + "m" * 2000 + ">"}, {"Subject": ""},
-         {"From": "x@y.example, z@w.example"}, {"Reply-To": "victim@elsewhere.example"},
-         {"In-Reply-To": "<does-not-exist@nowhere>"}, {"References": "<a> " * 500},
-         {"From": '"Quote <evil@x>" <ok@attacker.example>'}, {"Cc": ",,,,"}]
+    for _i, headers in enumerate(
+        [
+            {"From": ""},
+            {"From": "<>"},
+            {"From": "not an address"},
+            {"From": "@@@"},
+            {"From": "a" * 500 + "@x.example"},
+            {"From": "=?utf-8?q?=FF?= <x@y.example>"},
+            {"Message-ID": ""},
+            {"Message-ID": "<" + "m" * 2000 + ">"},
+            {"Subject": ""},
+            {"From": "x@y.example, z@w.example"},
+            {"Reply-To": "victim@elsewhere.example"},
+            {"In-Reply-To": "<does-not-exist@nowhere>"},
+            {"References": "<a> " * 500},
+            {"From": '"Quote <evil@x>" <ok@attacker.example>'},
+            {"Cc": ",,,,"},
+        ]
     ):
         add("address", headers=headers)
     # random bytes, with and without a header block
@@ -145,16 +228,24 @@ def corpus(to, big=True):
             out.append(("garbage", junk))
         else:
             add("garbage-body", body=junk, content_type="text/plain; charset=utf-8")
-    if big:
-        n += 1
-        payload = base64.encodebytes(bytes(rng.randrange(256) for _ in range(1024)) * 25 * 1024)
-        boundary = "big"
-        body = (
+
+
+def _big_message(to, n, rng):
+    """A 25 MB attachment (35 MB once encoded)."""
+    payload = base64.encodebytes(
+        bytes(rng.randrange(256) for _ in range(1024)) * 25 * 1024
+    )
+    boundary = "big"
+    body = (
+        (
             f"--{boundary}\r\nContent-Type: text/plain\r\n\r\nSee attachment\r\n"
             f"--{boundary}\r\nContent-Type: application/octet-stream; name=big.bin\r\n"
             "Content-Disposition: attachment; filename=big.bin\r\n"
             "Content-Transfer-Encoding: base64\r\n\r\n"
-        ).encode() + payload + f"\r\n--{boundary}--\r\n".encode()
-        out.append(("25MB", _msg(to, n, content_type=f'multipart/mixed; boundary="{boundary}"',
-                                 body=body)))
-    return out
+        ).encode()
+        + payload
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return _msg(
+        to, n, content_type=f'multipart/mixed; boundary="{boundary}"', body=body
+    )

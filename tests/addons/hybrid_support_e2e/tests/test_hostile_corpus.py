@@ -41,14 +41,23 @@ class TestHostileCorpus(SupportTeamMixin, TransactionCase):
             outcomes.setdefault(family, set()).add(outcome)
         self.assertFalse(lost, f"messages that left no trace: {lost}")
         # whole families that must become cases, not refusals
-        for family in ("nested", "charset", "date", "giant-subject", "25MB", "injection"):
+        for family in (
+            "nested",
+            "charset",
+            "date",
+            "giant-subject",
+            "25MB",
+            "injection",
+        ):
             self.assertEqual(outcomes[family], {"case"}, family)
         self.assertEqual(outcomes["empty"], {"quarantine"})
 
     def test_hostile_headers_do_not_steer_the_gateway(self):
         messages = dict(
             (family + str(i), raw)
-            for i, (family, raw) in enumerate(corpus(f"{ALIAS}@{ALIAS_DOMAIN}", big=False))
+            for i, (family, raw) in enumerate(
+                corpus(f"{ALIAS}@{ALIAS_DOMAIN}", big=False)
+            )
         )
         gateway, Ticket = self.env["mail.thread"], self.env["helpdesk.ticket"]
         for key, raw in messages.items():
