@@ -33,18 +33,24 @@ def load_reader():
 
 def write_mbox(path, size_mb):
     target = size_mb * 1024 * 1024
-    filler = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 40 + "\n") * 3
+    filler = (
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 40 + "\n"
+    ) * 3
     written = count = 0
     with open(path, "wb") as out:
         while written < target:
             msg = EmailMessage()
-            msg["From"] = f"Customer {count % 997} <c{count % 997}@example{count % 50}.com>"
+            msg["From"] = (
+                f"Customer {count % 997} <c{count % 997}@example{count % 50}.com>"
+            )
             msg["To"] = "support@ourdesk.example"
             msg["Subject"] = f"Question {count}"
             msg["Date"] = "Mon, 04 Mar 2024 09:30:00 +0000"
             msg["Message-ID"] = make_msgid(domain="bench.example")
             msg.set_content(f"Message {count}\n{filler}")
-            chunk = b"From MAILER-DAEMON Mon Mar  4 09:30:00 2024\n" + bytes(msg) + b"\n"
+            chunk = (
+                b"From MAILER-DAEMON Mon Mar  4 09:30:00 2024\n" + bytes(msg) + b"\n"
+            )
             out.write(chunk)
             written += len(chunk)
             count += 1
@@ -65,7 +71,7 @@ def main():
     size = os.path.getsize(path) / 1024 / 1024
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    reader = open_source(path, "mbox")
+    reader = open_source("mbox", path=path)
     total = reader.count()
     read = senders = 0
     for _index, raw in reader.iter_from(0):
@@ -75,7 +81,9 @@ def main():
     reader.close()
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"mbox of {size:.0f} MB, {written} messages written, {total} found, {read} read")
+    print(
+        f"mbox of {size:.0f} MB, {written} messages written, {total} found, {read} read"
+    )
     print(f"dry-run read: {elapsed:.1f} s, {read / elapsed:.0f} messages/s")
     print(
         f"peak resident memory: {peak:.0f} MB (before reading: {rss_before:.0f} MB); "

@@ -23,7 +23,7 @@ class HybridSupportMailImport(models.Model):
 
     name = fields.Char(required=True, default=lambda self: self.env._("Mailbox import"))
     source_type = fields.Selection(
-        [("mbox", "mbox file"), ("zip", "Zip of .eml files")],
+        [("mbox", "mbox file"), ("zip", "Zip of .eml files"), ("imap", "IMAP folder")],
         required=True,
         default="mbox",
     )
@@ -34,6 +34,14 @@ class HybridSupportMailImport(models.Model):
         "by the Odoo process. Only administrators may set it.",
         groups="base.group_system",
     )
+    imap_host = fields.Char(string="IMAP server")
+    imap_port = fields.Integer(string="IMAP port", default=993)
+    imap_ssl = fields.Boolean(string="SSL/TLS", default=True)
+    imap_user = fields.Char(string="IMAP user")
+    imap_password = fields.Char(
+        string="IMAP password", groups="helpdesk_mgmt.group_helpdesk_manager"
+    )
+    imap_folder = fields.Char(string="IMAP folder", default="INBOX")
     team_id = fields.Many2one("helpdesk.ticket.team", required=True)
     company_id = fields.Many2one(related="team_id.company_id", store=True)
     stage_id = fields.Many2one(
@@ -89,6 +97,8 @@ class HybridSupportMailImport(models.Model):
         """A streaming reader on the file, from the filestore when it is there
         (never loaded into memory), and the temporary file to delete."""
         self.ensure_one()
+        if self.source_type == "imap":
+            return self._open_imap(), None
         # sudo: server_path is restricted to administrators, who set it
         path = self.sudo().server_path
         temporary = None
@@ -115,7 +125,7 @@ class HybridSupportMailImport(models.Model):
                 handle.close()
                 path = temporary = handle.name
         try:
-            return open_source(path, self.source_type), temporary
+            return open_source(self.source_type, path=path), temporary
         except (MailboxError, OSError) as error:
             raise UserError(
                 self.env._(
@@ -123,6 +133,25 @@ class HybridSupportMailImport(models.Model):
                     kind=self.source_type,
                     error=error,
                 )
+            ) from error
+
+    def _open_imap(self):
+        if not self.imap_host:
+            raise UserError(self.env._("Set the IMAP server first."))
+        settings = {
+            "host": self.imap_host,
+            "port": self.imap_port,
+            "ssl": self.imap_ssl,
+            "user": self.imap_user or "",
+            # sudo: the password field is for managers; the cron reads it too
+            "password": self.sudo().imap_password or "",
+            "folder": self.imap_folder or "INBOX",
+        }
+        try:
+            return open_source("imap", imap=settings)
+        except MailboxError as error:
+            raise UserError(
+                self.env._("Cannot read the IMAP folder: %(error)s", error=error)
             ) from error
 
     # ------------------------------------------------------------------

@@ -1,5 +1,10 @@
 import base64
+import imaplib
 import io
+import socket
+import subprocess
+import sys
+import time
 import zipfile
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -137,3 +142,94 @@ class TestMailboxImport(IntakeCase):
             job.action_analyse()
         with self.assertRaisesRegex(UserError, "Run the dry run first"):
             job.action_start()
+
+
+class TestImapImport(IntakeCase):
+    """Against a real IMAP server (pymap, a test requirement) on loopback."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            cls.port = probe.getsockname()[1]
+        cls.server = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from pymap.main import main; main()",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(cls.port),
+                "--no-tls",
+                "dict",
+                "--demo-user",
+                "hs",
+                "--demo-password",
+                "secret",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        cls.addClassCleanup(cls.server.kill)
+        client = None
+        for _attempt in range(100):
+            try:
+                client = imaplib.IMAP4("127.0.0.1", cls.port, timeout=5)
+                break
+            except OSError:
+                if cls.server.poll() is not None:
+                    raise AssertionError(
+                        "the pymap IMAP server did not start: "
+                        + cls.server.stderr.read().decode(errors="replace")
+                    ) from None
+                time.sleep(0.1)
+        assert client, "the pymap IMAP server did not answer"
+        client.login("hs", "secret")
+        first = _dated(make_email("hank@globex.example", "IMAP question", "Hello?"), 4)
+        reply = _dated(
+            make_email("hank@globex.example", "Re: IMAP question", "Anyone?"),
+            5,
+            reply_to=first,
+        )
+        for msg in (first, reply):
+            client.append("INBOX", None, None, bytes(msg))
+        client.logout()
+
+    def _job(self, **values):
+        return self.env["hybrid.support.mail.import"].create(
+            {
+                "source_type": "imap",
+                "imap_host": "127.0.0.1",
+                "imap_port": self.port,
+                "imap_ssl": False,
+                "imap_user": "hs",
+                "imap_password": "secret",
+                "team_id": self.team.id,
+                **values,
+            }
+        )
+
+    def test_imap_folder_is_imported_once(self):
+        job = self._job()
+        job.action_analyse()
+        self.assertEqual((job.message_count, job.thread_count), (2, 1))
+        before = self.last_ticket_id()
+        job.action_start()
+        while job.state == "running":
+            job._import_batch(limit=1)
+        cases = self.new_tickets(before)
+        self.assertEqual(len(cases), 1)
+        self.assertEqual(
+            len(cases.message_ids.filtered(lambda m: m.message_type == "email")), 2
+        )
+        again = self._job()
+        again.action_analyse()
+        self.assertEqual(again.duplicate_count, 2)
+
+    def test_wrong_password_or_folder_is_a_clear_error(self):
+        with self.assertRaisesRegex(UserError, "Cannot read the IMAP folder"):
+            self._job(imap_password="wrong").action_analyse()
+        with self.assertRaisesRegex(UserError, "no folder"):
+            self._job(imap_folder="Nope").action_analyse()

@@ -1,8 +1,11 @@
-"""Streaming readers of historical mailboxes: an mbox file or a zip of .eml
-files. Messages are read one at a time: a 1 GB mbox is never in memory,
-only the offsets of its messages (Python's mailbox module)."""
+"""Streaming readers of historical mailboxes: an mbox file, a zip of .eml
+files or an IMAP folder. Messages are read one at a time: a 1 GB mbox is
+never in memory, only the offsets of its messages (Python's mailbox module);
+an IMAP folder is fetched in small groups of UIDs."""
 
+import imaplib
 import mailbox
+import re
 import zipfile
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -16,13 +19,16 @@ class MailboxError(ValueError):
     """The file is not a mailbox of the announced kind."""
 
 
-def open_source(path, kind):
+def open_source(kind, path=None, imap=None):
     """A reader with ``count()`` and ``iter_from(index)`` yielding
-    ``(index, raw bytes)``; raises MailboxError when the file is unreadable."""
+    ``(index, raw bytes)``; raises MailboxError when the source is unreadable.
+    ``imap`` is a dict of ImapReader's arguments."""
     if kind == "mbox":
         return MboxReader(path)
     if kind == "zip":
         return ZipReader(path)
+    if kind == "imap":
+        return ImapReader(**(imap or {}))
     raise MailboxError(f"unknown mailbox kind {kind!r}")
 
 
@@ -74,6 +80,59 @@ class ZipReader:
 
     def close(self):
         self._zip.close()
+
+
+class ImapReader:
+    """One IMAP folder, read-only (messages stay unread), by UID order."""
+
+    CHUNK = 50
+    _UID = re.compile(rb"UID (\d+)")
+
+    def __init__(
+        self, host, port=993, ssl=True, user="", password="", folder="INBOX", timeout=60
+    ):
+        try:
+            client = imaplib.IMAP4_SSL if ssl else imaplib.IMAP4
+            self._imap = client(host, port, timeout=timeout)
+            self._imap.login(user, password)
+            status, _data = self._imap.select(_quote(folder), readonly=True)
+            if status != "OK":
+                raise MailboxError(f"no folder {folder!r} on the server")
+            status, data = self._imap.uid("search", None, "ALL")
+        except (imaplib.IMAP4.error, OSError) as error:
+            raise MailboxError(f"IMAP: {error}") from error
+        self._uids = sorted(int(uid) for uid in (data[0] or b"").split())
+
+    def count(self):
+        return len(self._uids)
+
+    def iter_from(self, start=0):
+        for chunk_start in range(start, len(self._uids), self.CHUNK):
+            uids = self._uids[chunk_start : chunk_start + self.CHUNK]
+            status, data = self._imap.uid(
+                "fetch", ",".join(map(str, uids)), "(UID BODY.PEEK[])"
+            )
+            if status != "OK":
+                raise MailboxError(f"IMAP fetch failed: {status}")
+            by_uid = {}
+            for item in data:
+                if isinstance(item, tuple):
+                    found = self._UID.search(item[0])
+                    if found:
+                        by_uid[int(found.group(1))] = item[1]
+            for offset, uid in enumerate(uids):
+                # a message deleted meanwhile reads as empty: listed, not lost
+                yield chunk_start + offset, by_uid.get(uid, b"")
+
+    def close(self):
+        try:
+            self._imap.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+
+
+def _quote(folder):
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def summary(raw):
