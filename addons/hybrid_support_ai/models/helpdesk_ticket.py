@@ -1,20 +1,52 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 from ..tools import lexicon
+
+LEXICON = "keyword lexicon"
 
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    intent_source = fields.Char(
+        string="Intent by",
+        readonly=True,
+        help="The model and version that set the intent.",
+    )
+    intent_needs_review = fields.Boolean(
+        string="Needs review",
+        readonly=True,
+        index="btree_not_null",
+        help="The classification was not confident enough to act on: a person "
+        "confirms or corrects it in the review queue.",
+    )
+    intent_reviewed = fields.Boolean(
+        readonly=True,
+        help="A person confirmed or corrected the intent: a training label.",
+    )
+
+    def _hs_training_text(self):
+        return f"{self.name or ''}\n{self.clean_body or ''}"
+
     @api.model
     def _hs_classify(self, subject, clean_body):
         text = f"{subject or ''}\n{clean_body or ''}"
-        intent, intent_confidence = lexicon.classify_intent(text)
+        company = self.env.company
+        model = self.env["hybrid.support.ai.model"]._active(company)
+        if model:
+            intent, intent_confidence = model._predict(text)
+            source, threshold = model.name, model.threshold
+        else:
+            intent, intent_confidence = lexicon.classify_intent(text)
+            source = f"{LEXICON} v{lexicon.VERSION}"
+            threshold = company.hs_ai_lexicon_threshold
         level, urgency_confidence = lexicon.urgency(text)
         score, sentiment_confidence = lexicon.sentiment(text)
         return {
             "intent": intent or False,
             "intent_confidence": intent_confidence,
+            "intent_source": source,
+            "intent_needs_review": intent_confidence < threshold,
             "urgency": level,
             "urgency_confidence": urgency_confidence,
             "sentiment": score,
@@ -28,26 +60,85 @@ class HelpdeskTicket(models.Model):
         return values
 
     def _hs_enrich(self):
-        """Classify cases that arrived before this addon, and log the model's
-        decisions on the new ones (classified in their INSERT)."""
+        """Classify cases that arrived before this addon, log the decisions
+        on the new ones (classified in their INSERT), and let shadow versions
+        predict without acting."""
         result = super()._hs_enrich()
         unclassified = self.filtered(lambda t: not t.urgency)
         for ticket in unclassified:
             ticket.write(self._hs_classify(ticket.name, ticket.clean_body))
         fresh = unclassified if self.env.context.get("hs_reenrich") else self
-        self.env["hybrid.support.routing.log"].create(
-            [
-                ticket._hs_log_values(
-                    "model",
-                    "intent",
-                    "",
-                    ticket.intent,
-                    model_name="keyword lexicon",
-                    model_version=lexicon.VERSION,
-                    confidence=ticket.intent_confidence,
-                    inputs=self.env._("subject and customer text"),
-                )
-                for ticket in fresh.filtered("intent")
-            ]
+        logs = [
+            ticket._hs_log_values(
+                "model",
+                "intent",
+                "",
+                ticket.intent,
+                model_name=(ticket.intent_source or "").rsplit(" v", 1)[0],
+                model_version=(ticket.intent_source or "").rpartition(" v")[2],
+                confidence=ticket.intent_confidence,
+                inputs=self.env._("subject and customer text")
+                + (
+                    self.env._("; sent to review") if ticket.intent_needs_review else ""
+                ),
+            )
+            for ticket in fresh.filtered("intent")
+        ]
+        shadows = self.env["hybrid.support.ai.model"].search(
+            [("state", "=", "shadow"), ("company_id", "in", fresh.company_id.ids)]
         )
+        for shadow in shadows:
+            for ticket in fresh.filtered(
+                lambda t, s=shadow: t.company_id == s.company_id
+            ):
+                intent, confidence = shadow._predict(ticket._hs_training_text())
+                logs.append(
+                    ticket._hs_log_values(
+                        "model",
+                        "",
+                        "",
+                        intent,
+                        model_name=self.env._(
+                            "%(name)s (shadow, not applied)", name=shadow.name
+                        ),
+                        model_version=str(shadow.version),
+                        confidence=confidence,
+                    )
+                )
+        self.env["hybrid.support.routing.log"].create(logs)
         return result
+
+    # ------------------------------------------------------------------
+    # Review queue
+    # ------------------------------------------------------------------
+
+    def action_hs_accept_intent(self):
+        self.check_access("write")
+        self.write({"intent_reviewed": True, "intent_needs_review": False})
+        return True
+
+    def write(self, vals):
+        # An agent's correction of the intent is a label and ends the review.
+        if (
+            "intent" in vals
+            and not self.env.su
+            and not self.env.context.get("hs_routing")
+        ):
+            vals = {**vals, "intent_reviewed": True, "intent_needs_review": False}
+            before = {ticket: ticket.intent for ticket in self}
+            result = super().write(vals)
+            logs = [
+                ticket._hs_log_values(
+                    "override",
+                    "intent",
+                    before[ticket],
+                    ticket.intent,
+                    user_id=self.env.uid,
+                )
+                for ticket in self
+                if before[ticket] != ticket.intent
+            ]
+            # sudo: agents may not create audit entries directly, only this way
+            self.env["hybrid.support.routing.log"].sudo().create(logs)
+            return result
+        return super().write(vals)

@@ -1,1 +1,1 @@
-from . import test_lexicon, test_triage
+from . import test_classifier, test_lexicon, test_review_loop, test_triage

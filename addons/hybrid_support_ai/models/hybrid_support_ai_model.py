@@ -1,0 +1,255 @@
+import base64
+import hashlib
+import hmac
+import json
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import classifier
+
+_logger = logging.getLogger(__name__)
+
+# Loaded pipelines by (model id, signature); a few versions at most.
+_LOADED = {}
+
+
+class HybridSupportAiModel(models.Model):
+    """A trained classifier version: its hold-out metrics and its state.
+
+    A new version runs in shadow (predicts and logs, never acts) until an
+    admin promotes it, or it beats the active one on the last reviewed cases.
+    """
+
+    _name = "hybrid.support.ai.model"
+    _description = "Trained triage model"
+    _order = "target, version desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    target = fields.Selection([("intent", "Intent")], required=True, default="intent")
+    version = fields.Integer(required=True, readonly=True)
+    state = fields.Selection(
+        [("shadow", "Shadow"), ("active", "Active"), ("retired", "Retired")],
+        default="shadow",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        readonly=True,
+    )
+    trained_on = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    training_size = fields.Integer(readonly=True)
+    training_seconds = fields.Float(readonly=True, digits=(6, 1))
+    accuracy = fields.Float(readonly=True, digits=(4, 3))
+    macro_f1 = fields.Float(string="Macro-F1", readonly=True, digits=(4, 3))
+    ece = fields.Float(string="Calibration error", readonly=True, digits=(4, 3))
+    threshold = fields.Float(
+        readonly=True,
+        digits=(4, 3),
+        help="Predictions at or above this confidence are applied; below, the "
+        "case goes to the review queue. Chosen on the hold-out so that applied "
+        "predictions are at least 97% precise.",
+    )
+    coverage = fields.Float(
+        readonly=True,
+        digits=(4, 3),
+        help="Share of hold-out cases at or above the threshold.",
+    )
+    confusion = fields.Text(
+        readonly=True, help="Confusion matrix of the hold-out (JSON)."
+    )
+    payload = fields.Binary(attachment=True, readonly=True, groups="base.group_system")
+    signature = fields.Char(readonly=True, groups="base.group_system")
+
+    @api.depends("target", "version")
+    def _compute_name(self):
+        labels = dict(self._fields["target"].selection)
+        for model in self:
+            model.name = f"{labels.get(model.target, model.target)} v{model.version}"
+
+    # ------------------------------------------------------------------
+    # Safe storage
+    # ------------------------------------------------------------------
+
+    def _sign(self, data):
+        # sudo: the database secret keys the signature; it never leaves here
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+    def _pipeline(self):
+        """The loaded classifier; refused when the stored bytes were changed
+        outside Odoo or hold types a model never holds."""
+        self.ensure_one()
+        record = self.sudo()  # sudo: payload and signature are technical fields
+        key = (record.id, record.signature)
+        if key not in _LOADED:
+            data = base64.b64decode(record.payload or b"")
+            if not data or not hmac.compare_digest(
+                record._sign(data), record.signature or ""
+            ):
+                raise UserError(
+                    self.env._(
+                        "The stored model %(name)s was modified outside Odoo "
+                        "(its signature does not match): it is refused. Retrain it.",
+                        name=record.name,
+                    )
+                )
+            try:
+                pipeline = classifier.loads(data)
+            except classifier.UntrustedModel as error:
+                raise UserError(
+                    self.env._(
+                        "The stored model %(name)s is refused: %(error)s",
+                        name=record.name,
+                        error=error,
+                    )
+                ) from error
+            if len(_LOADED) > 4:
+                _LOADED.clear()
+            _LOADED[key] = pipeline
+        return _LOADED[key]
+
+    def _predict(self, text):
+        return classifier.predict(self._pipeline(), text)
+
+    # ------------------------------------------------------------------
+    # Training and promotion
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _labelled_cases(self, company):
+        """Cases whose intent a person confirmed or corrected, and closed
+        cases (their intent stood until the end)."""
+        return self.env["helpdesk.ticket"].search(
+            [
+                ("company_id", "=", company.id),
+                ("intent", "!=", False),
+                "|",
+                ("intent_reviewed", "=", True),
+                ("stage_id.closed", "=", True),
+            ],
+            order="id",
+        )
+
+    @api.model
+    def _train(self, company=None, target="intent"):
+        """Train a new version in shadow from the company's labelled cases;
+        None when there are too few."""
+        company = company or self.env.company
+        cases = self._labelled_cases(company)
+        labels = cases.mapped(target)
+        if len(cases) < company.hs_ai_min_training or len(set(labels)) < 2:
+            return self.browse()
+        texts = [case._hs_training_text() for case in cases]
+        pipeline, metrics, seconds = classifier.train(texts, labels)
+        data = classifier.dumps(pipeline)
+        latest = self.search(
+            [("company_id", "=", company.id), ("target", "=", target)], limit=1
+        )
+        model = self.create(
+            {
+                "target": target,
+                "version": latest.version + 1,
+                "company_id": company.id,
+                "training_size": len(cases),
+                "training_seconds": seconds,
+                "accuracy": metrics["accuracy"],
+                "macro_f1": metrics["macro_f1"],
+                "ece": metrics["ece"],
+                "threshold": metrics["threshold"],
+                "coverage": metrics["coverage"],
+                "confusion": json.dumps(metrics["confusion"]),
+            }
+        )
+        # sudo: technical fields, written once by the training itself
+        model.sudo().write(
+            {"payload": base64.b64encode(data), "signature": model._sign(data)}
+        )
+        _logger.info("Trained %s on %d cases in %.1fs", model.name, len(cases), seconds)
+        return model
+
+    @api.model
+    def _active(self, company, target="intent"):
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("target", "=", target),
+                ("state", "=", "active"),
+            ],
+            limit=1,
+        )
+
+    def action_promote(self):
+        for model in self:
+            self._active(model.company_id, model.target).write({"state": "retired"})
+            model.state = "active"
+        return True
+
+    def action_retire(self):
+        self.write({"state": "retired"})
+        return True
+
+    def _score_on_recent_reviews(self, count):
+        """Accuracy of this version on the last ``count`` reviewed cases."""
+        cases = self.env["helpdesk.ticket"].search(
+            [("company_id", "=", self.company_id.id), ("intent_reviewed", "=", True)],
+            order="write_date desc, id desc",
+            limit=count,
+        )
+        if not cases:
+            return 0.0
+        right = sum(
+            self._predict(case._hs_training_text())[0] == case.intent for case in cases
+        )
+        return right / len(cases)
+
+    def _auto_promote(self):
+        """Promote a shadow version that beats the active one on the last
+        reviewed cases (with no active version, any trained one that has
+        a threshold is better than keywords alone)."""
+        for model in self.filtered(lambda m: m.state == "shadow"):
+            active = self._active(model.company_id, model.target)
+            count = model.company_id.hs_ai_promotion_window
+            if not active or model._score_on_recent_reviews(
+                count
+            ) > active._score_on_recent_reviews(count):
+                model.action_promote()
+
+    @api.model
+    def _cron_retrain(self):
+        """Retrain where enough new labels arrived since the last version."""
+        for company in self.env["res.company"].search([]):
+            latest = self.search([("company_id", "=", company.id)], limit=1)
+            domain = [("company_id", "=", company.id), ("intent_reviewed", "=", True)]
+            if latest:
+                domain.append(("write_date", ">", latest.trained_on))
+            if (
+                self.env["helpdesk.ticket"].search_count(domain)
+                >= company.hs_ai_retrain_after
+            ):
+                self._train(company)._auto_promote()
+                self.env["ir.cron"]._commit_progress(1)
+
+    @api.model
+    def action_train_now(self):
+        model = self._train(self.env.company)
+        if not model:
+            raise UserError(
+                self.env._(
+                    "Not enough labelled cases to train: at least %(count)s reviewed "
+                    "or closed cases with an intent, of two intents or more.",
+                    count=self.env.company.hs_ai_min_training,
+                )
+            )
+        model._auto_promote()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": model.id,
+            "view_mode": "form",
+        }
