@@ -11,6 +11,7 @@
     "depends": ["hybrid_support_intake", "resource"],
     "data": [
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/hybrid_support_sla_policy_views.xml",
         "views/helpdesk_ticket_views.xml",
     ],

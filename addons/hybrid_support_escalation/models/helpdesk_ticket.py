@@ -11,7 +11,32 @@ class HelpdeskTicket(models.Model):
         "hybrid.support.sla.policy", string="SLA policy", readonly=True, index=True
     )
     sla_first_response_deadline = fields.Datetime(
-        string="First response due", readonly=True, copy=False
+        string="First response due", readonly=True, copy=False, index="btree_not_null"
+    )
+    sla_at_risk_date = fields.Datetime(
+        string="At risk from", readonly=True, copy=False, index="btree_not_null"
+    )
+    sla_first_response_date = fields.Datetime(
+        string="First answered",
+        readonly=True,
+        copy=False,
+        help="When an agent first wrote to the customer (not the automatic "
+        "acknowledgement, not an internal note).",
+    )
+    sla_status = fields.Selection(
+        [
+            ("ongoing", "Ongoing"),
+            ("at_risk", "At risk"),
+            ("breached", "Breached"),
+            ("met", "Met"),
+        ],
+        string="SLA status",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    sla_reached_date = fields.Datetime(
+        string="SLA status since", readonly=True, copy=False
     )
 
     def _hs_after_route(self):
@@ -26,14 +51,73 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             policy = next((p for p in policies if p._matches(ticket)), None)
             if policy:
+                # the clock starts when the case was opened (now, in the gateway)
+                start = min(ticket.create_date, fields.Datetime.now())
                 ticket.write(
                     {
                         "sla_policy_id": policy.id,
                         "sla_first_response_deadline": policy._first_response_deadline(
-                            ticket.create_date
+                            start
                         ),
+                        "sla_at_risk_date": policy._first_response_at_risk(start),
+                        "sla_status": "ongoing",
+                        "sla_reached_date": start,
                     }
                 )
+
+    def _message_post_after_hook(self, message, msg_values):
+        """The first message an agent sends to the customer is the first
+        response; the acknowledgement (auto_comment) and notes are not."""
+        result = super()._message_post_after_hook(message, msg_values)
+        if (
+            message.message_type == "comment"
+            and not message.subtype_id.internal
+            and message.subtype_id
+            and message.author_id.user_ids.filtered(lambda u: not u.share)
+        ):
+            for ticket in self.filtered(
+                lambda t: t.sla_policy_id and not t.sla_first_response_date
+            ):
+                late = message.date > ticket.sla_first_response_deadline
+                values = {"sla_first_response_date": message.date}
+                if ticket.sla_status != "breached":
+                    values.update(
+                        sla_status="breached" if late else "met",
+                        sla_reached_date=message.date,
+                    )
+                ticket.sudo().write(values)  # sudo: the agent may not write SLA fields
+        return result
+
+    @api.model
+    def _hs_sla_transitions(self, now, limit):
+        """Move a batch of cases to at risk or breached; one search and one
+        UPDATE per transition, however many cases. Return how many moved."""
+        moved = 0
+        for status, date_field, from_status in (
+            ("breached", "sla_first_response_deadline", ("ongoing", "at_risk")),
+            ("at_risk", "sla_at_risk_date", ("ongoing",)),
+        ):
+            due = self.search(
+                [
+                    ("sla_status", "in", from_status),
+                    (date_field, "<=", now),
+                    ("sla_first_response_date", "=", False),
+                ],
+                limit=limit,
+                order="id",
+            )
+            due.write({"sla_status": status, "sla_reached_date": now})
+            moved += len(due)
+        return moved
+
+    @api.model
+    def _cron_sla_status(self, batch_size=5000):
+        now = fields.Datetime.now()
+        cron = self.env["ir.cron"]
+        while True:
+            moved = self._hs_sla_transitions(now, batch_size)
+            if not moved or cron._commit_progress(moved) <= 0:
+                break
 
     @api.depends("sla_first_response_deadline", "partner_id.tz")
     def _compute_response_promise(self):

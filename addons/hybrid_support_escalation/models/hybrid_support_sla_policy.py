@@ -32,6 +32,17 @@ class HybridSupportSlaPolicy(models.Model):
         string="First response (working hours)", required=True, default=8.0
     )
 
+    at_risk_percent = fields.Integer(
+        string="At risk at (%)",
+        default=80,
+        help="Share of the target time after which a case without a first answer "
+        "is flagged at risk.",
+    )
+
+    _at_risk_range = models.Constraint(
+        "CHECK(at_risk_percent > 0 AND at_risk_percent <= 100)",
+        "The at-risk point is a share of the target between 1% and 100%.",
+    )
     _first_response_positive = models.Constraint(
         "CHECK(first_response_hours > 0)",
         "The first-response target must be more than zero hours.",
@@ -55,6 +66,18 @@ class HybridSupportSlaPolicy(models.Model):
             (not self.team_ids or ticket.team_id in self.team_ids)
             and (not self.priority or (ticket.priority or "0") >= self.priority)
             and self.company_id == ticket.company_id
+        )
+
+    def _first_response_at_risk(self, start):
+        """When ``at_risk_percent`` of the first-response target is used up."""
+        self.ensure_one()
+        return (
+            self.calendar_id.plan_hours(
+                self.first_response_hours * self.at_risk_percent / 100.0,
+                start,
+                compute_leaves=True,
+            )
+            or False
         )
 
     def _first_response_deadline(self, start):

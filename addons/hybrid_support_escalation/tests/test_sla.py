@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
@@ -85,3 +86,103 @@ class TestSla(IntakeCase):
         self.calendar.company_id = other
         with self.assertRaises(ValidationError):
             self.policy.write({"calendar_id": self.calendar.id})
+
+
+@tagged("post_install", "-at_install")
+class TestSlaStatus(IntakeCase):
+    """Monday 2026-11-23 09:00 Brussels (08:00 UTC), 4 working hours to first
+    answer: at risk at 80% (12:12 Brussels), due at 13:00 Brussels."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Brussels office",
+                "tz": "Europe/Brussels",
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"d{day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9,
+                            "hour_to": 17,
+                        },
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        cls.policy = cls.env["hybrid.support.sla.policy"].create(
+            {
+                "name": "Four hours",
+                "calendar_id": cls.calendar.id,
+                "first_response_hours": 4,
+                "team_ids": [(4, cls.team.id)],
+            }
+        )
+
+    def _case(self):
+        with freeze_time("2026-11-23 08:00:00"):
+            ticket = self.Ticket.browse(
+                self.process(make_email("hank@globex.example", "Help", "Broken"))
+            )
+            self.env.flush_all()
+        return ticket
+
+    def test_deadlines_and_status_moves_with_the_clock(self):
+        ticket = self._case()
+        self.assertEqual(ticket.sla_status, "ongoing")
+        self.assertEqual(
+            ticket.sla_first_response_deadline, datetime(2026, 11, 23, 12, 0)
+        )
+        self.assertEqual(ticket.sla_at_risk_date, datetime(2026, 11, 23, 11, 12))
+        with freeze_time("2026-11-23 11:00:00"):
+            self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 11, 0), 100)
+        self.assertEqual(ticket.sla_status, "ongoing")
+        self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 11, 30), 100)
+        self.assertEqual(ticket.sla_status, "at_risk")
+        self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 12, 1), 100)
+        self.assertEqual(ticket.sla_status, "breached")
+        self.assertEqual(ticket.sla_reached_date, datetime(2026, 11, 23, 12, 1))
+
+    def test_first_agent_answer_meets_it_but_notes_and_acks_do_not(self):
+        ticket = self._case()
+        self.assertTrue(ticket.ack_sent, "the acknowledgement is no answer")
+        self.assertFalse(ticket.sla_first_response_date)
+        with freeze_time("2026-11-23 09:00:00"):
+            ticket.with_user(self.agent).message_post(
+                body="Looking at it internally", subtype_xmlid="mail.mt_note"
+            )
+            self.assertFalse(ticket.sla_first_response_date)
+            ticket.with_user(self.agent).message_post(
+                body="We are on it",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.assertEqual(ticket.sla_first_response_date, datetime(2026, 11, 23, 9, 0))
+        self.assertEqual(ticket.sla_status, "met")
+        self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 13, 0), 100)
+        self.assertEqual(ticket.sla_status, "met", "an answered case never breaches")
+
+    def test_late_answer_is_a_breach_and_customer_messages_do_not_count(self):
+        ticket = self._case()
+        with freeze_time("2026-11-23 12:30:00"):
+            ticket.message_post(
+                body="Any news?",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                author_id=self.customer.id,
+            )
+            self.assertFalse(ticket.sla_first_response_date)
+            ticket.with_user(self.agent).message_post(
+                body="Sorry", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        self.assertEqual(ticket.sla_status, "breached")
+
+    def test_at_risk_point_over_100_percent_is_refused(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.policy.at_risk_percent = 120
+            self.env.flush_all()
