@@ -93,16 +93,25 @@ class HelpdeskTicket(models.Model):
         """Move a batch of cases to at risk or breached; one search and one
         UPDATE per transition, however many cases. Return how many moved."""
         moved = 0
-        for status, date_field, from_status in (
-            ("breached", "sla_first_response_deadline", ("ongoing", "at_risk")),
-            ("at_risk", "sla_at_risk_date", ("ongoing",)),
+        for status, domain in (
+            (
+                "breached",
+                [
+                    ("sla_status", "in", ("ongoing", "at_risk")),
+                    ("sla_first_response_deadline", "<=", now),
+                ],
+            ),
+            (
+                "at_risk",
+                [
+                    ("sla_status", "=", "ongoing"),
+                    ("sla_at_risk_date", "<=", now),
+                    ("sla_first_response_deadline", ">", now),
+                ],
+            ),
         ):
             due = self.search(
-                [
-                    ("sla_status", "in", from_status),
-                    (date_field, "<=", now),
-                    ("sla_first_response_date", "=", False),
-                ],
+                domain + [("sla_first_response_date", "=", False)],
                 limit=limit,
                 order="id",
             )

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""SLA status cron at scale: 100,000 open cases over 2,000 accounts.
+
+Creates a throw-away database with hybrid_support_escalation, inserts the
+accounts and cases in bulk (server-side generate_series: the set-up is not
+what is measured), with first-response deadlines spread around now, then
+times one full pass of the SLA status cron's work and prints its duration,
+SQL queries and the process's peak memory.
+
+    python3 tests/benchmarks/bench_sla.py [--cases 100000] [--accounts 2000]
+"""
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from run_tests import ADDONS, add_db_options, check_odoo, check_postgres, db_args  # noqa: E402
+
+SETUP = """
+INSERT INTO res_partner (name, is_company, active, type, create_date, write_date)
+SELECT 'Account ' || n, TRUE, TRUE, 'contact', now(), now()
+FROM generate_series(1, %(accounts)s) AS n;
+
+INSERT INTO helpdesk_ticket (
+    name, description, number, active, company_id, stage_id, team_id,
+    partner_id, commercial_partner_id, create_date, write_date,
+    sla_status, sla_first_response_deadline, sla_at_risk_date)
+SELECT 'Case ' || n, '<p>x</p>', 'B' || n, TRUE, %(company)s, %(stage)s, %(team)s,
+       p.id, p.id, now(), now(), 'ongoing',
+       (now() at time zone 'UTC') + ((n %% 200) - 100) * interval '1 minute',
+       (now() at time zone 'UTC') + ((n %% 200) - 150) * interval '1 minute'
+FROM generate_series(1, %(cases)s) AS n
+JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
+      WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_db_options(parser)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--accounts", type=int, default=2_000)
+    args = parser.parse_args()
+    check_postgres(args)
+    check_odoo()
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
+    db = f"hs_bench_sla_{int(time.time())}"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            *db_args(args),
+            "--addons-path",
+            addons,
+            "-i",
+            "hybrid_support_escalation",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
+    try:
+        registry = Registry(db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            team = env["helpdesk.ticket.team"].create({"name": "Bench"})
+            stage = env["helpdesk.ticket.stage"].search(
+                [("closed", "=", False)], limit=1
+            )
+            env.flush_all()
+            cr.execute(
+                SETUP,
+                {
+                    "accounts": args.accounts,
+                    "cases": args.cases,
+                    "company": env.company.id,
+                    "stage": stage.id,
+                    "team": team.id,
+                },
+            )
+            cr.commit()
+            env.invalidate_all()
+            tickets = env["helpdesk.ticket"]
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            before, started = cr.sql_log_count, time.perf_counter()
+            now = odoo.fields.Datetime.now()
+            moved = batches = 0
+            while True:
+                done = tickets._hs_sla_transitions(now, 5000)
+                env.flush_all()
+                env.invalidate_all()  # as _commit_progress does between batches
+                batches += 1
+                moved += done
+                if not done:
+                    break
+            elapsed = time.perf_counter() - started
+            queries = cr.sql_log_count - before
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            counts = dict(
+                env["helpdesk.ticket"]._read_group([], ["sla_status"], ["__count"])
+            )
+            cr.rollback()
+        print(f"{args.cases} open cases over {args.accounts} accounts")
+        print(
+            f"SLA status pass: {elapsed:.1f} s, {queries} SQL queries in {batches} "
+            f"batches of up to 5,000, {moved} cases moved (targets: under 60 s, 1 GB)"
+        )
+        print(
+            f"peak memory of the process: {peak:.0f} MB (before the pass {rss_before:.0f} MB)"
+        )
+        print("statuses after the pass:", counts)
+    finally:
+        Registry.delete(db)
+        odoo.sql_db.close_db(db)
+        subprocess.run(
+            ["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", db],
+            check=False,
+        )
+
+
+if __name__ == "__main__":
+    main()
