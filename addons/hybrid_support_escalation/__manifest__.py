@@ -10,9 +10,11 @@
     "website": "https://github.com/hybrid-support/hybrid-support",
     "depends": ["hybrid_support_intake", "resource"],
     "data": [
+        "security/hybrid_support_escalation_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/hybrid_support_sla_policy_views.xml",
+        "views/hybrid_support_escalation_rule_views.xml",
         "views/helpdesk_ticket_views.xml",
     ],
     "demo": ["demo/hybrid_support_sla_demo.xml"],

@@ -1,1 +1,6 @@
-from . import helpdesk_ticket, hybrid_support_sla_policy
+from . import (
+    helpdesk_ticket,
+    hybrid_support_escalation_log,
+    hybrid_support_escalation_rule,
+    hybrid_support_sla_policy,
+)

@@ -1,6 +1,7 @@
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools.misc import format_datetime
 
 
@@ -34,6 +35,10 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         index=True,
+    )
+    escalation_level = fields.Integer(readonly=True, copy=False, index=True)
+    escalation_log_ids = fields.One2many(
+        "hybrid.support.escalation.log", "ticket_id", string="Escalations"
     )
     sla_reached_date = fields.Datetime(
         string="SLA status since", readonly=True, copy=False
@@ -87,6 +92,30 @@ class HelpdeskTicket(models.Model):
                     )
                 ticket.sudo().write(values)  # sudo: the agent may not write SLA fields
         return result
+
+    def action_deescalate(self):
+        """A manager takes a case one level down; logged like an escalation."""
+        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise AccessError(
+                self.env._("Only helpdesk managers can de-escalate a case.")
+            )
+        tickets = self.filtered("escalation_level")
+        for ticket in tickets:
+            ticket.escalation_level -= 1
+        # sudo: agents may not create audit entries directly, only this way
+        self.env["hybrid.support.escalation.log"].sudo().create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "company_id": ticket.company_id.id,
+                    "level": ticket.escalation_level,
+                    "trigger": self.env._("De-escalated by a manager"),
+                    "user_id": self.env.uid,
+                }
+                for ticket in tickets
+            ]
+        )
+        return True
 
     @api.model
     def _hs_sla_transitions(self, now, limit):

@@ -1,1 +1,1 @@
-from . import test_sla
+from . import test_escalation, test_sla

@@ -1,0 +1,193 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
+TRIGGERS = [
+    ("sla_at_risk", "SLA at risk"),
+    ("sla_breached", "SLA breached"),
+    ("vip", "VIP account"),
+    ("keyword", "Keywords in subject or text"),
+    ("inactivity", "No activity for some hours"),
+    ("sentiment", "Negative sentiment"),
+    ("reopened", "Reopened several times"),
+]
+
+
+class HybridSupportEscalationRule(models.Model):
+    """When a trigger holds for an open case below this level, the case
+    climbs to this level and the actions run once."""
+
+    _name = "hybrid.support.escalation.rule"
+    _description = "Escalation rule"
+    _order = "level, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    level = fields.Integer(required=True, default=1)
+    team_ids = fields.Many2many(
+        "helpdesk.ticket.team", string="Teams", help="Empty: all."
+    )
+    trigger = fields.Selection(TRIGGERS, required=True, default="sla_breached")
+    keywords = fields.Char(
+        help="Comma-separated: legal, lawsuit, security, breach, GDPR"
+    )
+    inactivity_hours = fields.Float(default=24.0)
+    sentiment_below = fields.Float(default=-0.3)
+    reopen_count = fields.Integer(string="Reopened at least", default=2)
+    # actions
+    set_priority = fields.Selection(PRIORITIES, string="Raise priority to")
+    set_team_id = fields.Many2one("helpdesk.ticket.team", string="Move to team")
+    set_user_id = fields.Many2one(
+        "res.users", string="Reassign to", domain=[("share", "=", False)]
+    )
+    add_follower_ids = fields.Many2many("res.partner", string="Add followers")
+    activity_user_id = fields.Many2one(
+        "res.users", string="Activity for", domain=[("share", "=", False)]
+    )
+    note = fields.Text(string="Internal note")
+    log_count = fields.Integer(compute="_compute_log_count", string="Escalations")
+
+    _level_positive = models.Constraint("CHECK(level >= 1)", "Levels start at 1.")
+    _inactivity_positive = models.Constraint(
+        "CHECK(inactivity_hours > 0)",
+        "The inactivity delay must be more than zero hours.",
+    )
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["hybrid.support.escalation.log"]._read_group(
+                [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
+            )
+        )
+        for rule in self:
+            rule.log_count = counts.get(rule, 0)
+
+    def _trigger_domain(self, now):
+        self.ensure_one()
+        if self.trigger == "sla_at_risk":
+            return Domain("sla_status", "=", "at_risk")
+        if self.trigger == "sla_breached":
+            return Domain("sla_status", "=", "breached")
+        if self.trigger == "vip":
+            return Domain("is_vip", "=", True)
+        if self.trigger == "inactivity":
+            return Domain(
+                "write_date", "<=", now - timedelta(hours=self.inactivity_hours)
+            )
+        if self.trigger == "sentiment":
+            return Domain("sentiment", "<", self.sentiment_below)
+        if self.trigger == "reopened":
+            return Domain("reopen_count", ">=", self.reopen_count)
+        words = [w.strip() for w in (self.keywords or "").split(",") if w.strip()]
+        if not words:
+            return Domain.FALSE
+        return Domain.OR(
+            Domain("name", "ilike", word) | Domain("clean_body", "ilike", word)
+            for word in words
+        )
+
+    def _candidates_domain(self, now):
+        self.ensure_one()
+        domain = (
+            self._trigger_domain(now)
+            & Domain("company_id", "=", self.company_id.id)
+            & Domain("stage_id.closed", "=", False)
+            & Domain("escalation_level", "<", self.level)
+        )
+        if self.team_ids:
+            domain &= Domain("team_id", "in", self.team_ids.ids)
+        return domain
+
+    def _apply(self, tickets):
+        """Run the actions on ``tickets`` (all of them at once where the ORM
+        allows) and log them; return the log values."""
+        self.ensure_one()
+        values, done = {"escalation_level": self.level}, []
+        if self.set_priority:
+            values["priority"] = self.set_priority
+            done.append(
+                self.env._("priority %(p)s", p=dict(PRIORITIES)[self.set_priority])
+            )
+        if self.set_team_id:
+            values["team_id"] = self.set_team_id.id
+            done.append(self.env._("team %(team)s", team=self.set_team_id.name))
+        if self.set_user_id:
+            values["user_id"] = self.set_user_id.id
+            done.append(self.env._("assigned to %(user)s", user=self.set_user_id.name))
+        tickets.with_context(hs_routing=True).write(values)
+        if self.add_follower_ids:
+            tickets.message_subscribe(partner_ids=self.add_follower_ids.ids)
+            done.append(self.env._("followers added"))
+        for ticket in tickets:
+            if self.activity_user_id:
+                ticket.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=self.activity_user_id.id,
+                    summary=self.env._(
+                        "Escalated (level %(level)s): %(rule)s",
+                        level=self.level,
+                        rule=self.name,
+                    ),
+                )
+            ticket.message_post(
+                body=self.env._(
+                    "Escalated to level %(level)s by rule %(rule)s. %(note)s",
+                    level=self.level,
+                    rule=self.name,
+                    note=self.note or "",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        if self.activity_user_id:
+            done.append(
+                self.env._("activity for %(user)s", user=self.activity_user_id.name)
+            )
+        trigger = dict(TRIGGERS)[self.trigger]
+        return [
+            {
+                "ticket_id": ticket.id,
+                "rule_id": self.id,
+                "company_id": ticket.company_id.id,
+                "level": self.level,
+                "trigger": trigger,
+                "actions": ", ".join(done),
+            }
+            for ticket in tickets
+        ]
+
+    @api.model
+    def _hs_escalate(self, limit=500):
+        """One batch of escalations for every rule, lowest level first.
+        Queries grow with rules and batches, not with cases."""
+        now = fields.Datetime.now()
+        logs = []
+        for rule in self.search([]):
+            tickets = self.env["helpdesk.ticket"].search(
+                rule._candidates_domain(now), limit=limit, order="id"
+            )
+            if tickets:
+                logs += rule._apply(tickets)
+        self.env["hybrid.support.escalation.log"].create(logs)
+        return len(logs)
+
+    @api.model
+    def _cron_escalate(self):
+        cron = self.env["ir.cron"]
+        while True:
+            done = self._hs_escalate()
+            if not done or cron._commit_progress(done) <= 0:
+                break
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hybrid_support_escalation.hybrid_support_escalation_log_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        return action

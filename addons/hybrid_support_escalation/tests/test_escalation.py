@@ -1,0 +1,84 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+
+
+@tagged("post_install", "-at_install")
+class TestEscalation(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, login="hs_manager", groups="helpdesk_mgmt.group_helpdesk_manager"
+        )
+        cls.counsel = cls.env["res.partner"].create(
+            {"name": "Counsel", "email": "c@law.example"}
+        )
+        Rule = cls.env["hybrid.support.escalation.rule"]
+        cls.legal = Rule.create(
+            {
+                "name": "Legal words",
+                "level": 1,
+                "trigger": "keyword",
+                "keywords": "lawsuit, GDPR",
+                "set_priority": "2",
+                "add_follower_ids": [(4, cls.counsel.id)],
+                "activity_user_id": cls.manager.id,
+                "note": "Check with counsel.",
+            }
+        )
+        cls.breach = Rule.create(
+            {
+                "name": "Breached",
+                "level": 2,
+                "trigger": "sla_breached",
+                "set_priority": "3",
+            }
+        )
+
+    def test_cases_climb_levels_once_and_every_escalation_is_logged(self):
+        legal = self.Ticket.browse(
+            self.process(
+                make_email("hank@globex.example", "GDPR request", "Delete my data")
+            )
+        )
+        calm = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", "Question", "How are you"))
+        )
+        Rule = self.env["hybrid.support.escalation.rule"]
+        Rule._hs_escalate()
+        self.assertEqual((legal.escalation_level, legal.priority), (1, "2"))
+        self.assertIn(self.counsel, legal.message_partner_ids)
+        self.assertEqual(legal.activity_ids.user_id, self.manager)
+        self.assertIn("Check with counsel.", legal.message_ids[0].body)
+        self.assertFalse(calm.escalation_level)
+        log = legal.escalation_log_ids
+        self.assertEqual(
+            (log.rule_id, log.level, log.trigger),
+            (self.legal, 1, "Keywords in subject or text"),
+        )
+        self.assertIn("priority High", log.actions)
+        # the same level never fires twice
+        Rule._hs_escalate()
+        self.assertEqual(len(legal.escalation_log_ids), 1)
+        # a breach takes it one level higher
+        legal.sla_status = "breached"
+        Rule._hs_escalate()
+        self.assertEqual((legal.escalation_level, legal.priority), (2, "3"))
+        self.assertEqual(self.legal.log_count, 1)
+        self.assertEqual(self.breach.log_count, 1)
+
+    def test_only_a_manager_de_escalates(self):
+        ticket = self.Ticket.browse(
+            self.process(
+                make_email("hank@globex.example", "lawsuit coming", "See you in court")
+            )
+        )
+        self.env["hybrid.support.escalation.rule"]._hs_escalate()
+        self.assertEqual(ticket.escalation_level, 1)
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.agent).action_deescalate()
+        ticket.with_user(self.manager).action_deescalate()
+        self.assertEqual(ticket.escalation_level, 0)
+        self.assertEqual(ticket.escalation_log_ids[0].user_id, self.manager)
