@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "views/hybrid_support_sla_policy_views.xml",
         "views/hybrid_support_escalation_rule_views.xml",
+        "views/res_partner_views.xml",
         "views/helpdesk_ticket_views.xml",
     ],
     "demo": ["demo/hybrid_support_sla_demo.xml"],

@@ -3,4 +3,5 @@ from . import (
     hybrid_support_escalation_log,
     hybrid_support_escalation_rule,
     hybrid_support_sla_policy,
+    res_partner,
 )

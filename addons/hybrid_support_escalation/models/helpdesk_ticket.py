@@ -36,6 +36,9 @@ class HelpdeskTicket(models.Model):
         copy=False,
         index=True,
     )
+    customer_health = fields.Integer(
+        related="commercial_partner_id.hs_health_score", string="Customer health"
+    )
     escalation_level = fields.Integer(readonly=True, copy=False, index=True)
     escalation_log_ids = fields.One2many(
         "hybrid.support.escalation.log", "ticket_id", string="Escalations"

@@ -12,6 +12,7 @@ TRIGGERS = [
     ("inactivity", "No activity for some hours"),
     ("sentiment", "Negative sentiment"),
     ("reopened", "Reopened several times"),
+    ("health", "Customer health under a threshold"),
 ]
 
 
@@ -40,6 +41,7 @@ class HybridSupportEscalationRule(models.Model):
     inactivity_hours = fields.Float(default=24.0)
     sentiment_below = fields.Float(default=-0.3)
     reopen_count = fields.Integer(string="Reopened at least", default=2)
+    health_below = fields.Integer(string="Health under", default=40)
     # actions
     set_priority = fields.Selection(PRIORITIES, string="Raise priority to")
     set_team_id = fields.Many2one("helpdesk.ticket.team", string="Move to team")
@@ -84,6 +86,10 @@ class HybridSupportEscalationRule(models.Model):
             return Domain("sentiment", "<", self.sentiment_below)
         if self.trigger == "reopened":
             return Domain("reopen_count", ">=", self.reopen_count)
+        if self.trigger == "health":
+            return Domain(
+                "commercial_partner_id.hs_health_score", "<", self.health_below
+            ) & Domain("commercial_partner_id.hs_health_date", "!=", False)
         words = [w.strip() for w in (self.keywords or "").split(",") if w.strip()]
         if not words:
             return Domain.FALSE

@@ -82,3 +82,50 @@ class TestEscalation(IntakeCase):
         ticket.with_user(self.manager).action_deescalate()
         self.assertEqual(ticket.escalation_level, 0)
         self.assertEqual(ticket.escalation_log_ids[0].user_id, self.manager)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerHealth(IntakeCase):
+    def test_troubled_account_scores_lower_explains_why_and_escalates(self):
+        calm_company = self.env["res.partner"].create(
+            {"name": "Calm Ltd", "is_company": True}
+        )
+        calm = self.env["res.partner"].create(
+            {"name": "Zen", "email": "zen@calm.example", "parent_id": calm_company.id}
+        )
+        troubled = self.Ticket.browse(
+            [
+                self.process(
+                    make_email(
+                        f"user{n}@globex.example",
+                        f"Broken {n}",
+                        "This is terrible, unacceptable",
+                    )
+                )
+                for n in range(4)
+            ]
+        )
+        troubled[:2].write({"sla_status": "breached"})
+        self.Ticket.create({"name": "Hello", "description": "x", "partner_id": calm.id})
+        accounts = self.customer_company | calm_company
+        accounts._hs_compute_health()
+        self.assertEqual(calm_company.hs_health_score, 100)
+        self.assertLess(self.customer_company.hs_health_score, 70)
+        self.assertIn(
+            "2 of 4 recent cases breached their SLA",
+            self.customer_company.hs_health_explanation,
+        )
+        self.assertIn("negative", self.customer_company.hs_health_explanation)
+        self.assertEqual(
+            troubled[0].customer_health, self.customer_company.hs_health_score
+        )
+        rule = self.env["hybrid.support.escalation.rule"].create(
+            {
+                "name": "Unhealthy account",
+                "level": 1,
+                "trigger": "health",
+                "health_below": 70,
+            }
+        )
+        rule._hs_escalate()
+        self.assertEqual(set(troubled.mapped("escalation_level")), {1})
