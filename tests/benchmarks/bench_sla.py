@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""SLA status cron at scale: 100,000 open cases over 2,000 accounts.
+"""SLA, health and escalation crons at scale: 100,000 open cases, 2,000 accounts.
 
 Creates a throw-away database with hybrid_support_escalation, inserts the
 accounts and cases in bulk (server-side generate_series: the set-up is not
 what is measured), with first-response deadlines spread around now, then
-times one full pass of the SLA status cron's work and prints its duration,
-SQL queries and the process's peak memory.
+times one full pass of each cron's work (SLA statuses, customer health,
+escalation of the 1% of cases that match a keyword rule) and prints their
+duration, SQL queries and the process's peak memory.
 
     python3 tests/benchmarks/bench_sla.py [--cases 100000] [--accounts 2000]
 """
@@ -114,6 +115,38 @@ def main():
             counts = dict(
                 env["helpdesk.ticket"]._read_group([], ["sla_status"], ["__count"])
             )
+            # health of every account, in the cron's batches of 500
+            before, started = cr.sql_log_count, time.perf_counter()
+            accounts = env["res.partner"].search([("name", "like", "Account %")])
+            for start in range(0, len(accounts), 500):
+                accounts[start : start + 500]._hs_compute_health()
+                env.flush_all()
+                env.invalidate_all()
+            health_seconds = time.perf_counter() - started
+            health_queries = cr.sql_log_count - before
+            # escalation: a rule on 1% of the cases (their subject), batches of 500
+            cr.execute(
+                "UPDATE helpdesk_ticket SET name = 'GDPR ' || name WHERE id % 100 = 0"
+            )
+            env.invalidate_all()
+            env["hybrid.support.escalation.rule"].create(
+                {
+                    "name": "GDPR",
+                    "level": 1,
+                    "trigger": "keyword",
+                    "keywords": "GDPR",
+                    "set_priority": "3",
+                }
+            )
+            before, started = cr.sql_log_count, time.perf_counter()
+            escalated = 0
+            while done := env["hybrid.support.escalation.rule"]._hs_escalate():
+                escalated += done
+                env.flush_all()
+                env.invalidate_all()
+            escalate_seconds = time.perf_counter() - started
+            escalate_queries = cr.sql_log_count - before
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             cr.rollback()
         print(f"{args.cases} open cases over {args.accounts} accounts")
         print(
@@ -124,6 +157,14 @@ def main():
             f"peak memory of the process: {peak:.0f} MB (before the pass {rss_before:.0f} MB)"
         )
         print("statuses after the pass:", counts)
+        print(
+            f"health pass: {len(accounts)} accounts in {health_seconds:.1f} s, "
+            f"{health_queries} SQL queries"
+        )
+        print(
+            f"escalation pass: {escalated} cases escalated (1%) in {escalate_seconds:.1f} s, "
+            f"{escalate_queries} SQL queries (each case gets an internal note)"
+        )
     finally:
         Registry.delete(db)
         odoo.sql_db.close_db(db)
