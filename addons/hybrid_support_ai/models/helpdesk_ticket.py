@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.tools import html2plaintext
 
-from ..tools import lexicon
+from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
+
+from ..tools import lexicon, summary
 
 LEXICON = "keyword lexicon"
 
@@ -24,6 +27,51 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         help="A person confirmed or corrected the intent: a training label.",
     )
+
+    summary = fields.Text(
+        readonly=True,
+        help="What the customer wants, the facts given, what was tried and who "
+        "the thread waits for; updated when messages arrive.",
+    )
+    unanswered_count = fields.Integer(
+        string="Unanswered messages",
+        readonly=True,
+        help="Customer messages since our last answer: a frustration signal.",
+    )
+
+    def _hs_update_summary(self):
+        for ticket in self:
+            messages = ticket.message_ids.filtered(
+                lambda m: (
+                    m.message_type in ("email", "comment") and not m.subtype_id.internal
+                )
+            ).sorted(lambda m: (m.date, m.id))
+            thread = [
+                (
+                    not m.author_id or m.author_id.partner_share,
+                    split_reply(html2plaintext(m.body or ""))[0],
+                )
+                for m in messages
+            ]
+            facts = ticket.reference_ids.mapped("value") + [
+                n.strip() for n in (ticket.phone_numbers or "").split(",") if n.strip()
+            ]
+            ticket.write(
+                {
+                    "summary": summary.summarize(thread, facts),
+                    "unanswered_count": summary.unanswered(thread),
+                }
+            )
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        # every customer email and public answer, the first email included
+        if (
+            message.message_type in ("email", "comment")
+            and not message.subtype_id.internal
+        ):
+            self._hs_update_summary()
+        return result
 
     def _hs_training_text(self):
         return f"{self.name or ''}\n{self.clean_body or ''}"
@@ -106,6 +154,7 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         self.env["hybrid.support.routing.log"].create(logs)
+        fresh._hs_update_summary()  # now with the references found by intake
         return result
 
     # ------------------------------------------------------------------

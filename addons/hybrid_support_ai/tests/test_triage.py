@@ -25,3 +25,42 @@ class TestTriage(IntakeCase):
         self.assertEqual(log.new_value, "outage")
         self.assertEqual(log.confidence, round(ticket.intent_confidence, 2))
         self.assertEqual((log.model_name, log.model_version), ("keyword lexicon", "1"))
+
+
+@tagged("post_install", "-at_install")
+class TestSummary(IntakeCase):
+    def test_summary_follows_the_thread_and_counts_unanswered_messages(self):
+        ticket = self.Ticket.browse(
+            self.process(
+                make_email(
+                    "hank@globex.example",
+                    "Charged twice",
+                    "Hello,\nInvoice INV/2026/00042 was charged twice. Please refund one.",
+                )
+            )
+        )
+        self.assertIn(
+            "Wants: Invoice INV/2026/00042 was charged twice.", ticket.summary
+        )
+        self.assertIn("Facts: INV/2026/00042", ticket.summary)
+        self.assertIn("Pending: waiting for us", ticket.summary)
+        ticket.with_user(self.agent).message_post(
+            body="We are checking.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertIn("Pending: waiting for the customer", ticket.summary)
+        self.assertEqual(ticket.unanswered_count, 0)
+        ack = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+        for text in ("I already tried the refund form, it did not help.", "Any news?"):
+            self.process(
+                make_email(
+                    "hank@globex.example",
+                    f"Re: [{ticket.number}] Charged twice",
+                    text,
+                    headers={"In-Reply-To": ack.message_id},
+                )
+            )
+        self.assertIn("Tried: I already tried the refund form", ticket.summary)
+        self.assertEqual(ticket.unanswered_count, 2)
+        self.assertIn("2 customer messages since our last answer", ticket.summary)
