@@ -19,6 +19,7 @@ KINDS = [
 
 class HybridSupportReferencePattern(models.Model):
     _name = "hybrid.support.reference.pattern"
+    _inherit = ["hybrid.support.cached.config"]
     _description = "Reference pattern found in support emails"
     _order = "sequence, id"
 
@@ -73,16 +74,3 @@ class HybridSupportReferencePattern(models.Model):
             )
             for p in self.sudo().with_context(active_test=True).search([])
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()

@@ -9,6 +9,7 @@ PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 
 class HybridSupportRoutingRule(models.Model):
     _name = "hybrid.support.routing.rule"
+    _inherit = ["hybrid.support.cached.config"]
     _description = "Routing rule for new cases"
     _order = "sequence, id"
 
@@ -140,16 +141,3 @@ class HybridSupportRoutingRule(models.Model):
             (rule.company_id.id, rule._spec())
             for rule in self.sudo().with_context(active_test=True).search([])
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
