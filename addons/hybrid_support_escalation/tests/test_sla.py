@@ -10,30 +10,35 @@ from odoo.tools import mute_logger
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
 
 
+def brussels_office(env):
+    """Monday to Friday, 09:00-17:00, Europe/Brussels."""
+    return env["resource.calendar"].create(
+        {
+            "name": "Brussels office",
+            "tz": "Europe/Brussels",
+            "attendance_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": f"d{day}",
+                        "dayofweek": str(day),
+                        "hour_from": 9,
+                        "hour_to": 17,
+                    },
+                )
+                for day in range(5)
+            ],
+        }
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestSla(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Brussels office",
-                "tz": "Europe/Brussels",
-                "attendance_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"d{day}",
-                            "dayofweek": str(day),
-                            "hour_from": 9,
-                            "hour_to": 17,
-                        },
-                    )
-                    for day in range(5)
-                ],
-            }
-        )
+        cls.calendar = brussels_office(cls.env)
         cls.policy = cls.env["hybrid.support.sla.policy"].create(
             {
                 "name": "Four hours",
@@ -96,25 +101,7 @@ class TestSlaStatus(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Brussels office",
-                "tz": "Europe/Brussels",
-                "attendance_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"d{day}",
-                            "dayofweek": str(day),
-                            "hour_from": 9,
-                            "hour_to": 17,
-                        },
-                    )
-                    for day in range(5)
-                ],
-            }
-        )
+        cls.calendar = brussels_office(cls.env)
         cls.policy = cls.env["hybrid.support.sla.policy"].create(
             {
                 "name": "Four hours",
