@@ -242,16 +242,20 @@ class HelpdeskTicket(models.Model):
     def _hs_reopen(self):
         """Back to the first open stage of the team, counted and noted."""
         Stage = self.env["helpdesk.ticket.stage"]
+        first_open = {}  # one search per team, not per case
         for ticket in self:
-            stage = Stage.search(
-                [
-                    ("closed", "=", False),
-                    "|",
-                    ("team_ids", "=", False),
-                    ("team_ids", "in", ticket.team_id.ids),
-                ],
-                limit=1,
-            )
+            team = ticket.team_id
+            if team not in first_open:
+                first_open[team] = Stage.search(
+                    [
+                        ("closed", "=", False),
+                        "|",
+                        ("team_ids", "=", False),
+                        ("team_ids", "in", team.ids),
+                    ],
+                    limit=1,
+                )
+            stage = first_open[team]
             if not stage:
                 continue
             ticket.write(
