@@ -172,7 +172,7 @@ class TestImapImport(IntakeCase):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        cls.addClassCleanup(cls.server.kill)
+        cls.addClassCleanup(cls._stop_server)
         client = None
         for _attempt in range(100):
             try:
@@ -196,6 +196,12 @@ class TestImapImport(IntakeCase):
         for msg in (first, reply):
             client.append("INBOX", None, None, bytes(msg))
         client.logout()
+
+    @classmethod
+    def _stop_server(cls):
+        cls.server.kill()
+        cls.server.wait(timeout=10)  # reaped: no zombie left for Odoo to find
+        cls.server.stderr.close()
 
     def _job(self, **values):
         return self.env["hybrid.support.mail.import"].create(
