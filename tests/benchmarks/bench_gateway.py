@@ -144,6 +144,9 @@ def measure(db, emails):
             ack_queries = cr.sql_log_count - before
         count = tickets.search_count([])
         cr.rollback()
+    # close this process's connections, or dropdb cannot remove the database
+    Registry.delete(db)
+    odoo.sql_db.close_db(db)
     return timings, queries, count, ack_time, ack_queries
 
 
