@@ -33,8 +33,9 @@ def brussels_office(env):
     )
 
 
-@tagged("post_install", "-at_install")
-class TestSla(IntakeCase):
+class SlaCase(IntakeCase):
+    """A four-working-hour policy on the Brussels office calendar."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -48,6 +49,9 @@ class TestSla(IntakeCase):
             }
         )
 
+
+@tagged("post_install", "-at_install")
+class TestSla(SlaCase):
     def test_deadline_skips_weekend_in_calendar_timezone(self):
         # Friday 2026-11-20 15:00 Brussels (14:00 UTC): 2 hours left on Friday,
         # 2 more on Monday from 09:00 -> Monday 11:00 Brussels = 10:00 UTC.
@@ -94,22 +98,9 @@ class TestSla(IntakeCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSlaStatus(IntakeCase):
+class TestSlaStatus(SlaCase):
     """Monday 2026-11-23 09:00 Brussels (08:00 UTC), 4 working hours to first
     answer: at risk at 80% (12:12 Brussels), due at 13:00 Brussels."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.calendar = brussels_office(cls.env)
-        cls.policy = cls.env["hybrid.support.sla.policy"].create(
-            {
-                "name": "Four hours",
-                "calendar_id": cls.calendar.id,
-                "first_response_hours": 4,
-                "team_ids": [(4, cls.team.id)],
-            }
-        )
 
     def _case(self):
         with freeze_time("2026-11-23 08:00:00"):
