@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - SLA and Escalation",
     "summary": "SLA policies on working calendars; the promise made to the customer",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/hybrid_support_sla_policy_views.xml",
+        "views/hybrid_support_ticket_sla_views.xml",
         "views/hybrid_support_escalation_rule_views.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_views.xml",

@@ -3,7 +3,7 @@
 
 Creates a throw-away database with hybrid_support_escalation, inserts the
 accounts and cases in bulk (server-side generate_series: the set-up is not
-what is measured), with first-response deadlines spread around now, then
+what is measured), with first-response and resolution targets (200,000 clocks) spread around now, then
 times one full pass of each cron's work (SLA statuses, customer health,
 escalation of the 1% of cases that match a keyword rule) and prints their
 duration, SQL queries and the process's peak memory.
@@ -31,14 +31,31 @@ FROM generate_series(1, %(accounts)s) AS n;
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id,
     partner_id, commercial_partner_id, create_date, write_date,
-    sla_status, sla_first_response_deadline, sla_at_risk_date)
+    sla_status, sla_start_date, sla_policy_id)
 SELECT 'Case ' || n, '<p>x</p>', 'B' || n, TRUE, %(company)s, %(stage)s, %(team)s,
-       p.id, p.id, now(), now(), 'ongoing',
-       (now() at time zone 'UTC') + ((n %% 200) - 100) * interval '1 minute',
-       (now() at time zone 'UTC') + ((n %% 200) - 150) * interval '1 minute'
+       p.id, p.id, now(), now(), 'ongoing', now() at time zone 'UTC', %(policy)s
 FROM generate_series(1, %(cases)s) AS n
 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
       WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
+
+-- two targets per case (first response, resolution), deadlines spread around now
+INSERT INTO hybrid_support_ticket_sla (
+    ticket_id, company_id, policy_id, target, start_date, deadline,
+    at_risk_date, status, reached_date, create_date, write_date)
+SELECT t.id, t.company_id, %(policy)s, tg.target, now() at time zone 'UTC', d.deadline,
+       d.deadline - interval '50 minutes', 'ongoing', now() at time zone 'UTC',
+       now(), now()
+FROM helpdesk_ticket t
+CROSS JOIN (VALUES ('first_response', 0), ('resolution', 1)) AS tg(target, k)
+CROSS JOIN LATERAL (
+    SELECT (now() at time zone 'UTC')
+           + ((t.id %% 200) - 100 + tg.k * 60) * interval '1 minute' AS deadline
+) AS d
+WHERE t.name LIKE 'Case %%';
+UPDATE helpdesk_ticket t SET sla_deadline = l.deadline, sla_at_risk_date = l.at_risk_date,
+       sla_first_response_deadline = l.deadline
+FROM hybrid_support_ticket_sla l
+WHERE l.ticket_id = t.id AND l.target = 'first_response';
 """
 
 
@@ -83,6 +100,14 @@ def main():
             stage = env["helpdesk.ticket.stage"].search(
                 [("closed", "=", False)], limit=1
             )
+            policy = env["hybrid.support.sla.policy"].create(
+                {
+                    "name": "Bench",
+                    "calendar_id": env.ref("resource.resource_calendar_std").id,
+                    "first_response_hours": 4,
+                    "resolution_hours": 16,
+                }
+            )
             env.flush_all()
             cr.execute(
                 SETUP,
@@ -92,6 +117,7 @@ def main():
                     "company": env.company.id,
                     "stage": stage.id,
                     "team": team.id,
+                    "policy": policy.id,
                 },
             )
             cr.commit()
@@ -151,7 +177,7 @@ def main():
         print(f"{args.cases} open cases over {args.accounts} accounts")
         print(
             f"SLA status pass: {elapsed:.1f} s, {queries} SQL queries in {batches} "
-            f"batches of up to 5,000, {moved} cases moved (targets: under 60 s, 1 GB)"
+            f"batches of up to 5,000, {moved} targets moved (targets: under 60 s, 1 GB)"
         )
         print(
             f"peak memory of the process: {peak:.0f} MB (before the pass {rss_before:.0f} MB)"

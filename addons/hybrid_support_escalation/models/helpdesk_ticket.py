@@ -1,21 +1,55 @@
+from datetime import datetime
+
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import format_datetime
 
+from .hybrid_support_ticket_sla import OPEN, STATUSES
+
+RANK = {"met": 0, "ongoing": 1, "at_risk": 2, "breached": 3}
+# a change of these may change which policies apply
+SLA_FIELDS = (
+    "team_id",
+    "priority",
+    "category_id",
+    "tag_ids",
+    "channel_id",
+    "partner_id",
+    "intent",
+)
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    sla_ids = fields.One2many(
+        "hybrid.support.ticket.sla", "ticket_id", string="Service levels", copy=False
+    )
     sla_policy_id = fields.Many2one(
-        "hybrid.support.sla.policy", string="SLA policy", readonly=True, index=True
+        "hybrid.support.sla.policy",
+        string="SLA policy",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+        help="The policy whose first-response deadline comes first.",
     )
     sla_first_response_deadline = fields.Datetime(
-        string="First response due", readonly=True, copy=False, index="btree_not_null"
+        string="First response due",
+        compute="_compute_sla_summary",
+        store=True,
+        index="btree_not_null",
+    )
+    sla_deadline = fields.Datetime(
+        string="Next SLA deadline",
+        compute="_compute_sla_summary",
+        store=True,
+        index="btree_not_null",
+        help="The earliest deadline still running (paused clocks excluded).",
     )
     sla_at_risk_date = fields.Datetime(
-        string="At risk from", readonly=True, copy=False, index="btree_not_null"
+        string="At risk from", compute="_compute_sla_summary", store=True
     )
     sla_first_response_date = fields.Datetime(
         string="First answered",
@@ -25,16 +59,32 @@ class HelpdeskTicket(models.Model):
         "acknowledgement, not an internal note).",
     )
     sla_status = fields.Selection(
-        [
-            ("ongoing", "Ongoing"),
-            ("at_risk", "At risk"),
-            ("breached", "Breached"),
-            ("met", "Met"),
-        ],
+        STATUSES,
         string="SLA status",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+        help="The worst status of the case's targets.",
+    )
+    sla_reached_date = fields.Datetime(
+        string="SLA status since", compute="_compute_sla_summary", store=True
+    )
+    sla_paused = fields.Boolean(
+        string="SLA paused", compute="_compute_sla_summary", store=True
+    )
+    sla_start_date = fields.Datetime(
+        string="SLA clock start",
+        readonly=True,
+        copy=False,
+        help="When the case was opened; empty for cases older than the suite "
+        "(their creation date is used).",
+    )
+    hs_last_activity_date = fields.Datetime(
+        string="Last activity",
         readonly=True,
         copy=False,
         index=True,
+        help="Last message written on the case by the customer or an agent.",
     )
     customer_health = fields.Integer(
         related="commercial_partner_id.hs_health_score", string="Customer health"
@@ -43,9 +93,64 @@ class HelpdeskTicket(models.Model):
     escalation_log_ids = fields.One2many(
         "hybrid.support.escalation.log", "ticket_id", string="Escalations"
     )
-    sla_reached_date = fields.Datetime(
-        string="SLA status since", readonly=True, copy=False
+
+    @api.depends(
+        "sla_ids.status",
+        "sla_ids.deadline",
+        "sla_ids.at_risk_date",
+        "sla_ids.reached_date",
+        "sla_ids.paused_since",
     )
+    def _compute_sla_summary(self):
+        # one plain loop over the lines: the SLA cron recomputes thousands of
+        # cases per batch
+        for ticket in self:
+            first = running = at_risk = worst = None
+            worst_key, paused, policy = None, False, ticket.sla_policy_id.browse()
+            for line in ticket.sla_ids:
+                status, deadline = line.status, line.deadline
+                if line.target == "first_response" and deadline:
+                    if first is None or deadline < first:
+                        first, policy = deadline, line.policy_id
+                if line.paused_since:
+                    paused = True
+                elif status in OPEN:
+                    running = min(filter(None, (running, deadline)), default=None)
+                    at_risk = min(
+                        filter(None, (at_risk, line.at_risk_date)), default=None
+                    )
+                key = (RANK[status], line.reached_date or datetime.min)
+                if worst_key is None or key > worst_key:
+                    worst_key, worst = key, line
+            ticket.sla_policy_id = policy
+            ticket.sla_first_response_deadline = first or False
+            ticket.sla_deadline = running or False
+            ticket.sla_at_risk_date = at_risk or False
+            ticket.sla_status = worst.status if worst else False
+            ticket.sla_reached_date = (worst.reached_date or False) if worst else False
+            ticket.sla_paused = paused
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            vals.setdefault("sla_start_date", now)
+            vals.setdefault("hs_last_activity_date", now)
+        tickets = super().create(vals_list)
+        context = self.env.context
+        if not ("hs_new_tickets" in context or context.get("hs_import")):
+            tickets._hs_apply_sla()  # the gateway applies it once routed
+        return tickets
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "stage_id" in vals:
+            self._hs_sla_stage_changed()
+        if not self.env.context.get("hs_routing") and any(
+            f in vals for f in SLA_FIELDS
+        ):
+            self._hs_apply_sla()
+        return result
 
     def _hs_after_route(self):
         result = super()._hs_after_route()
@@ -53,47 +158,81 @@ class HelpdeskTicket(models.Model):
         return result
 
     def _hs_apply_sla(self):
+        """Give each open case the targets of the policies that apply to it
+        now; targets already met or breached are history and stay."""
+        tickets = self.filtered(lambda t: not t.stage_id.closed)
+        if not tickets:
+            return
         policies = self.env["hybrid.support.sla.policy"].search(
-            [("company_id", "in", self.company_id.ids)]
+            [("company_id", "in", tickets.company_id.ids)]
         )
-        for ticket in self:
-            policy = next((p for p in policies if p._matches(ticket)), None)
-            if policy:
-                # the clock starts when the case was opened (now, in the gateway)
-                start = min(ticket.create_date, fields.Datetime.now())
-                ticket.write(
-                    {
-                        "sla_policy_id": policy.id,
-                        "sla_first_response_deadline": policy._first_response_deadline(
-                            start
-                        ),
-                        "sla_at_risk_date": policy._first_response_at_risk(start),
-                        "sla_status": "ongoing",
-                        "sla_reached_date": start,
-                    }
+        now = fields.Datetime.now()
+        # sudo: targets are derived by the suite; no user creates or edits them
+        Line = self.env["hybrid.support.ticket.sla"].sudo()
+        create, drop = [], Line
+        for ticket in tickets:
+            selected = policies._select(ticket)
+            drop |= ticket.sla_ids.filtered(
+                lambda x, selected=selected: (
+                    x.status in OPEN and x.policy_id not in selected
                 )
+            )
+            have = {(x.policy_id, x.target) for x in ticket.sla_ids}
+            start = min(ticket.sla_start_date or ticket.create_date or now, now)
+            for policy in selected:
+                for target in policies._targets():
+                    if (policy, target) in have:
+                        continue
+                    values = policy._line_values(target, start)
+                    values.update(ticket_id=ticket.id, reached_date=start)
+                    if ticket.stage_id in policy.pause_stage_ids:
+                        values["paused_since"] = now
+                    create.append(values)
+        drop.unlink()
+        lines = Line.create(create)
+        answered = lines.filtered(
+            lambda x: (
+                x.target == "first_response" and x.ticket_id.sla_first_response_date
+            )
+        )
+        for line in answered:
+            line._hs_reach("met", line.ticket_id.sla_first_response_date)
+        lines.filtered(
+            lambda x: x.deadline and x.deadline <= now and x.status in OPEN
+        )._hs_reach("breached", now)
+
+    def _hs_sla_stage_changed(self):
+        now = fields.Datetime.now()
+        closed = self.filtered(lambda t: t.stage_id.closed)
+        # sudo: a stage change by an agent or a customer moves the clocks,
+        # which neither may edit by hand
+        closed.sudo().sla_ids._hs_reach("met", now)
+        lines = (self - closed).sudo().sla_ids
+        pausing = lines.filtered(
+            lambda x: x.ticket_id.stage_id in x.policy_id.pause_stage_ids
+        )
+        pausing._hs_pause(now)
+        (lines - pausing)._hs_resume(now)
 
     def _message_post_after_hook(self, message, msg_values):
         """The first message an agent sends to the customer is the first
         response; the acknowledgement (auto_comment) and notes are not."""
         result = super()._message_post_after_hook(message, msg_values)
+        if message.message_type in ("comment", "email") and message.author_id:
+            # sudo: whoever writes, the activity date is the case's own record
+            self.sudo().write({"hs_last_activity_date": message.date})
         if (
             message.message_type == "comment"
             and not message.subtype_id.internal
             and message.subtype_id
             and message.author_id.user_ids.filtered(lambda u: not u.share)
         ):
-            for ticket in self.filtered(
-                lambda t: t.sla_policy_id and not t.sla_first_response_date
-            ):
-                late = message.date > ticket.sla_first_response_deadline
-                values = {"sla_first_response_date": message.date}
-                if ticket.sla_status != "breached":
-                    values.update(
-                        sla_status="breached" if late else "met",
-                        sla_reached_date=message.date,
-                    )
-                ticket.sudo().write(values)  # sudo: the agent may not write SLA fields
+            unanswered = self.filtered(lambda t: not t.sla_first_response_date)
+            # sudo: the agent may not write SLA fields
+            unanswered.sudo().write({"sla_first_response_date": message.date})
+            unanswered.sla_ids.filtered(
+                lambda x: x.target == "first_response"
+            ).sudo()._hs_reach("met", message.date)
         return result
 
     def action_deescalate(self):
@@ -122,34 +261,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _hs_sla_transitions(self, now, limit):
-        """Move a batch of cases to at risk or breached; one search and one
-        UPDATE per transition, however many cases. Return how many moved."""
-        moved = 0
-        for status, domain in (
-            (
-                "breached",
-                [
-                    ("sla_status", "in", ("ongoing", "at_risk")),
-                    ("sla_first_response_deadline", "<=", now),
-                ],
-            ),
-            (
-                "at_risk",
-                [
-                    ("sla_status", "=", "ongoing"),
-                    ("sla_at_risk_date", "<=", now),
-                    ("sla_first_response_deadline", ">", now),
-                ],
-            ),
-        ):
-            due = self.search(
-                domain + [("sla_first_response_date", "=", False)],
-                limit=limit,
-                order="id",
-            )
-            due.write({"sla_status": status, "sla_reached_date": now})
-            moved += len(due)
-        return moved
+        return self.env["hybrid.support.ticket.sla"]._hs_transitions(now, limit)
 
     @api.model
     def _cron_sla_status(self, batch_size=5000):

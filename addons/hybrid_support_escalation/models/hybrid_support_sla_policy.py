@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .hybrid_support_ticket_sla import TARGETS
+
 
 class HybridSupportSlaPolicy(models.Model):
     _name = "hybrid.support.sla.policy"
@@ -13,6 +15,7 @@ class HybridSupportSlaPolicy(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    # conditions: every one that is set must hold
     team_ids = fields.Many2many(
         "helpdesk.ticket.team", string="Teams", help="Empty means every team."
     )
@@ -21,6 +24,26 @@ class HybridSupportSlaPolicy(models.Model):
         string="Minimum priority",
         help="Applies to cases of this priority or higher. Empty means any.",
     )
+    category_ids = fields.Many2many("helpdesk.ticket.category", string="Categories")
+    intents = fields.Char(
+        help="Comma-separated intents set by the triage (e.g. outage, legal). "
+        "Empty means any."
+    )
+    tag_ids = fields.Many2many(
+        "helpdesk.ticket.tag", string="Case tags", help="Any of these tags."
+    )
+    channel_ids = fields.Many2many("helpdesk.ticket.channel", string="Channels")
+    vip_only = fields.Boolean(string="VIP accounts only")
+    partner_category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Customer tiers",
+        help="Any of these tags on the contact or its company (e.g. Gold).",
+    )
+    stop = fields.Boolean(
+        string="Stop here",
+        help="Policies after this one do not apply to a case this one applies to.",
+    )
+    # targets
     calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working hours",
@@ -31,12 +54,19 @@ class HybridSupportSlaPolicy(models.Model):
     first_response_hours = fields.Float(
         string="First response (working hours)", required=True, default=8.0
     )
-
+    resolution_hours = fields.Float(
+        string="Resolution (working hours)", required=True, default=40.0
+    )
     at_risk_percent = fields.Integer(
         string="At risk at (%)",
         default=80,
-        help="Share of the target time after which a case without a first answer "
-        "is flagged at risk.",
+        help="Share of the target time after which an open target is flagged at risk.",
+    )
+    pause_stage_ids = fields.Many2many(
+        "helpdesk.ticket.stage",
+        string="Pausing stages",
+        help="While a case is in one of these stages (e.g. waiting for the "
+        "customer) its clocks stop; the time is given back when it leaves.",
     )
 
     _at_risk_range = models.Constraint(
@@ -46,6 +76,10 @@ class HybridSupportSlaPolicy(models.Model):
     _first_response_positive = models.Constraint(
         "CHECK(first_response_hours > 0)",
         "The first-response target must be more than zero hours.",
+    )
+    _resolution_positive = models.Constraint(
+        "CHECK(resolution_hours > 0)",
+        "The resolution target must be more than zero hours.",
     )
 
     @api.constrains("calendar_id", "company_id")
@@ -60,33 +94,96 @@ class HybridSupportSlaPolicy(models.Model):
                     )
                 )
 
+    @api.constrains("calendar_id")
+    def _check_calendar_hours(self):
+        for policy in self.filtered(lambda p: not p.calendar_id.attendance_ids):
+            raise ValidationError(
+                self.env._(
+                    "The working hours %(calendar)s of policy %(policy)s have no "
+                    "working time: no deadline could ever be reached.",
+                    calendar=policy.calendar_id.name,
+                    policy=policy.name,
+                )
+            )
+
+    @api.constrains("first_response_hours", "resolution_hours")
+    def _check_resolution_after_response(self):
+        for policy in self:
+            if policy.resolution_hours < policy.first_response_hours:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: a case cannot be resolved before it "
+                        "is first answered; the resolution target must be at "
+                        "least the first-response target.",
+                        policy=policy.name,
+                    )
+                )
+
+    def _intent_list(self):
+        return {i.strip().lower() for i in (self.intents or "").split(",") if i.strip()}
+
     def _matches(self, ticket):
         self.ensure_one()
+        partner_tags = (
+            ticket.partner_id.category_id | ticket.commercial_partner_id.category_id
+        )
         return (
-            (not self.team_ids or ticket.team_id in self.team_ids)
+            self.company_id == ticket.company_id
+            and (not self.team_ids or ticket.team_id in self.team_ids)
             and (not self.priority or (ticket.priority or "0") >= self.priority)
-            and self.company_id == ticket.company_id
+            and (not self.category_ids or ticket.category_id in self.category_ids)
+            and (
+                not self.intents or (ticket.intent or "").lower() in self._intent_list()
+            )
+            and (not self.tag_ids or bool(ticket.tag_ids & self.tag_ids))
+            and (not self.channel_ids or ticket.channel_id in self.channel_ids)
+            and (not self.vip_only or ticket.is_vip)
+            and (
+                not self.partner_category_ids
+                or bool(partner_tags & self.partner_category_ids)
+            )
         )
 
-    def _first_response_at_risk(self, start):
-        """When ``at_risk_percent`` of the first-response target is used up."""
+    def _select(self, ticket):
+        """The policies of ``self`` (in order) that apply to ``ticket``."""
+        selected = self.browse()
+        for policy in self:
+            if policy._matches(ticket):
+                selected |= policy
+                if policy.stop:
+                    break
+        return selected
+
+    def _target_hours(self, target):
         self.ensure_one()
-        return (
-            self.calendar_id.plan_hours(
-                self.first_response_hours * self.at_risk_percent / 100.0,
-                start,
-                compute_leaves=True,
-            )
-            or False
-        )
+        return self[f"{target}_hours"]
+
+    def _plan(self, hours, start):
+        """Naive UTC datetime ``hours`` working hours after the naive UTC
+        ``start``, in the calendar's time zone and with its leaves."""
+        self.ensure_one()
+        return self.calendar_id.plan_hours(hours, start, compute_leaves=True) or False
+
+    def _line_values(self, target, start, paused_hours=0.0):
+        """Deadline and at-risk point of one target started at ``start``."""
+        self.ensure_one()
+        hours = self._target_hours(target)
+        return {
+            "policy_id": self.id,
+            "target": target,
+            "start_date": start,
+            "deadline": self._plan(hours + paused_hours, start),
+            "at_risk_date": self._plan(
+                hours * self.at_risk_percent / 100.0 + paused_hours, start
+            ),
+        }
 
     def _first_response_deadline(self, start):
-        """Naive UTC deadline, ``first_response_hours`` working hours after the
-        naive UTC ``start``, in the calendar's time zone and with its leaves."""
-        self.ensure_one()
-        return (
-            self.calendar_id.plan_hours(
-                self.first_response_hours, start, compute_leaves=True
-            )
-            or False
-        )
+        return self._line_values("first_response", start)["deadline"]
+
+    def _first_response_at_risk(self, start):
+        return self._line_values("first_response", start)["at_risk_date"]
+
+    @api.model
+    def _targets(self):
+        return [key for key, _label in TARGETS]

@@ -1,1 +1,1 @@
-from . import test_escalation, test_sla
+from . import test_escalation, test_sla, test_sla_concurrency, test_sla_policies
