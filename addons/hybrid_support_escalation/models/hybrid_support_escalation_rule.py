@@ -38,7 +38,15 @@ class HybridSupportEscalationRule(models.Model):
     keywords = fields.Char(
         help="Comma-separated: legal, lawsuit, security, breach, GDPR"
     )
-    inactivity_hours = fields.Float(default=24.0)
+    inactivity_hours = fields.Float(
+        default=24.0, help="Working hours without a message from either side."
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working hours",
+        help="Inactivity counts working hours of this calendar (with its "
+        "holidays); empty: the company's working hours.",
+    )
     sentiment_below = fields.Float(default=-0.3)
     reopen_count = fields.Integer(string="Reopened at least", default=2)
     health_below = fields.Integer(string="Health under", default=40)
@@ -53,6 +61,12 @@ class HybridSupportEscalationRule(models.Model):
         "res.users", string="Activity for", domain=[("share", "=", False)]
     )
     note = fields.Text(string="Internal note")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email the customer",
+        domain=[("model", "=", "helpdesk.ticket")],
+    )
+    add_tag_ids = fields.Many2many("helpdesk.ticket.tag", string="Tag the case")
     log_count = fields.Integer(compute="_compute_log_count", string="Escalations")
 
     _level_positive = models.Constraint("CHECK(level >= 1)", "Levels start at 1.")
@@ -79,8 +93,16 @@ class HybridSupportEscalationRule(models.Model):
         if self.trigger == "vip":
             return Domain("is_vip", "=", True)
         if self.trigger == "inactivity":
-            return Domain(
-                "write_date", "<=", now - timedelta(hours=self.inactivity_hours)
+            calendar = self.calendar_id or self.company_id.resource_calendar_id
+            since = (
+                calendar.plan_hours(-self.inactivity_hours, now, compute_leaves=True)
+                if calendar
+                else now - timedelta(hours=self.inactivity_hours)
+            )
+            since = since or now
+            return Domain("hs_last_activity_date", "<=", since) | (
+                Domain("hs_last_activity_date", "=", False)
+                & Domain("create_date", "<=", since)
             )
         if self.trigger == "sentiment":
             return Domain("sentiment", "<", self.sentiment_below)
@@ -126,7 +148,26 @@ class HybridSupportEscalationRule(models.Model):
         if self.set_user_id:
             values["user_id"] = self.set_user_id.id
             done.append(self.env._("assigned to %(user)s", user=self.set_user_id.name))
+        if self.add_tag_ids:
+            values["tag_ids"] = [
+                fields.Command.link(tag.id) for tag in self.add_tag_ids
+            ]
+            done.append(
+                self.env._(
+                    "tagged %(tags)s", tags=", ".join(self.add_tag_ids.mapped("name"))
+                )
+            )
         tickets.with_context(hs_routing=True).write(values)
+        if self.mail_template_id:
+            tickets.message_post_with_source(
+                self.mail_template_id, subtype_xmlid="mail.mt_comment"
+            )
+            done.append(
+                self.env._(
+                    "customer emailed (%(template)s)",
+                    template=self.mail_template_id.name,
+                )
+            )
         if self.add_follower_ids:
             tickets.message_subscribe(partner_ids=self.add_follower_ids.ids)
             done.append(self.env._("followers added"))

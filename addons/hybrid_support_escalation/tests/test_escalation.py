@@ -1,7 +1,13 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+
+from .test_sla import brussels_office
 
 
 @tagged("post_install", "-at_install")
@@ -90,6 +96,66 @@ class TestEscalation(IntakeCase):
         ticket.with_user(self.manager).action_deescalate()
         self.assertEqual(ticket.escalation_level, 0)
         self.assertEqual(ticket.escalation_log_ids[0].user_id, self.manager)
+
+
+@tagged("post_install", "-at_install")
+class TestInactivity(IntakeCase):
+    def test_silence_counts_working_hours_then_tags_and_emails_the_customer(self):
+        tag = self.env["helpdesk.ticket.tag"].create({"name": "Stalled"})
+        template = self.env["mail.template"].create(
+            {
+                "name": "Still on it",
+                "model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "subject": "We have not forgotten {{ object.number }}",
+                "body_html": "<p>We are still working on your case.</p>",
+                "partner_to": "{{ object.partner_id.id }}",
+            }
+        )
+        rule = self.env["hybrid.support.escalation.rule"].create(
+            {
+                "name": "Silent for a working day",
+                "level": 1,
+                "trigger": "inactivity",
+                "inactivity_hours": 8,
+                "calendar_id": brussels_office(self.env).id,
+                "add_tag_ids": [(4, tag.id)],
+                "mail_template_id": template.id,
+            }
+        )
+        # opened Friday 15:00 Brussels: 2 working hours on Friday, 6 on Monday
+        with freeze_time("2026-11-20 14:00:00"):
+            ticket = self.Ticket.browse(
+                self.process(make_email("hank@globex.example", "Help", "Broken"))
+            )
+        self.assertEqual(ticket.hs_last_activity_date, datetime(2026, 11, 20, 14, 0))
+        Rule = self.env["hybrid.support.escalation.rule"]
+        with freeze_time("2026-11-23 13:59:00"):  # three days, 7h59 of work
+            Rule._hs_escalate()
+        self.assertFalse(
+            ticket.escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+        )
+        with freeze_time("2026-11-23 14:01:00"):
+            Rule._hs_escalate()
+        log = ticket.escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+        self.assertEqual(len(log), 1)
+        self.assertIn(tag, ticket.tag_ids)
+        sent = ticket.message_ids.filtered(
+            lambda m: m.subject == f"We have not forgotten {ticket.number}"
+        )
+        self.assertEqual(sent.partner_ids, self.customer)
+        self.assertIn("tagged Stalled", log.actions)
+        self.assertIn("customer emailed", log.actions)
+
+    def test_a_message_from_either_side_is_activity(self):
+        with freeze_time("2026-11-20 14:00:00"):
+            ticket = self.Ticket.browse(
+                self.process(make_email("hank@globex.example", "Help", "Broken"))
+            )
+        with freeze_time("2026-11-23 09:00:00"):
+            ticket.with_user(self.agent).message_post(
+                body="Looking", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        self.assertEqual(ticket.hs_last_activity_date, datetime(2026, 11, 23, 9, 0))
 
 
 @tagged("post_install", "-at_install")
