@@ -3,13 +3,15 @@
 {
     "name": "Hybrid Support - AI Triage",
     "summary": "Classify intent, urgency and sentiment of incoming cases",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
     "website": "https://github.com/hybrid-support/hybrid-support",
     "depends": ["hybrid_support_intake"],
-    "external_dependencies": {"python": ["scikit-learn", "skops"]},
+    "external_dependencies": {
+        "python": ["scikit-learn", "skops", "vaderSentiment", "langid"]
+    },
     "data": [
         "security/hybrid_support_ai_security.xml",
         "security/ir.model.access.csv",

@@ -3,7 +3,7 @@ from odoo.tools import html2plaintext
 
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 
-from ..tools import lexicon, summary
+from ..tools import language, lexicon, sentiment, summary
 
 LEXICON = "keyword lexicon"
 
@@ -53,13 +53,35 @@ class HelpdeskTicket(models.Model):
                 )
                 for m in messages
             ]
+            scores = []
+            for message, (from_customer, text) in zip(messages, thread, strict=True):
+                if not from_customer:
+                    continue
+                if not message.hs_sentiment_done:
+                    value, _confidence = sentiment.score(text, ticket.language or "en")
+                    # sudo: the score is the suite's own annotation of the message
+                    message.sudo().write(
+                        {"hs_sentiment": value, "hs_sentiment_done": True}
+                    )
+                scores.append(message.hs_sentiment)
+            unanswered = summary.unanswered(thread)
+            mood = {}
+            if scores:
+                mood = {
+                    "sentiment": scores[-1],
+                    "sentiment_trend": sentiment.trend(scores),
+                    "frustrated": sentiment.frustrated(unanswered, scores),
+                }
+                if mood["frustrated"] and ticket.urgency in (False, "low", "normal"):
+                    mood["urgency"] = "high"  # repeated follow-ups
             facts = ticket.reference_ids.mapped("value") + [
                 n.strip() for n in (ticket.phone_numbers or "").split(",") if n.strip()
             ]
             ticket.write(
                 {
                     "summary": summary.summarize(thread, facts),
-                    "unanswered_count": summary.unanswered(thread),
+                    "unanswered_count": unanswered,
+                    **mood,
                 }
             )
 
@@ -89,8 +111,13 @@ class HelpdeskTicket(models.Model):
             source = f"{LEXICON} v{lexicon.VERSION}"
             threshold = company.hs_ai_lexicon_threshold
         level, urgency_confidence = lexicon.urgency(text)
-        score, sentiment_confidence = lexicon.sentiment(text)
+        code, language_confidence = language.detect(
+            clean_body or subject, self._hs_languages()
+        )
+        score, sentiment_confidence = sentiment.score(clean_body or subject, code)
         return {
+            "language": code or False,
+            "language_confidence": language_confidence,
             "intent": intent or False,
             "intent_confidence": intent_confidence,
             "intent_source": source,
@@ -100,6 +127,18 @@ class HelpdeskTicket(models.Model):
             "sentiment": score,
             "sentiment_confidence": sentiment_confidence,
         }
+
+    @api.model
+    def _hs_languages(self):
+        """ISO codes of the languages installed in Odoo, cached per registry."""
+        return tuple(
+            sorted(
+                {
+                    code.split("_")[0]
+                    for code, _name in self.env["res.lang"].get_installed()
+                }
+            )
+        )
 
     @api.model
     def _hs_new_case_values(self, subject, clean_body):

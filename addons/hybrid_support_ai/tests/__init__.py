@@ -1,1 +1,7 @@
-from . import test_classifier, test_lexicon, test_review_loop, test_triage
+from . import (
+    test_classifier,
+    test_lexicon,
+    test_review_loop,
+    test_sentiment,
+    test_triage,
+)

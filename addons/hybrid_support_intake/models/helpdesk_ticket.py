@@ -73,6 +73,17 @@ class HelpdeskTicket(models.Model):
     urgency_confidence = fields.Float(readonly=True, digits=(3, 2))
     sentiment = fields.Float(readonly=True, help="From -1 (angry) to 1 (happy).")
     sentiment_confidence = fields.Float(readonly=True, digits=(3, 2))
+    sentiment_trend = fields.Float(
+        readonly=True,
+        digits=(3, 2),
+        help="How the customer's tone moved over the thread, from -1 (worse) "
+        "to 1 (better).",
+    )
+    frustrated = fields.Boolean(
+        readonly=True,
+        index="btree_not_null",
+        help="The customer wrote again without an answer, or is angry and waiting.",
+    )
     language = fields.Char(readonly=True, help="ISO 639-1 code of the first email")
     language_confidence = fields.Float(readonly=True, digits=(3, 2))
     phone_numbers = fields.Char(

@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    hs_sentiment = fields.Float(
+        string="Sentiment",
+        digits=(3, 2),
+        readonly=True,
+        help="Tone of a customer message on a case, from -1 (angry) to 1 (happy).",
+    )
+    hs_sentiment_done = fields.Boolean(readonly=True)
