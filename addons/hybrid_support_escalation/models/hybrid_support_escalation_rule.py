@@ -11,6 +11,7 @@ TRIGGERS = [
     ("keyword", "Keywords in subject or text"),
     ("inactivity", "No activity for some hours"),
     ("sentiment", "Negative sentiment"),
+    ("frustration", "Frustrated customer"),
     ("reopened", "Reopened several times"),
     ("health", "Customer health under a threshold"),
 ]
@@ -106,6 +107,8 @@ class HybridSupportEscalationRule(models.Model):
             )
         if self.trigger == "sentiment":
             return Domain("sentiment", "<", self.sentiment_below)
+        if self.trigger == "frustration":
+            return Domain("frustrated", "=", True)
         if self.trigger == "reopened":
             return Domain("reopen_count", ">=", self.reopen_count)
         if self.trigger == "health":

@@ -83,6 +83,20 @@ class TestEscalation(IntakeCase):
         )
         self.assertGreaterEqual(self.breach.log_count, 1)
 
+    def test_frustrated_customer_escalates(self):
+        rule = self.env["hybrid.support.escalation.rule"].create(
+            {"name": "Frustration", "level": 1, "trigger": "frustration"}
+        )
+        calm, upset = (
+            self.Ticket.browse(self.process(make_email("hank@globex.example", s, "Hi")))
+            for s in ("Calm", "Upset")
+        )
+        upset.frustrated = True  # what the ai addon sets after unanswered follow-ups
+        self.env["hybrid.support.escalation.rule"]._hs_escalate()
+        log = upset.escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+        self.assertEqual(log.trigger, "Frustrated customer")
+        self.assertFalse(calm.escalation_log_ids.filtered(lambda x: x.rule_id == rule))
+
     def test_only_a_manager_de_escalates(self):
         ticket = self.Ticket.browse(
             self.process(
