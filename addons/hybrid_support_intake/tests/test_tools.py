@@ -5,6 +5,7 @@ from odoo.tests import BaseCase, tagged
 from ..tools.body_clean import html_to_text, plain_text_part, split_reply
 from ..tools.mail_automation import automation_reason, is_robot_address
 from ..tools.references import subject_references, tag_subject
+from ..tools.similarity import rank
 
 
 @tagged("post_install", "-at_install")
@@ -92,3 +93,19 @@ class TestTools(BaseCase):
         msg.set_content("caf\u00e9", charset="iso-8859-1")
         msg.add_alternative("<p>html</p>", subtype="html")
         self.assertEqual(plain_text_part(msg), "caf\u00e9")
+
+
+class TestRank(BaseCase):
+    def test_rank_orders_by_closeness_and_drops_unrelated(self):
+        docs = [
+            (1, "reset password login locked account"),
+            (2, "refund invoice charged twice"),
+            (3, "password expired, how to reset it"),
+        ]
+        ranked = rank("I forgot my password and cannot login", docs)
+        self.assertEqual([key for key, _score in ranked], [1, 3])
+        self.assertGreater(ranked[0][1], ranked[1][1])
+        self.assertEqual(rank("nothing relevant here", docs), [])
+        self.assertEqual(rank("", docs), [])
+        self.assertEqual(rank("of the", [(1, "of the")]), [(1, 1.0)])
+        self.assertEqual(rank("password", docs, minimum=0.9), [])

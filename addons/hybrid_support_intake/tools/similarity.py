@@ -1,7 +1,11 @@
-"""Near-duplicate detection between two short support messages."""
+"""Near-duplicate detection between two short support messages, and ranking
+of texts (past answers, articles) against a new one."""
 
 import re
 from difflib import SequenceMatcher
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import linear_kernel
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Long texts are compared on their start: a duplicate repeats its opening.
@@ -33,3 +37,25 @@ def similarity_at_least(a, b, threshold):
         return 0.0
     score = matcher.ratio()
     return score if score >= threshold else 0.0
+
+
+def rank(query, candidates, limit=3, minimum=0.0):
+    """``candidates``: ``[(key, text)]``. The ``limit`` keys whose text is
+    closest to ``query`` (TF-IDF cosine on words and word pairs, weighted
+    over the candidates), best first, as ``[(key, score)]``; only scores
+    above ``minimum``."""
+    candidates = [(key, text) for key, text in candidates if (text or "").strip()]
+    if not candidates or not (query or "").strip():
+        return []
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform([text for _key, text in candidates])
+    except ValueError:  # only one-letter words or punctuation
+        return []
+    scores = linear_kernel(vectorizer.transform([query]), matrix).ravel()
+    best = sorted(range(len(candidates)), key=lambda i: -scores[i])[:limit]
+    return [
+        (candidates[i][0], round(float(scores[i]), 3))
+        for i in best
+        if scores[i] > minimum
+    ]

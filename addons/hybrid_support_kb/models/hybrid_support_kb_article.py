@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from ..tools.similarity import rank
+from odoo.addons.hybrid_support_intake.tools.similarity import rank
 
 
 class HybridSupportKbArticle(models.Model):
@@ -38,9 +38,12 @@ class HybridSupportKbArticle(models.Model):
     def _hs_suggest(self, text, limit=3):
         """Published articles most relevant to ``text``, best first."""
         articles = self.search([("state", "=", "published")])
-        documents = {
-            article.id: f"{article.name} {article.keywords or ''} "
-            f"{html2plaintext(article.body or '')}"
+        documents = [
+            (
+                article.id,
+                f"{article.name} {article.keywords or ''} "
+                f"{html2plaintext(article.body or '')}",
+            )
             for article in articles
-        }
-        return self.browse(rank(text, documents, limit=limit))
+        ]
+        return self.browse(key for key, _score in rank(text, documents, limit=limit))

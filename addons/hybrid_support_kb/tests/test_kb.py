@@ -2,8 +2,6 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
 
-from ..tools.similarity import rank
-
 
 @tagged("post_install", "-at_install")
 class TestKb(TransactionCase):
@@ -26,11 +24,6 @@ class TestKb(TransactionCase):
             }
         )
         cls.draft = Article.create({"name": "Password policy draft", "state": "draft"})
-
-    def test_rank(self):
-        docs = {1: "reset password login", 2: "refund invoice charge"}
-        self.assertEqual(rank("I forgot my password", docs), [1])
-        self.assertEqual(rank("nothing relevant here", docs), [])
 
     def test_suggest_only_published(self):
         found = self.env["hybrid.support.kb.article"]._hs_suggest(
