@@ -44,6 +44,8 @@ class SlaCase(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # demo policies (with --with-demo) would apply to the cases too
+        cls.env["hybrid.support.sla.policy"].search([]).active = False
         cls.calendar = brussels_office(cls.env)
         cls.policy = cls.env["hybrid.support.sla.policy"].create(
             {
