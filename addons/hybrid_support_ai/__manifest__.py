@@ -10,7 +10,13 @@
     "website": "https://github.com/hybrid-support/hybrid-support",
     "depends": ["hybrid_support_intake"],
     "external_dependencies": {
-        "python": ["scikit-learn", "skops", "vaderSentiment", "langid"]
+        "python": [
+            "scikit-learn",
+            "skops",
+            "vaderSentiment",
+            "langid",
+            "rapidfuzz",
+        ]
     },
     "data": [
         "security/hybrid_support_ai_security.xml",
@@ -18,6 +24,7 @@
         "data/ir_cron_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/hybrid_support_ai_model_views.xml",
+        "views/hybrid_support_draft_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/hybrid_support_ai_demo.xml"],

@@ -1,7 +1,11 @@
 from . import (
     helpdesk_ticket,
+    helpdesk_ticket_draft,
     hybrid_support_ai_model,
+    hybrid_support_draft,
+    hybrid_support_intent_automation,
     mail_message,
+    mail_template,
     res_company,
     res_config_settings,
     res_partner,

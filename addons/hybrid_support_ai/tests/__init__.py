@@ -1,5 +1,6 @@
 from . import (
     test_classifier,
+    test_drafts,
     test_lexicon,
     test_review_loop,
     test_sentiment,

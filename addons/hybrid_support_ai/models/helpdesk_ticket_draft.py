@@ -1,0 +1,211 @@
+from odoo import api, fields, models
+from odoo.tools import html2plaintext
+
+from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
+from odoo.addons.hybrid_support_intake.tools.similarity import rank
+
+from ..tools.drafts import compose
+
+PAST_CASES = 500  # most recent resolved cases a draft may borrow from
+
+
+class HelpdeskTicket(models.Model):
+    """Draft replies (this addon's second concern on cases, kept apart from
+    classification in helpdesk_ticket.py)."""
+
+    _inherit = "helpdesk.ticket"
+
+    hs_draft_ids = fields.One2many(
+        "hybrid.support.draft", "ticket_id", string="Draft replies"
+    )
+    hs_draft_pending = fields.Boolean(readonly=True, copy=False, index="btree_not_null")
+    hs_draft_id = fields.Many2one(
+        "hybrid.support.draft", compute="_compute_hs_draft_id", string="Draft reply"
+    )
+    hs_draft_body = fields.Text(related="hs_draft_id.body", string="Proposed reply")
+    hs_draft_sources = fields.Text(related="hs_draft_id.sources", string="Made from")
+
+    @api.depends("hs_draft_ids.state")
+    def _compute_hs_draft_id(self):
+        for ticket in self:
+            ticket.hs_draft_id = ticket.hs_draft_ids.filtered(
+                lambda d: d.state == "proposed"
+            )[:1]
+
+    @api.model
+    def _hs_new_case_values(self, subject, clean_body):
+        values = super()._hs_new_case_values(subject, clean_body)
+        values["hs_draft_pending"] = True  # the draft job decides by tier
+        return values
+
+    def _hs_after_route(self):
+        result = super()._hs_after_route()
+        if any(self.mapped("hs_draft_pending")):
+            self.env["ir.cron"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id(
+                    "hybrid_support_ai.ir_cron_make_drafts"
+                )
+            )._trigger()
+        return result
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if (
+            message.message_type == "comment"
+            and message.subtype_id
+            and not message.subtype_id.internal
+            and message.author_id.user_ids.filtered(lambda u: not u.share)
+        ):
+            text = html2plaintext(message.body or "")
+            # sudo: the comparison is the suite's record, written on any reply
+            self.sudo().hs_draft_ids._hs_record_reply(message, text)
+        return result
+
+    # -- making drafts ------------------------------------------------------
+
+    def _hs_draft_candidates(self, company, intents):
+        """Past answers (per intent), canned responses and published
+        articles, as ``{intent: [(key, text)]}``, ``answers`` {key: text}."""
+        resolved = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("stage_id.closed", "=", True),
+                ("intent", "in", list(intents)),
+            ],
+            order="id desc",
+            limit=PAST_CASES,
+        )
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        replies = self.env["mail.message"].search_fetch(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", resolved.ids),
+                ("message_type", "=", "comment"),
+                ("subtype_id", "=", comment),
+                ("author_id.user_ids.share", "=", False),
+            ],
+            ["res_id", "body"],
+            order="id",
+        )
+        first = {}
+        for reply in replies:
+            first.setdefault(reply.res_id, reply.body)
+        answers, per_intent = {}, {intent: [] for intent in intents}
+        for case in resolved.filtered(lambda t: t.id in first):
+            key = ("case", case.id)
+            answers[key] = split_reply(html2plaintext(first[case.id]))[0]
+            per_intent[case.intent].append(
+                (key, f"{case.name}\n{case.clean_body or ''}")
+            )
+        shared = [
+            (("template", t.id), f"{t.name}\n{html2plaintext(t.body_html or '')}")
+            for t in self.env["mail.template"].search(
+                [("model", "=", "helpdesk.ticket"), ("hs_canned", "=", True)]
+            )
+        ]
+        if "hybrid.support.kb.article" in self.env:  # the kb addon, when installed
+            for article in self.env["hybrid.support.kb.article"].search(
+                [("state", "=", "published"), ("company_id", "in", [company.id, False])]
+            ):
+                key = ("article", article.id)
+                body = html2plaintext(article.body or "")
+                answers[key] = f"{article.name}\n\n{body[:1500]}"
+                shared.append((key, f"{article.name} {article.keywords or ''}\n{body}"))
+        return {intent: per_intent[intent] + shared for intent in intents}, answers
+
+    def _hs_draft_text(self, key, answers):
+        kind, res_id = key
+        name = (self.partner_id.name or "").split(" ")[0]
+        if kind == "template":
+            template = self.env["mail.template"].browse(res_id)
+            html = template._render_field("body_html", self.ids)[self.id]
+            return html2plaintext(html)
+        return compose(answers[key], name)
+
+    def _hs_draft_label(self, key):
+        kind, res_id = key
+        record = self.env[
+            {
+                "case": "helpdesk.ticket",
+                "template": "mail.template",
+                "article": "hybrid.support.kb.article",
+            }[kind]
+        ].browse(res_id)
+        labels = {
+            "case": self.env._("Resolved case"),
+            "template": self.env._("Canned response"),
+            "article": self.env._("Article"),
+        }
+        return f"{labels[kind]}: {record.display_name}"
+
+    def _hs_make_drafts(self):
+        """Propose a draft on each case of self; send it where the intent
+        earned auto-send and the classification is confident."""
+        self.write({"hs_draft_pending": False})
+        Automation = self.env["hybrid.support.intent.automation"]
+        created = []
+        for company in self.company_id:
+            tiers = Automation._tiers(company)
+            tickets = self.filtered(
+                lambda t, c=company, tiers=tiers: (
+                    t.company_id == c and tiers.get(t.intent or "", "draft") != "manual"
+                )
+            )
+            if not tickets:
+                continue
+            candidates, answers = self._hs_draft_candidates(
+                company, {t.intent or "" for t in tickets}
+            )
+            for ticket in tickets:
+                query = f"{ticket.name}\n{ticket.clean_body or ''}"
+                best = rank(
+                    query, candidates[ticket.intent or ""], limit=3, minimum=0.05
+                )
+                best = [
+                    (key, score) for key, score in best if key != ("case", ticket.id)
+                ]
+                if not best:
+                    continue
+                text = ticket._hs_draft_text(best[0][0], answers)
+                sources = "\n".join(
+                    f"{ticket._hs_draft_label(key)} ({score:.2f})"
+                    for key, score in best
+                )
+                created.append(
+                    {
+                        "ticket_id": ticket.id,
+                        "intent": ticket.intent,
+                        "body": text,
+                        "sources": sources,
+                        "score": best[0][1],
+                    }
+                )
+        drafts = self.env["hybrid.support.draft"].create(created)
+        drafts._hs_auto_send()
+        return drafts
+
+    @api.model
+    def _hs_make_pending_drafts(self, limit=50):
+        """One batch of the cases waiting for a draft; how many were done."""
+        tickets = self.search([("hs_draft_pending", "=", True)], limit=limit)
+        tickets._hs_make_drafts()
+        return len(tickets)
+
+    @api.model
+    def _hs_cron_make_drafts(self, batch_size=50):
+        cron = self.env["ir.cron"]
+        while done := self._hs_make_pending_drafts(batch_size):
+            if cron._commit_progress(done) <= 0:
+                break
+
+    def action_hs_use_draft(self):
+        self.ensure_one()
+        return self.hs_draft_id.action_use()
+
+    def action_hs_discard_draft(self):
+        return self.hs_draft_id.action_discard()
+
+    def action_hs_make_draft(self):
+        self.check_access("write")
+        self.sudo()._hs_make_drafts()  # sudo: drafts are the suite's records
+        return True

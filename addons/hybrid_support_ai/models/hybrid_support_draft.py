@@ -1,0 +1,131 @@
+from odoo import api, fields, models
+from odoo.tools import plaintext2html
+
+from ..tools.drafts import NEVER_AUTO, edit_distance
+
+
+class HybridSupportDraft(models.Model):
+    """A reply the suite proposes for a case. It is shown to the agent and
+    never sent by itself, unless its intent earned auto-send; when the agent
+    answers, how much they changed it is recorded."""
+
+    _name = "hybrid.support.draft"
+    _description = "Draft reply"
+    _order = "id desc"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    intent = fields.Char(readonly=True, index=True)
+    body = fields.Text(readonly=True)
+    sources = fields.Text(
+        readonly=True, help="What the draft was made from, with its closeness."
+    )
+    score = fields.Float(
+        string="Closeness", digits=(3, 2), readonly=True, help="0 to 1."
+    )
+    state = fields.Selection(
+        [
+            ("proposed", "Proposed"),
+            ("sent", "Answered by an agent"),
+            ("auto_sent", "Sent automatically"),
+            ("discarded", "Discarded"),
+        ],
+        default="proposed",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    message_id = fields.Many2one(
+        "mail.message", string="Reply", readonly=True, ondelete="set null"
+    )
+    user_id = fields.Many2one("res.users", string="Answered by", readonly=True)
+    sent_date = fields.Datetime(string="Answered on", readonly=True)
+    edit_distance = fields.Float(
+        string="Edited",
+        digits=(3, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Share of the draft the agent changed before sending (0: as is).",
+    )
+
+    def _hs_record_reply(self, message, text):
+        """The agent answered: compare their reply with the proposed draft."""
+        for draft in self.filtered(lambda d: d.state == "proposed"):
+            draft.write(
+                {
+                    "state": "sent",
+                    "message_id": message.id,
+                    "user_id": message.author_id.user_ids[:1].id,
+                    "sent_date": message.date,
+                    "edit_distance": edit_distance(draft.body, text),
+                }
+            )
+
+    def _hs_auto_send(self):
+        """Send the drafts whose intent earned auto-send, when the case's
+        classification was confident (no review needed). Never legal or
+        security, whatever the tier says."""
+        Automation = self.env["hybrid.support.intent.automation"]
+        for company in self.company_id:
+            tiers = Automation._tiers(company)
+            for draft in self.filtered(
+                lambda d, c=company, t=tiers: (
+                    d.company_id == c
+                    and t.get(d.intent or "") == "auto"
+                    and (d.intent or "").lower() not in NEVER_AUTO
+                    and not d.ticket_id.intent_needs_review
+                )
+            ):
+                ticket = draft.ticket_id
+                message = ticket.message_post(
+                    body=plaintext2html(draft.body),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    author_id=company.partner_id.id,
+                    partner_ids=ticket.partner_id.ids,
+                )
+                draft.write({"state": "auto_sent", "message_id": message.id})
+
+    def action_use(self):
+        """Open the reply composer on the case with the draft in it."""
+        self.ensure_one()
+        self.ticket_id.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "helpdesk.ticket",
+                "default_res_ids": self.ticket_id.ids,
+                "default_composition_mode": "comment",
+                "default_subtype_xmlid": "mail.mt_comment",
+                "default_body": plaintext2html(self.body or ""),
+            },
+        }
+
+    def action_discard(self):
+        self.ticket_id.check_access("write")
+        # sudo: drafts are the suite's records, agents only act through this
+        self.sudo().filtered(lambda d: d.state == "proposed").state = "discarded"
+        return True
+
+    @api.model
+    def _hs_edit_rates(self, company, intents, needed):
+        """{intent: [edit distance of its last sent drafts, newest first]}."""
+        drafts = self.search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("intent", "in", list(intents)),
+                ("state", "=", "sent"),
+            ],
+            ["intent", "edit_distance"],
+            order="id desc",
+        )
+        rates = {intent: [] for intent in intents}
+        for draft in drafts:
+            if len(rates[draft.intent]) < needed:
+                rates[draft.intent].append(draft.edit_distance)
+        return rates

@@ -1,0 +1,161 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import BaseCase, tagged
+from odoo.tools import plaintext2html
+
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+
+from ..tools.drafts import auto_send_refusal, compose, edit_distance
+
+ANSWER = (
+    "Hello Marge,\n\nTo reset your password, open the login page and click "
+    "'Forgot password': a link arrives by email within a minute."
+)
+
+
+class TestDraftTools(BaseCase):
+    def test_compose_greets_the_new_customer(self):
+        self.assertEqual(
+            compose(ANSWER, "Hank"),
+            "Hello Hank,\n\nTo reset your password, open the login page and click "
+            "'Forgot password': a link arrives by email within a minute.",
+        )
+        self.assertEqual(compose("", "Hank"), "")
+
+    def test_edit_distance(self):
+        self.assertEqual(edit_distance("Same  text\n", "Same text"), 0.0)
+        self.assertEqual(edit_distance("abcd", "wxyz"), 1.0)
+        self.assertAlmostEqual(
+            edit_distance("Hello Hank, done.", "Hello Hank, done!"), 0.059, 3
+        )
+
+    def test_auto_send_rules(self):
+        self.assertIn("legal", auto_send_refusal("legal", [0.0] * 30, 20))
+        self.assertIn("Security", auto_send_refusal("Security", [0.0] * 30, 20).title())
+        self.assertIn(
+            "3 drafts sent so far", auto_send_refusal("access", [0.0] * 3, 20)
+        )
+        self.assertIn("35%", auto_send_refusal("access", [0.35] * 20, 20))
+        self.assertIsNone(auto_send_refusal("access", [0.1] * 20 + [0.9] * 5, 20))
+
+
+@tagged("post_install", "-at_install")
+class TestDrafts(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.closed = cls.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", True)], limit=1
+        )
+        marge = cls.env["res.partner"].create(
+            {"name": "Marge", "email": "marge@x.example"}
+        )
+        cls.past = cls.env["helpdesk.ticket"].create(
+            {
+                "name": "Forgot my password",
+                "description": "<p>I forgot my password and cannot log in.</p>",
+                "partner_id": marge.id,
+                "team_id": cls.team.id,
+            }
+        )
+        cls.past.write(
+            {"intent": "access", "clean_body": "I forgot my password, cannot log in."}
+        )
+        cls.past.with_user(cls.agent).message_post(
+            body=plaintext2html(ANSWER),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        cls.past.stage_id = cls.closed
+
+    def _new_case(
+        self, subject="Password", body="I forgot my password, I cannot log in anymore"
+    ):
+        ticket = self.Ticket.browse(
+            self.process(make_email("hank@globex.example", subject, body))
+        )
+        self.assertTrue(
+            ticket.hs_draft_pending, "the gateway leaves the draft to a job"
+        )
+        self.Ticket._hs_make_pending_drafts()  # what the triggered job does
+        return ticket
+
+    def test_draft_from_a_resolved_case_is_shown_never_sent(self):
+        ticket = self._new_case()
+        self.assertEqual(ticket.intent, "access")
+        draft = ticket.hs_draft_id
+        self.assertTrue(draft.body.startswith("Hello Hank,"))
+        self.assertIn("click 'Forgot password'", draft.body)
+        self.assertIn(f"Resolved case: {self.past.display_name}", draft.sources)
+        self.assertFalse(ticket.hs_draft_pending)
+        public = ticket.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertFalse(public, "shadow mode: nothing reaches the customer")
+        # the agent sends it with a small change: the edit is measured
+        action = ticket.with_user(self.agent).action_hs_use_draft()
+        self.assertIn("Forgot password", action["context"]["default_body"])
+        sent = draft.body.replace("within a minute", "within two minutes")
+        ticket.with_user(self.agent).message_post(
+            body=plaintext2html(sent),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(draft.state, "sent")
+        self.assertEqual(draft.user_id, self.agent)
+        self.assertGreater(draft.edit_distance, 0)
+        self.assertLess(draft.edit_distance, 0.1)
+        self.assertFalse(ticket.hs_draft_id)
+
+    def test_canned_response_and_manual_tier(self):
+        self.env["mail.template"].create(
+            {
+                "name": "Delivery times",
+                "model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "body_html": '<p>Orders ship within 2 days; case <t t-out="object.number"/>.</p>',
+                "hs_canned": True,
+            }
+        )
+        ticket = self._new_case(
+            "Where is my order", "When will my order ship? Delivery times?"
+        )
+        self.assertIn("Canned response: Delivery times", ticket.hs_draft_id.sources)
+        self.assertIn(f"case {ticket.number}", ticket.hs_draft_id.body, "rendered")
+        self.env["hybrid.support.intent.automation"].create(
+            {"intent": "access", "tier": "manual"}
+        )
+        manual = self._new_case()
+        self.assertFalse(manual.hs_draft_ids, "manual tier: no draft")
+
+    def test_auto_send_must_be_earned_and_never_for_legal(self):
+        Automation = self.env["hybrid.support.intent.automation"]
+        with (
+            self.assertRaisesRegex(ValidationError, "0 drafts sent so far"),
+            self.env.cr.savepoint(),
+        ):
+            Automation.create({"intent": "access", "tier": "auto", "sample_size": 5})
+        with (
+            self.assertRaisesRegex(ValidationError, "always reviewed by a person"),
+            self.env.cr.savepoint(),
+        ):
+            Automation.create({"intent": "legal", "tier": "auto", "sample_size": 5})
+        access = Automation.create({"intent": "access", "sample_size": 5})
+        for _n in range(5):  # agents send the drafts almost unchanged
+            ticket = self._new_case()
+            ticket.with_user(self.agent).message_post(
+                body=plaintext2html(ticket.hs_draft_id.body + " Regards"),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        access.invalidate_recordset()
+        self.assertEqual(access.sent_count, 5)
+        self.assertLess(access.edit_rate, 0.3)
+        access.tier = "auto"
+        company = self.env.company
+        company.hs_ai_lexicon_threshold = 0.99  # every classification is unsure
+        unsure = self._new_case()
+        self.assertTrue(unsure.intent_needs_review)
+        self.assertEqual(unsure.hs_draft_ids.state, "proposed", "unsure: review first")
+        company.hs_ai_lexicon_threshold = 0.01
+        sure = self._new_case()
+        draft = sure.hs_draft_ids
+        self.assertEqual(draft.state, "auto_sent")
+        self.assertEqual(draft.message_id.partner_ids, self.customer)
+        self.assertEqual(draft.message_id.author_id, company.partner_id)
