@@ -1,9 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 
-from ..tools import language, lexicon, sentiment, summary
+from ..tools import language, lexicon, llm, sentiment, summary
 
 LEXICON = "keyword lexicon"
 
@@ -84,6 +85,32 @@ class HelpdeskTicket(models.Model):
                     **mood,
                 }
             )
+
+    hs_llm_enabled = fields.Boolean(related="company_id.hs_llm_enabled")
+
+    def action_hs_llm_summary(self):
+        """Ask the configured language model for a summary of the thread."""
+        self.ensure_one()
+        self.check_access("write")
+        messages = self.message_ids.filtered(
+            lambda m: (
+                m.message_type in ("email", "comment") and not m.subtype_id.internal
+            )
+        ).sorted(lambda m: (m.date, m.id))
+        thread = "\n\n".join(
+            f"{'Customer' if not m.author_id or m.author_id.partner_share else 'Agent'}: "
+            f"{split_reply(html2plaintext(m.body or ''))[0]}"
+            for m in messages
+        )
+        try:
+            text = self.company_id._hs_llm_chat(llm.summary_messages(thread))
+        except llm.LlmError as error:
+            raise UserError(
+                self.env._("The language model could not summarize: %(e)s", e=error)
+            ) from error
+        # sudo: the summary is a read-only field the suite maintains
+        self.sudo().summary = text
+        return True
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)

@@ -181,6 +181,7 @@ class HelpdeskTicket(models.Model):
                     }
                 )
         drafts = self.env["hybrid.support.draft"].create(created)
+        drafts._hs_llm_improve()
         drafts._hs_auto_send()
         return drafts
 

@@ -1,7 +1,12 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
+from ..tools import llm
 from ..tools.drafts import NEVER_AUTO, edit_distance
+
+_logger = logging.getLogger(__name__)
 
 
 class HybridSupportDraft(models.Model):
@@ -62,6 +67,29 @@ class HybridSupportDraft(models.Model):
                     "edit_distance": edit_distance(draft.body, text),
                 }
             )
+
+    def _hs_llm_improve(self):
+        """Let the configured language model rewrite the drafts; on failure
+        the draft stays as made, and says why on the case."""
+        for draft in self.filtered(lambda d: d.company_id.hs_llm_enabled):
+            ticket = draft.ticket_id
+            try:
+                body = draft.company_id._hs_llm_chat(
+                    llm.draft_messages(
+                        f"{ticket.name}\n{ticket.clean_body or ''}", draft.body
+                    )
+                )
+            except llm.LlmError as error:
+                _logger.warning(
+                    "Draft for %s not improved: %s", ticket.display_name, error
+                )
+                note = self.env._("Language model unavailable: %(error)s", error=error)
+                draft.sources = f"{draft.sources}\n{note}"
+                continue
+            note = self.env._(
+                "Rewritten by %(model)s", model=draft.company_id.hs_llm_model
+            )
+            draft.write({"body": body, "sources": f"{draft.sources}\n{note}"})
 
     def _hs_auto_send(self):
         """Send the drafts whose intent earned auto-send, when the case's

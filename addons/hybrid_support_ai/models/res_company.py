@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import llm
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -24,6 +26,36 @@ class ResCompany(models.Model):
         "confidence go to the review queue.",
     )
 
+    # optional OpenAI-compatible endpoint; nothing is sent while it is off
+    hs_llm_enabled = fields.Boolean(string="Language model")
+    hs_llm_url = fields.Char(
+        string="Endpoint",
+        help="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1",
+    )
+    hs_llm_model = fields.Char(string="Model name")
+    hs_llm_api_key = fields.Char(string="API key", groups="base.group_system")
+    hs_llm_timeout = fields.Float(string="Timeout (s)", default=10.0)
+
+    _hs_llm_timeout_positive = models.Constraint(
+        "CHECK(hs_llm_timeout > 0 AND hs_llm_timeout <= 120)",
+        "The language model timeout is between 0 and 120 seconds.",
+    )
     _hs_ai_min_training_positive = models.Constraint(
         "CHECK(hs_ai_min_training >= 10)", "Training needs at least 10 cases."
     )
+
+    def _hs_llm_chat(self, messages):
+        """The configured endpoint's answer; LlmError when off or failing."""
+        self.ensure_one()
+        # sudo: the API key is for administrators' eyes only, but agents'
+        # actions and the draft job may use it without reading it
+        company = self.sudo()
+        if not (company.hs_llm_enabled and company.hs_llm_url and company.hs_llm_model):
+            raise llm.LlmError(self.env._("no language model is configured"))
+        return llm.chat(
+            company.hs_llm_url,
+            company.hs_llm_model,
+            messages,
+            api_key=company.hs_llm_api_key or "",
+            timeout=company.hs_llm_timeout or 10.0,
+        )

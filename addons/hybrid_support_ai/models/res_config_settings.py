@@ -16,3 +16,8 @@ class ResConfigSettings(models.TransientModel):
     hs_ai_lexicon_threshold = fields.Float(
         related="company_id.hs_ai_lexicon_threshold", readonly=False
     )
+    hs_llm_enabled = fields.Boolean(related="company_id.hs_llm_enabled", readonly=False)
+    hs_llm_url = fields.Char(related="company_id.hs_llm_url", readonly=False)
+    hs_llm_model = fields.Char(related="company_id.hs_llm_model", readonly=False)
+    hs_llm_api_key = fields.Char(related="company_id.hs_llm_api_key", readonly=False)
+    hs_llm_timeout = fields.Float(related="company_id.hs_llm_timeout", readonly=False)

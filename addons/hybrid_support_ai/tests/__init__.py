@@ -2,6 +2,7 @@ from . import (
     test_classifier,
     test_drafts,
     test_lexicon,
+    test_llm,
     test_review_loop,
     test_sentiment,
     test_triage,
