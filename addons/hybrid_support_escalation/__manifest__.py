@@ -8,7 +8,7 @@
     "category": "After-Sales",
     "author": "Hybrid Support",
     "website": "https://github.com/hybrid-support/hybrid-support",
-    "depends": ["hybrid_support_intake", "resource"],
+    "depends": ["hybrid_support_intake", "resource", "rating"],
     "data": [
         "security/hybrid_support_escalation_security.xml",
         "security/ir.model.access.csv",

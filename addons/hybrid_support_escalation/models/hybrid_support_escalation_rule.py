@@ -221,6 +221,8 @@ class HybridSupportEscalationRule(models.Model):
             tickets = self.env["helpdesk.ticket"].search(
                 rule._candidates_domain(now), limit=limit, order="id"
             )
+            # cases the gateway or an agent is writing wait for the next pass
+            tickets = tickets.try_lock_for_update(allow_referencing=True)
             if tickets:
                 logs += rule._apply(tickets)
         self.env["hybrid.support.escalation.log"].create(logs)

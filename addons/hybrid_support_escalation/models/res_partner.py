@@ -32,7 +32,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _hs_health_facts(self, accounts, now):
-        """{account: health.Facts}; five grouped queries for all ``accounts``."""
+        """{account: health.Facts}; six grouped queries for all ``accounts``."""
         Ticket = self.env["helpdesk.ticket"].with_context(active_test=False)
         month, quarter = now - timedelta(days=30), now - timedelta(days=120)
         base = [("commercial_partner_id", "in", accounts.ids)]
@@ -58,6 +58,7 @@ class ResPartner(models.Model):
                 ("sla_first_response_date", "=", False),
             ]
         )
+        csat = self._hs_csat(accounts, now - timedelta(days=90))
         return {
             account: health.Facts(
                 recent=recent.get(account, 0),
@@ -66,15 +67,41 @@ class ResPartner(models.Model):
                 breached=breached.get(account, 0),
                 reopened=reopened.get(account, 0),
                 waiting=waiting.get(account, 0),
+                csat=csat[account][0] / csat[account][1] if account in csat else None,
+                ratings=csat[account][1] if account in csat else 0,
             )
             for account in accounts
         }
 
+    @api.model
+    def _hs_csat(self, accounts, since):
+        """{account: (sum of ratings, count)} of the customers' ratings of
+        their cases since ``since``; one grouped query."""
+        groups = self.env["rating.rating"]._read_group(
+            [
+                ("res_model", "=", "helpdesk.ticket"),
+                ("consumed", "=", True),
+                ("rating", ">", 0),
+                ("partner_id.commercial_partner_id", "in", accounts.ids),
+                ("create_date", ">=", since),
+            ],
+            ["partner_id"],
+            ["rating:sum", "__count"],
+        )
+        totals = {}
+        for partner, total, count in groups:
+            account = partner.commercial_partner_id
+            previous = totals.get(account, (0.0, 0))
+            totals[account] = (previous[0] + total, previous[1] + count)
+        return totals
+
     def _hs_compute_health(self, now=None):
         """Score the accounts of ``self``: a handful of queries per call."""
         now = now or fields.Datetime.now()
-        facts = self._hs_health_facts(self, now)
-        for account in self:
+        # accounts being written elsewhere (a contact edited) wait for the next pass
+        accounts = self.try_lock_for_update(allow_referencing=True)
+        facts = self._hs_health_facts(accounts, now)
+        for account in accounts:
             value, parts = health.score(facts[account])
             account.write(
                 {

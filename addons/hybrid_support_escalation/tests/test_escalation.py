@@ -220,3 +220,38 @@ class TestCustomerHealth(IntakeCase):
         )
         rule._hs_escalate()
         self.assertEqual(set(troubled.mapped("escalation_level")), {1})
+
+    def test_customer_ratings_count_when_they_exist(self):
+        self.env["hybrid.support.sla.policy"].search([]).active = False
+        company = self.env["res.partner"].create(
+            {"name": "Rated Ltd", "is_company": True}
+        )
+        unhappy = self.env["res.partner"].create(
+            {"name": "Moe", "email": "moe@rated.example", "parent_id": company.id}
+        )
+        happy = self.env["res.partner"].create({"name": "Ned", "is_company": True})
+        tickets = self.Ticket.create(
+            [
+                {"name": "Slow", "description": "x", "partner_id": unhappy.id},
+                {"name": "Fine", "description": "x", "partner_id": happy.id},
+            ]
+        )
+        model = self.env["ir.model"]._get_id("helpdesk.ticket")
+        self.env["rating.rating"].create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": ticket.id,
+                    "partner_id": ticket.partner_id.id,
+                    "rating": value,
+                    "consumed": True,
+                }
+                for ticket, value in zip(tickets, (1, 5), strict=True)
+            ]
+        )
+        (company | happy)._hs_compute_health()
+        self.assertEqual(company.hs_health_score, 80)
+        self.assertIn(
+            "customers rated 1.0/5 on average (1 ratings", company.hs_health_explanation
+        )
+        self.assertEqual(happy.hs_health_score, 100)

@@ -34,12 +34,16 @@ class TestSlaCronConcurrency(TransactionCase):
             tickets = env["helpdesk.ticket"].create(
                 [{"name": f"Concurrent {n}", "description": "x"} for n in range(3)]
             )
+            rule = env["hybrid.support.escalation.rule"].create(
+                {"name": "Concurrent", "trigger": "keyword", "keywords": "Concurrent"}
+            )
             self.case_ids = tickets.ids
-            self.addCleanup(self._remove, tickets.ids, policy.id, calendar.id)
+            self.addCleanup(self._remove, tickets.ids, policy.id, calendar.id, rule.id)
 
-    def _remove(self, ticket_ids, policy_id, calendar_id):
+    def _remove(self, ticket_ids, policy_id, calendar_id, rule_id):
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            env["hybrid.support.escalation.rule"].browse(rule_id).unlink()
             env["helpdesk.ticket"].browse(ticket_ids).exists().unlink()
             env["hybrid.support.sla.policy"].browse(policy_id).unlink()
             env["resource.calendar"].browse(calendar_id).unlink()
@@ -64,6 +68,15 @@ class TestSlaCronConcurrency(TransactionCase):
                 {(writing, "ongoing"), (deleting, "ongoing"), (done, "breached")},
             )
             self.assertGreaterEqual(moved, 2)
+            # the escalation pass, likewise
+            env["hybrid.support.escalation.rule"]._hs_escalate()
+            env.flush_all()
+            levels = dict(
+                env["helpdesk.ticket"]
+                .browse(self.case_ids)
+                .mapped(lambda t: (t.id, t.escalation_level))
+            )
+            self.assertEqual(levels, {writing: 0, deleting: 0, done: 1})
             cron.rollback()
             agent.rollback()
             gateway.rollback()

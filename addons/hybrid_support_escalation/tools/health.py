@@ -7,7 +7,14 @@ so that an account manager can see what to act on.
 from dataclasses import dataclass
 
 # Maximum points each component can take off.
-WEIGHTS = {"volume": 25, "negative": 25, "breaches": 25, "reopened": 10, "waiting": 15}
+WEIGHTS = {
+    "volume": 25,
+    "negative": 25,
+    "breaches": 25,
+    "reopened": 10,
+    "waiting": 15,
+    "satisfaction": 20,
+}
 
 
 @dataclass
@@ -18,6 +25,8 @@ class Facts:
     breached: int = 0  # recent cases whose SLA was breached
     reopened: int = 0  # recent cases reopened at least once
     waiting: int = 0  # open cases still without a first answer
+    csat: float | None = None  # average rating (1-5) over 90 days; None: no rating
+    ratings: int = 0
 
 
 def components(facts):
@@ -32,6 +41,14 @@ def components(facts):
         "breaches": round(share(facts.breached) * WEIGHTS["breaches"], 1),
         "reopened": round(share(facts.reopened) * WEIGHTS["reopened"], 1),
         "waiting": round(min(facts.waiting / 5.0, 1.0) * WEIGHTS["waiting"], 1),
+        # 5/5 takes nothing off, 1/5 the whole weight; no rating, no opinion
+        "satisfaction": (
+            0.0
+            if facts.csat is None
+            else round(
+                min(max((5 - facts.csat) / 4, 0.0), 1.0) * WEIGHTS["satisfaction"], 1
+            )
+        ),
     }
 
 
@@ -49,6 +66,8 @@ def explain(facts, parts):
         "breaches": f"{facts.breached} of {facts.recent} recent cases breached their SLA",
         "reopened": f"{facts.reopened} of {facts.recent} recent cases reopened",
         "waiting": f"{facts.waiting} open cases waiting for a first answer",
+        "satisfaction": f"customers rated {facts.csat or 0:.1f}/5 on average "
+        f"({facts.ratings} ratings in 90 days)",
     }
     return (
         "\n".join(
