@@ -52,7 +52,7 @@ CROSS JOIN LATERAL (
            + ((t.id %% 200) - 100 + tg.k * 60) * interval '1 minute' AS deadline
 ) AS d
 WHERE t.name LIKE 'Case %%';
-UPDATE helpdesk_ticket t SET sla_deadline = l.deadline, sla_at_risk_date = l.at_risk_date,
+UPDATE helpdesk_ticket t SET sla_deadline = l.deadline,
        sla_first_response_deadline = l.deadline
 FROM hybrid_support_ticket_sla l
 WHERE l.ticket_id = t.id AND l.target = 'first_response';

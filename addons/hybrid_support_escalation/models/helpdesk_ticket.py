@@ -49,7 +49,7 @@ class HelpdeskTicket(models.Model):
         help="The earliest deadline still running (paused clocks excluded).",
     )
     sla_at_risk_date = fields.Datetime(
-        string="At risk from", compute="_compute_sla_summary", store=True
+        string="At risk from", compute="_compute_sla_details"
     )
     sla_first_response_date = fields.Datetime(
         string="First answered",
@@ -67,7 +67,7 @@ class HelpdeskTicket(models.Model):
         help="The worst status of the case's targets.",
     )
     sla_reached_date = fields.Datetime(
-        string="SLA status since", compute="_compute_sla_summary", store=True
+        string="SLA status since", compute="_compute_sla_details"
     )
     sla_paused = fields.Boolean(
         string="SLA paused", compute="_compute_sla_summary", store=True
@@ -94,41 +94,58 @@ class HelpdeskTicket(models.Model):
         "hybrid.support.escalation.log", "ticket_id", string="Escalations"
     )
 
+    def _hs_sla_digest(self):
+        """What the case's lines add up to, in one plain loop (the SLA cron
+        recomputes thousands of cases per batch)."""
+        self.ensure_one()
+        first = running = at_risk = worst = worst_key = None
+        paused, policy = False, self.env["hybrid.support.sla.policy"]
+        for line in self.sla_ids:
+            status, deadline = line.status, line.deadline
+            if line.target == "first_response" and deadline:
+                if first is None or deadline < first:
+                    first, policy = deadline, line.policy_id
+            if line.paused_since:
+                paused = True
+            elif status in OPEN:
+                running = min(filter(None, (running, deadline)), default=None)
+                at_risk = min(filter(None, (at_risk, line.at_risk_date)), default=None)
+            key = (RANK[status], line.reached_date or datetime.min)
+            if worst_key is None or key > worst_key:
+                worst_key, worst = key, line
+        return {
+            "sla_policy_id": policy,
+            "sla_first_response_deadline": first or False,
+            "sla_deadline": running or False,
+            "sla_status": worst.status if worst else False,
+            "sla_paused": paused,
+            "sla_at_risk_date": at_risk or False,
+            "sla_reached_date": (worst.reached_date or False) if worst else False,
+        }
+
     @api.depends(
         "sla_ids.status",
         "sla_ids.deadline",
-        "sla_ids.at_risk_date",
         "sla_ids.reached_date",
         "sla_ids.paused_since",
     )
     def _compute_sla_summary(self):
-        # one plain loop over the lines: the SLA cron recomputes thousands of
-        # cases per batch
+        # stored: what lists, filters, escalation and health search on
         for ticket in self:
-            first = running = at_risk = worst = None
-            worst_key, paused, policy = None, False, ticket.sla_policy_id.browse()
-            for line in ticket.sla_ids:
-                status, deadline = line.status, line.deadline
-                if line.target == "first_response" and deadline:
-                    if first is None or deadline < first:
-                        first, policy = deadline, line.policy_id
-                if line.paused_since:
-                    paused = True
-                elif status in OPEN:
-                    running = min(filter(None, (running, deadline)), default=None)
-                    at_risk = min(
-                        filter(None, (at_risk, line.at_risk_date)), default=None
-                    )
-                key = (RANK[status], line.reached_date or datetime.min)
-                if worst_key is None or key > worst_key:
-                    worst_key, worst = key, line
-            ticket.sla_policy_id = policy
-            ticket.sla_first_response_deadline = first or False
-            ticket.sla_deadline = running or False
-            ticket.sla_at_risk_date = at_risk or False
-            ticket.sla_status = worst.status if worst else False
-            ticket.sla_reached_date = (worst.reached_date or False) if worst else False
-            ticket.sla_paused = paused
+            digest = ticket._hs_sla_digest()
+            ticket.sla_policy_id = digest["sla_policy_id"]
+            ticket.sla_first_response_deadline = digest["sla_first_response_deadline"]
+            ticket.sla_deadline = digest["sla_deadline"]
+            ticket.sla_status = digest["sla_status"]
+            ticket.sla_paused = digest["sla_paused"]
+
+    @api.depends("sla_ids.at_risk_date", "sla_ids.reached_date", "sla_ids.status")
+    def _compute_sla_details(self):
+        # shown on the form only: not worth a write per case in the cron
+        for ticket in self:
+            digest = ticket._hs_sla_digest()
+            ticket.sla_at_risk_date = digest["sla_at_risk_date"]
+            ticket.sla_reached_date = digest["sla_reached_date"]
 
     @api.model_create_multi
     def create(self, vals_list):
