@@ -1,6 +1,7 @@
 from . import (
     helpdesk_ticket,
     helpdesk_ticket_draft,
+    helpdesk_ticket_team,
     hybrid_support_ai_model,
     hybrid_support_draft,
     hybrid_support_intent_automation,

@@ -29,6 +29,20 @@ class HelpdeskTicket(models.Model):
         help="A person confirmed or corrected the intent: a training label.",
     )
 
+    team_suggestion_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Suggested team",
+        readonly=True,
+        help="The trained team model's prediction for the first email.",
+    )
+    team_confidence = fields.Float(readonly=True, digits=(3, 2))
+    priority_suggestion = fields.Selection(
+        [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
+        string="Suggested priority",
+        readonly=True,
+    )
+    priority_confidence = fields.Float(readonly=True, digits=(3, 2))
+
     summary = fields.Text(
         readonly=True,
         help="What the customer wants, the facts given, what was tried and who "
@@ -142,7 +156,18 @@ class HelpdeskTicket(models.Model):
             clean_body or subject, self._hs_languages()
         )
         score, sentiment_confidence = sentiment.score(clean_body or subject, code)
+        suggestions = {}
+        for target in ("team", "priority"):
+            trained = self.env["hybrid.support.ai.model"]._active(company, target)
+            if trained:
+                label, confidence = trained._predict(text)
+                field = (
+                    "team_suggestion_id" if target == "team" else "priority_suggestion"
+                )
+                suggestions[field] = int(label) if target == "team" else label
+                suggestions[f"{target}_confidence"] = confidence
         return {
+            **suggestions,
             "language": code or False,
             "language_confidence": language_confidence,
             "intent": intent or False,
@@ -154,6 +179,74 @@ class HelpdeskTicket(models.Model):
             "sentiment": score,
             "sentiment_confidence": sentiment_confidence,
         }
+
+    def _hs_model_routing(self, rule_logs):
+        """Apply confident team and priority predictions where no routing
+        rule decided. The team moves only from a team that lets the model
+        dispatch (a front desk) or when the case has none."""
+        logs = super()._hs_model_routing(rule_logs)
+        ruled = {
+            (log["ticket_id"], log["field_name"])
+            for log in rule_logs
+            if log["source"] == "rule"
+        }
+        Model = self.env["hybrid.support.ai.model"]
+        for ticket in self:
+            values, decided = {}, []
+            team_model = Model._active(ticket.company_id, "team")
+            suggestion = ticket.team_suggestion_id
+            if (
+                team_model
+                and suggestion
+                and suggestion != ticket.team_id
+                and ticket.team_confidence >= team_model.threshold
+                and (not ticket.team_id or ticket.team_id.hs_ai_dispatch)
+                and (ticket.id, ticket._fields["team_id"].string) not in ruled
+            ):
+                values["team_id"] = suggestion.id
+                decided.append(
+                    (
+                        "team_id",
+                        ticket.team_id,
+                        suggestion,
+                        team_model,
+                        ticket.team_confidence,
+                    )
+                )
+            priority_model = Model._active(ticket.company_id, "priority")
+            if (
+                priority_model
+                and ticket.priority_suggestion
+                and ticket.priority_suggestion != ticket.priority
+                and ticket.priority_confidence >= priority_model.threshold
+                and (ticket.id, ticket._fields["priority"].string) not in ruled
+            ):
+                values["priority"] = ticket.priority_suggestion
+                decided.append(
+                    (
+                        "priority",
+                        ticket.priority,
+                        ticket.priority_suggestion,
+                        priority_model,
+                        ticket.priority_confidence,
+                    )
+                )
+            logs += [
+                ticket._hs_log_values(
+                    "model",
+                    name,
+                    old,
+                    new,
+                    model_name=model.name.rsplit(" v", 1)[0],
+                    model_version=str(model.version),
+                    confidence=confidence,
+                    inputs=self.env._("subject and customer text"),
+                )
+                for name, old, new, model, confidence in decided
+            ]
+            if values:
+                ticket.with_context(hs_routing=True).write(values)
+        return logs
 
     @api.model
     def _hs_languages(self):

@@ -4,7 +4,7 @@ import hmac
 import json
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import classifier
@@ -23,11 +23,16 @@ class HybridSupportAiModel(models.Model):
     """
 
     _name = "hybrid.support.ai.model"
+    _inherit = ["hybrid.support.cached.config"]  # the gateway caches the active ones
     _description = "Trained triage model"
     _order = "target, version desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    target = fields.Selection([("intent", "Intent")], required=True, default="intent")
+    target = fields.Selection(
+        [("intent", "Intent"), ("team", "Team"), ("priority", "Priority")],
+        required=True,
+        default="intent",
+    )
     version = fields.Integer(required=True, readonly=True)
     state = fields.Selection(
         [("shadow", "Shadow"), ("active", "Active"), ("retired", "Retired")],
@@ -122,27 +127,38 @@ class HybridSupportAiModel(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _labelled_cases(self, company):
-        """Cases whose intent a person confirmed or corrected, and closed
-        cases (their intent stood until the end)."""
-        return self.env["helpdesk.ticket"].search(
-            [
-                ("company_id", "=", company.id),
+    def _labelled_cases(self, company, target="intent"):
+        """Intent: cases a person confirmed or corrected, and closed cases
+        (their intent stood until the end). Team and priority: closed cases,
+        whose final values include every agent's correction."""
+        domain = [("company_id", "=", company.id)]
+        if target == "intent":
+            domain += [
                 ("intent", "!=", False),
                 "|",
                 ("intent_reviewed", "=", True),
                 ("stage_id.closed", "=", True),
-            ],
-            order="id",
-        )
+            ]
+        else:
+            domain += [
+                ("stage_id.closed", "=", True),
+                (f"{target}_id" if target == "team" else target, "!=", False),
+            ]
+        return self.env["helpdesk.ticket"].search(domain, order="id")
+
+    @api.model
+    def _label(self, case, target):
+        if target == "team":
+            return str(case.team_id.id)
+        return case[target] or ""
 
     @api.model
     def _train(self, company=None, target="intent"):
         """Train a new version in shadow from the company's labelled cases;
         None when there are too few."""
         company = company or self.env.company
-        cases = self._labelled_cases(company)
-        labels = cases.mapped(target)
+        cases = self._labelled_cases(company, target)
+        labels = [self._label(case, target) for case in cases]
         if len(cases) < company.hs_ai_min_training or len(set(labels)) < 2:
             return self.browse()
         texts = [case._hs_training_text() for case in cases]
@@ -174,15 +190,26 @@ class HybridSupportAiModel(models.Model):
         return model
 
     @api.model
-    def _active(self, company, target="intent"):
-        return self.search(
-            [
-                ("company_id", "=", company.id),
-                ("target", "=", target),
-                ("state", "=", "active"),
-            ],
-            limit=1,
+    @tools.ormcache("company_id", "target")
+    def _active_id(self, company_id, target):
+        # sudo: the cached answer must not depend on who asked first
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("company_id", "=", company_id),
+                    ("target", "=", target),
+                    ("state", "=", "active"),
+                ],
+                limit=1,
+            )
+            .id
         )
+
+    @api.model
+    def _active(self, company, target="intent"):
+        """The company's active version for ``target``; no query per email."""
+        return self.browse(self._active_id(company.id, target))
 
     def action_promote(self):
         for model in self:
@@ -195,16 +222,21 @@ class HybridSupportAiModel(models.Model):
         return True
 
     def _score_on_recent_reviews(self, count):
-        """Accuracy of this version on the last ``count`` reviewed cases."""
+        """Accuracy of this version on the last ``count`` reviewed cases
+        (intent) or closed cases (team, priority)."""
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.target == "intent":
+            domain.append(("intent_reviewed", "=", True))
+        else:
+            domain.append(("stage_id.closed", "=", True))
         cases = self.env["helpdesk.ticket"].search(
-            [("company_id", "=", self.company_id.id), ("intent_reviewed", "=", True)],
-            order="write_date desc, id desc",
-            limit=count,
+            domain, order="write_date desc, id desc", limit=count
         )
         if not cases:
             return 0.0
         right = sum(
-            self._predict(case._hs_training_text())[0] == case.intent for case in cases
+            self._predict(case._hs_training_text())[0] == self._label(case, self.target)
+            for case in cases
         )
         return right / len(cases)
 
@@ -222,22 +254,35 @@ class HybridSupportAiModel(models.Model):
 
     @api.model
     def _cron_retrain(self):
-        """Retrain where enough new labels arrived since the last version."""
+        """Retrain a target where enough new labels arrived since its last
+        version: reviews for the intent, closed cases for team and priority."""
         for company in self.env["res.company"].search([]):
-            latest = self.search([("company_id", "=", company.id)], limit=1)
-            domain = [("company_id", "=", company.id), ("intent_reviewed", "=", True)]
-            if latest:
-                domain.append(("write_date", ">", latest.trained_on))
-            if (
-                self.env["helpdesk.ticket"].search_count(domain)
-                >= company.hs_ai_retrain_after
-            ):
-                self._train(company)._auto_promote()
-                self.env["ir.cron"]._commit_progress(1)
+            for target in ("intent", "team", "priority"):
+                latest = self.search(
+                    [("company_id", "=", company.id), ("target", "=", target)], limit=1
+                )
+                domain = [("company_id", "=", company.id)]
+                domain.append(
+                    ("intent_reviewed", "=", True)
+                    if target == "intent"
+                    else ("stage_id.closed", "=", True)
+                )
+                if latest:
+                    domain.append(("write_date", ">", latest.trained_on))
+                if (
+                    self.env["helpdesk.ticket"].search_count(domain)
+                    >= company.hs_ai_retrain_after
+                ):
+                    self._train(company, target)._auto_promote()
+                    self.env["ir.cron"]._commit_progress(1)
 
     @api.model
     def action_train_now(self):
-        model = self._train(self.env.company)
+        company = self.env.company
+        models_ = self.browse()
+        for target in ("intent", "team", "priority"):
+            models_ |= self._train(company, target)
+        model = models_[:1]
         if not model:
             raise UserError(
                 self.env._(
@@ -246,7 +291,7 @@ class HybridSupportAiModel(models.Model):
                     count=self.env.company.hs_ai_min_training,
                 )
             )
-        model._auto_promote()
+        models_._auto_promote()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

@@ -4,6 +4,7 @@ from . import (
     test_lexicon,
     test_llm,
     test_review_loop,
+    test_routing_models,
     test_sentiment,
     test_triage,
 )

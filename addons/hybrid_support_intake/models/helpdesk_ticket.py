@@ -535,9 +535,14 @@ class HelpdeskTicket(models.Model):
                 logs += ticket._hs_apply_rule(
                     Rule.browse(spec.rule_id), "; ".join(reasons)
                 )
+        logs += self._hs_model_routing(logs)
         unassigned = self.filtered(lambda t: not t.user_id and t.team_id)
         logs += unassigned._hs_fallback_assign()
         self.env["hybrid.support.routing.log"].create(logs)
+
+    def _hs_model_routing(self, rule_logs):
+        """Hook: trained models may set what no rule set; returns logs."""
+        return []
 
     def _hs_apply_rule(self, rule, inputs):
         self.ensure_one()

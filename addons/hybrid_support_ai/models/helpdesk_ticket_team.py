@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class HelpdeskTicketTeam(models.Model):
+    _inherit = "helpdesk.ticket.team"
+
+    hs_ai_dispatch = fields.Boolean(
+        string="Dispatch with the triage model",
+        help="Cases arriving on this team's alias (a front desk) move to the "
+        "team the trained model predicts, when it is confident and no routing "
+        "rule decided the team.",
+    )
