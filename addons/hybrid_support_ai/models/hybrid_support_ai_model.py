@@ -94,9 +94,15 @@ class HybridSupportAiModel(models.Model):
         key = (record.id, record.signature)
         if key not in _LOADED:
             data = base64.b64decode(record.payload or b"")
-            if not data or not hmac.compare_digest(
-                record._sign(data), record.signature or ""
-            ):
+            if not data:
+                raise UserError(
+                    self.env._(
+                        "Model %(name)s was retired long ago and its stored "
+                        "classifier removed; train a new version instead.",
+                        name=record.name,
+                    )
+                )
+            if not hmac.compare_digest(record._sign(data), record.signature or ""):
                 raise UserError(
                     self.env._(
                         "The stored model %(name)s was modified outside Odoo "
@@ -211,11 +217,29 @@ class HybridSupportAiModel(models.Model):
         """The company's active version for ``target``; no query per email."""
         return self.browse(self._active_id(company.id, target))
 
+    KEEP_RETIRED = 2  # retired versions that keep their payload, for a rollback
+
     def action_promote(self):
         for model in self:
             self._active(model.company_id, model.target).write({"state": "retired"})
             model.state = "active"
+        self._drop_old_payloads()
         return True
+
+    def _drop_old_payloads(self):
+        """Retired versions beyond the last few keep their metrics, not their
+        (tens of MB) payload."""
+        for company, target in {(m.company_id, m.target) for m in self}:
+            old = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("target", "=", target),
+                    ("state", "=", "retired"),
+                ],
+                offset=self.KEEP_RETIRED,
+            )
+            # sudo: payload and signature are technical fields
+            old.sudo().write({"payload": False, "signature": False})
 
     def action_retire(self):
         self.write({"state": "retired"})

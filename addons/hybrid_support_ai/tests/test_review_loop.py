@@ -149,3 +149,19 @@ class TestReviewLoop(IntakeCase):
         self.assertFalse(self.Model._train())
         with self.assertRaisesRegex(UserError, "Not enough labelled cases"):
             self.Model.action_train_now()
+
+    def test_old_retired_versions_drop_their_payload(self):
+        versions = self.Model.browse()
+        for _n in range(4):
+            version = self.Model._train()
+            version.action_promote()
+            versions |= version
+        first, second, third, fourth = versions.sorted("version")
+        self.assertEqual(fourth.state, "active")
+        self.assertEqual(set((first | second | third).mapped("state")), {"retired"})
+        self.assertTrue(second.sudo().payload and third.sudo().payload)
+        self.assertFalse(first.sudo().payload)
+        self.assertTrue(first.accuracy, "metrics stay")
+        with self.assertRaisesRegex(UserError, "retired long ago"):
+            first._predict("reset my password")
+        self.assertTrue(third._predict("reset my password")[0])

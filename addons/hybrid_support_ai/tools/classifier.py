@@ -7,6 +7,7 @@ TRUSTED, so a tampered model that smuggles any other type is refused.
 
 import itertools
 import time
+import zipfile
 
 import numpy as np
 import skops.io as sio
@@ -134,7 +135,9 @@ def predict(pipeline, text):
 
 
 def dumps(pipeline):
-    return sio.dumps(pipeline)
+    # deflated: the vocabularies are verbose JSON in skops' schema (54 -> 20 MB
+    # on banking77), for about 0.2 s more at loading
+    return sio.dumps(pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
 
 
 def loads(data):
