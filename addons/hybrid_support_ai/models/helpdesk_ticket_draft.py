@@ -20,17 +20,18 @@ class HelpdeskTicket(models.Model):
     )
     hs_draft_pending = fields.Boolean(readonly=True, copy=False, index="btree_not_null")
     hs_draft_id = fields.Many2one(
-        "hybrid.support.draft", compute="_compute_hs_draft_id", string="Draft reply"
+        "hybrid.support.draft", compute="_compute_hs_draft", string="Draft reply"
     )
-    hs_draft_body = fields.Text(related="hs_draft_id.body", string="Proposed reply")
-    hs_draft_sources = fields.Text(related="hs_draft_id.sources", string="Made from")
+    hs_draft_body = fields.Text(compute="_compute_hs_draft", string="Proposed reply")
+    hs_draft_sources = fields.Text(compute="_compute_hs_draft", string="Made from")
 
-    @api.depends("hs_draft_ids.state")
-    def _compute_hs_draft_id(self):
+    @api.depends("hs_draft_ids.state", "hs_draft_ids.body", "hs_draft_ids.sources")
+    def _compute_hs_draft(self):
         for ticket in self:
-            ticket.hs_draft_id = ticket.hs_draft_ids.filtered(
-                lambda d: d.state == "proposed"
-            )[:1]
+            draft = ticket.hs_draft_ids.filtered(lambda d: d.state == "proposed")[:1]
+            ticket.hs_draft_id = draft
+            ticket.hs_draft_body = draft.body
+            ticket.hs_draft_sources = draft.sources
 
     @api.model
     def _hs_new_case_values(self, subject, clean_body):
