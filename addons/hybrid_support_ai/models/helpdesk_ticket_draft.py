@@ -42,11 +42,7 @@ class HelpdeskTicket(models.Model):
     def _hs_after_route(self):
         result = super()._hs_after_route()
         if any(self.mapped("hs_draft_pending")):
-            self.env["ir.cron"].browse(
-                self.env["ir.model.data"]._xmlid_to_res_id(
-                    "hybrid_support_ai.ir_cron_make_drafts"
-                )
-            )._trigger()
+            self._hs_trigger_job("hybrid_support_ai.ir_cron_make_drafts")
         return result
 
     def _message_post_after_hook(self, message, msg_values):

@@ -668,6 +668,14 @@ class HelpdeskTicket(models.Model):
         """Hook run once the case's team and priority are final (SLA...)."""
         return True
 
+    @api.model
+    def _hs_trigger_job(self, xmlid):
+        """Run a cron job soon (acknowledgements, drafts) instead of in the
+        gateway; _xmlid_to_res_id is cached, env.ref would query per email."""
+        self.env["ir.cron"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(xmlid)
+        )._trigger()
+
     def write(self, vals):
         watched = [f for f in ROUTED_FIELDS if f in vals]
         if not watched or self.env.context.get("hs_routing") or self.env.su:

@@ -150,12 +150,9 @@ class MailThread(models.AbstractModel):
             tickets._hs_route()
             tickets._hs_after_route()
             if any(tickets.mapped("ack_pending")):
-                # _xmlid_to_res_id is cached, env.ref would query per email
-                self.env["ir.cron"].browse(
-                    self.env["ir.model.data"]._xmlid_to_res_id(
-                        "hybrid_support_intake.ir_cron_send_acknowledgements"
-                    )
-                )._trigger()
+                tickets._hs_trigger_job(
+                    "hybrid_support_intake.ir_cron_send_acknowledgements"
+                )
         return result
 
     @api.model
