@@ -174,30 +174,19 @@ class HybridSupportEscalationRule(models.Model):
         if self.add_follower_ids:
             tickets.message_subscribe(partner_ids=self.add_follower_ids.ids)
             done.append(self.env._("followers added"))
-        for ticket in tickets:
-            if self.activity_user_id:
-                ticket.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=self.activity_user_id.id,
-                    summary=self.env._(
-                        "Escalated (level %(level)s): %(rule)s",
-                        level=self.level,
-                        rule=self.name,
-                    ),
-                )
-            ticket.message_post(
-                body=self.env._(
-                    "Escalated to level %(level)s by rule %(rule)s. %(note)s",
-                    level=self.level,
-                    rule=self.name,
-                    note=self.note or "",
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
         if self.activity_user_id:
+            self._schedule_activities(tickets)
             done.append(
                 self.env._("activity for %(user)s", user=self.activity_user_id.name)
             )
+        # one batch of internal notes, not a message_post per case
+        note = self.env._(
+            "Escalated to level %(level)s by rule %(rule)s. %(note)s",
+            level=self.level,
+            rule=self.name,
+            note=self.note or "",
+        )
+        tickets._message_log_batch(bodies=dict.fromkeys(tickets.ids, note))
         trigger = dict(TRIGGERS)[self.trigger]
         return [
             {
@@ -210,6 +199,30 @@ class HybridSupportEscalationRule(models.Model):
             }
             for ticket in tickets
         ]
+
+    def _schedule_activities(self, tickets):
+        """A to-do for the rule's manager on each case, created in one batch."""
+        summary = self.env._(
+            "Escalated (level %(level)s): %(rule)s", level=self.level, rule=self.name
+        )
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        todo = self.env["ir.model.data"]._xmlid_to_res_id(
+            "mail.mail_activity_data_todo"
+        )
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "activity_type_id": todo,
+                    "user_id": self.activity_user_id.id,
+                    "summary": summary,
+                    "date_deadline": today,
+                }
+                for ticket in tickets
+            ]
+        )
 
     @api.model
     def _hs_escalate(self, limit=500):
