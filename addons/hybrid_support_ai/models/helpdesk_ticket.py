@@ -128,12 +128,14 @@ class HelpdeskTicket(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        # every customer email and public answer, the first email included
+        # every customer email and public answer; a case the gateway is
+        # creating gets its summary once, from the enrichment that follows
         if (
             message.message_type in ("email", "comment")
             and not message.subtype_id.internal
         ):
-            self._hs_update_summary()
+            creating = set(self.env.context.get("hs_new_tickets") or ())
+            self.filtered(lambda t: t.id not in creating)._hs_update_summary()
         return result
 
     def _hs_training_text(self):

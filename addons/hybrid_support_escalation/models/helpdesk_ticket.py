@@ -180,8 +180,8 @@ class HelpdeskTicket(models.Model):
         tickets = self.filtered(lambda t: not t.stage_id.closed)
         if not tickets:
             return
-        policies = self.env["hybrid.support.sla.policy"].search(
-            [("company_id", "in", tickets.company_id.ids)]
+        policies = self.env["hybrid.support.sla.policy"]._for_companies(
+            tickets.company_id
         )
         now = fields.Datetime.now()
         # sudo: targets are derived by the suite; no user creates or edits them
@@ -235,9 +235,11 @@ class HelpdeskTicket(models.Model):
         """The first message an agent sends to the customer is the first
         response; the acknowledgement (auto_comment) and notes are not."""
         result = super()._message_post_after_hook(message, msg_values)
+        creating = set(self.env.context.get("hs_new_tickets") or ())
+        active = self.filtered(lambda t: t.id not in creating)  # set by create
         if message.message_type in ("comment", "email") and message.author_id:
             # sudo: whoever writes, the activity date is the case's own record
-            self.sudo().write({"hs_last_activity_date": message.date})
+            active.sudo().write({"hs_last_activity_date": message.date})
         if (
             message.message_type == "comment"
             and not message.subtype_id.internal

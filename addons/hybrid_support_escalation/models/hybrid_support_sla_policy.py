@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .hybrid_support_ticket_sla import TARGETS
@@ -6,6 +6,7 @@ from .hybrid_support_ticket_sla import TARGETS
 
 class HybridSupportSlaPolicy(models.Model):
     _name = "hybrid.support.sla.policy"
+    _inherit = ["hybrid.support.cached.config"]  # read for every new case
     _description = "SLA policy"
     _order = "sequence, id"
 
@@ -118,6 +119,17 @@ class HybridSupportSlaPolicy(models.Model):
                         policy=policy.name,
                     )
                 )
+
+    @api.model
+    @tools.ormcache("tuple(company_ids)")
+    def _active_ids(self, company_ids):
+        # sudo: the cached answer must not depend on who asked first
+        return tuple(self.sudo().search([("company_id", "in", list(company_ids))]).ids)
+
+    @api.model
+    def _for_companies(self, companies):
+        """Active policies of ``companies``, in order; no query per email."""
+        return self.browse(self._active_ids(tuple(sorted(companies.ids))))
 
     def _intent_list(self):
         return {i.strip().lower() for i in (self.intents or "").split(",") if i.strip()}
