@@ -293,9 +293,7 @@ class HelpdeskTicket(models.Model):
             )
             for ticket in fresh.filtered("intent")
         ]
-        shadows = self.env["hybrid.support.ai.model"].search(
-            [("state", "=", "shadow"), ("company_id", "in", fresh.company_id.ids)]
-        )
+        shadows = self.env["hybrid.support.ai.model"]._shadows(fresh.company_id)
         for shadow in shadows:
             for ticket in fresh.filtered(
                 lambda t, s=shadow: t.company_id == s.company_id

@@ -213,6 +213,21 @@ class HybridSupportAiModel(models.Model):
         )
 
     @api.model
+    @tools.ormcache("company_ids")
+    def _shadow_ids(self, company_ids):
+        # sudo: the cached answer must not depend on who asked first
+        return tuple(
+            self.sudo()
+            .search([("state", "=", "shadow"), ("company_id", "in", list(company_ids))])
+            .ids
+        )
+
+    @api.model
+    def _shadows(self, companies):
+        """Versions running in shadow for ``companies``; no query per email."""
+        return self.browse(self._shadow_ids(tuple(sorted(companies.ids))))
+
+    @api.model
     def _active(self, company, target="intent"):
         """The company's active version for ``target``; no query per email."""
         return self.browse(self._active_id(company.id, target))
