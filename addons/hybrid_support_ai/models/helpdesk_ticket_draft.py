@@ -36,7 +36,8 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _hs_new_case_values(self, subject, clean_body):
         values = super()._hs_new_case_values(subject, clean_body)
-        values["hs_draft_pending"] = True  # the draft job decides by tier
+        # the draft job decides by tier; history being imported needs none
+        values["hs_draft_pending"] = not self.env.context.get("hs_import")
         return values
 
     def _hs_after_route(self):
@@ -139,18 +140,19 @@ class HelpdeskTicket(models.Model):
         """Propose a draft on each case of self; send it where the intent
         earned auto-send and the classification is confident."""
         self.write({"hs_draft_pending": False})
+        open_cases = self.filtered(lambda t: not t.stage_id.closed)
         Automation = self.env["hybrid.support.intent.automation"]
         created = []
-        for company in self.company_id:
+        for company in open_cases.company_id:
             tiers = Automation._tiers(company)
-            tickets = self.filtered(
+            tickets = open_cases.filtered(
                 lambda t, c=company, tiers=tiers: (
                     t.company_id == c and tiers.get(t.intent or "", "draft") != "manual"
                 )
             )
             if not tickets:
                 continue
-            candidates, answers = self._hs_draft_candidates(
+            candidates, answers = open_cases._hs_draft_candidates(
                 company, {t.intent or "" for t in tickets}
             )
             for ticket in tickets:

@@ -104,6 +104,10 @@ class TestDrafts(IntakeCase):
         self.assertLess(draft.edit_distance, 0.1)
         self.assertFalse(ticket.hs_draft_id)
 
+    def test_closed_cases_get_no_draft(self):
+        self.assertFalse(self.past._hs_make_drafts())
+        self.assertFalse(self.past.hs_draft_ids)
+
     def test_canned_response_and_manual_tier(self):
         self.env["mail.template"].create(
             {
