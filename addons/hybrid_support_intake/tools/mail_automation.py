@@ -17,9 +17,24 @@ _AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Reply", "X-Autogenerate
 _LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post")
 
 
+def _first_values(headers):
+    """{lower-case name: first raw value}: one pass over the headers instead
+    of a scan and a parse per name asked (the gateway asks about fifteen)."""
+    try:
+        items = (
+            headers.raw_items() if hasattr(headers, "raw_items") else headers.items()
+        )
+        values = {}
+        for name, value in items:
+            values.setdefault(str(name).lower(), value)
+        return values
+    except Exception:  # a malformed header must not make us answer a robot
+        return {}
+
+
 def _header(headers, name):
     try:
-        value = headers.get(name)
+        value = headers.get(name.lower())
     except Exception:  # a malformed header must not make us answer a robot
         return ""
     # NUL and other control characters carry nothing and break storage
@@ -39,9 +54,9 @@ def is_robot_address(address):
 def automation_reason(headers):
     """Why a message is machine-sent, or "" when a person wrote it.
 
-    ``headers`` is anything with ``get(name)``: an ``email.message.Message``
-    or a dict of header values.
+    ``headers`` is an ``email.message.Message`` or a dict of header values.
     """
+    headers = _first_values(headers)
     auto_submitted = _header(headers, "Auto-Submitted").lower()
     if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {auto_submitted}"
@@ -56,10 +71,7 @@ def automation_reason(headers):
             return f"mailing list ({name})"
     if _header(headers, "X-Loop"):
         return "X-Loop header"
-    if "Return-Path" in _header_names(headers) and _header(headers, "Return-Path") in (
-        "<>",
-        "",
-    ):
+    if "return-path" in headers and _header(headers, "Return-Path") in ("<>", ""):
         return "null Return-Path (bounce)"
     content_type = _header(headers, "Content-Type").lower()
     if content_type.startswith("multipart/report"):
@@ -68,10 +80,3 @@ def automation_reason(headers):
         if is_robot_address(_header(headers, name)):
             return f"robot sender ({name})"
     return ""
-
-
-def _header_names(headers):
-    try:
-        return {key.lower().title() for key in headers.keys()}
-    except Exception:
-        return set()
