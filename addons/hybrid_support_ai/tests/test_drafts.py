@@ -2,7 +2,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import BaseCase, tagged
 from odoo.tools import plaintext2html
 
-from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 
 from ..tools.drafts import auto_send_refusal, compose, edit_distance
 
@@ -70,9 +70,7 @@ class TestDrafts(IntakeCase):
     def _new_case(
         self, subject="Password", body="I forgot my password, I cannot log in anymore"
     ):
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", subject, body))
-        )
+        ticket = self.email_case("hank@globex.example", subject, body)
         self.assertTrue(
             ticket.hs_draft_pending, "the gateway leaves the draft to a job"
         )

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger, plaintext2html
 
-from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 
 from ..tools import llm
 
@@ -83,10 +83,8 @@ class TestLanguageModel(IntakeCase):
         )
 
     def _case(self):
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email("hank@globex.example", "Password", "I forgot my password")
-            )
+        ticket = self.email_case(
+            "hank@globex.example", "Password", "I forgot my password"
         )
         self.Ticket._hs_make_pending_drafts()
         return ticket

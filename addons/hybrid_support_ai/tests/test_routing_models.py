@@ -2,7 +2,7 @@ import random
 
 from odoo.tests import tagged
 
-from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 
 from .test_review_loop import phrases
 
@@ -47,9 +47,7 @@ class TestTeamAndPriorityModels(IntakeCase):
         (cls.team_model | cls.priority_model).action_promote()
 
     def _case(self, text):
-        return self.Ticket.browse(
-            self.process(make_email("hank@globex.example", text, f"Hello, {text}."))
-        )
+        return self.email_case("hank@globex.example", text, f"Hello, {text}.")
 
     def test_models_are_trained_per_target_from_closed_cases(self):
         closed_with_team = self.Ticket.search_count(

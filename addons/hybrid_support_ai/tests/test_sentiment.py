@@ -52,14 +52,10 @@ class TestSentimentTools(BaseCase):
 @tagged("post_install", "-at_install")
 class TestThreadSentiment(IntakeCase):
     def test_each_customer_message_is_scored_and_the_case_follows_the_tone(self):
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email(
-                    "hank@globex.example",
-                    "Login problem",
-                    "Hello, I cannot log in since this morning. Thanks for your help.",
-                )
-            )
+        ticket = self.email_case(
+            "hank@globex.example",
+            "Login problem",
+            "Hello, I cannot log in since this morning. Thanks for your help.",
         )
         self.assertEqual(ticket.language, "en")
         self.assertGreater(ticket.sentiment, 0)
@@ -94,14 +90,10 @@ class TestThreadSentiment(IntakeCase):
         )
 
     def test_french_email_is_detected_and_scored_with_the_lexicon(self):
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email(
-                    "hank@globex.example",
-                    "Facture",
-                    "Bonjour, ma facture de novembre est fausse, pouvez-vous la corriger ?",
-                )
-            )
+        ticket = self.email_case(
+            "hank@globex.example",
+            "Facture",
+            "Bonjour, ma facture de novembre est fausse, pouvez-vous la corriger ?",
         )
         self.assertEqual(ticket.language, "fr")
         self.assertGreater(ticket.language_confidence, 0.5)

@@ -6,14 +6,10 @@ from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_emai
 @tagged("post_install", "-at_install")
 class TestTriage(IntakeCase):
     def test_gateway_fills_triage_fields_before_acknowledgement(self):
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email(
-                    "hank@globex.example",
-                    "URGENT: API down",
-                    "The API is down for all our users, this is unacceptable.",
-                )
-            )
+        ticket = self.email_case(
+            "hank@globex.example",
+            "URGENT: API down",
+            "The API is down for all our users, this is unacceptable.",
         )
         self.assertEqual(ticket.intent, "outage")
         self.assertGreater(ticket.intent_confidence, 0)
@@ -30,14 +26,10 @@ class TestTriage(IntakeCase):
 @tagged("post_install", "-at_install")
 class TestSummary(IntakeCase):
     def test_summary_follows_the_thread_and_counts_unanswered_messages(self):
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email(
-                    "hank@globex.example",
-                    "Charged twice",
-                    "Hello,\nInvoice INV/2026/00042 was charged twice. Please refund one.",
-                )
-            )
+        ticket = self.email_case(
+            "hank@globex.example",
+            "Charged twice",
+            "Hello,\nInvoice INV/2026/00042 was charged twice. Please refund one.",
         )
         self.assertIn(
             "Wants: Invoice INV/2026/00042 was charged twice.", ticket.summary

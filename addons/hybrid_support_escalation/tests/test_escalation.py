@@ -44,14 +44,8 @@ class TestEscalation(IntakeCase):
         )
 
     def test_cases_climb_levels_once_and_every_escalation_is_logged(self):
-        legal = self.Ticket.browse(
-            self.process(
-                make_email("hank@globex.example", "GDPR request", "Delete my data")
-            )
-        )
-        calm = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Question", "How are you"))
-        )
+        legal = self.email_case("hank@globex.example", "GDPR request", "Delete my data")
+        calm = self.email_case("hank@globex.example", "Question", "How are you")
         Rule = self.env["hybrid.support.escalation.rule"]
         Rule._hs_escalate()
         self.assertEqual((legal.escalation_level, legal.priority), (1, "2"))
@@ -88,8 +82,7 @@ class TestEscalation(IntakeCase):
             {"name": "Frustration", "level": 1, "trigger": "frustration"}
         )
         calm, upset = (
-            self.Ticket.browse(self.process(make_email("hank@globex.example", s, "Hi")))
-            for s in ("Calm", "Upset")
+            self.email_case("hank@globex.example", s, "Hi") for s in ("Calm", "Upset")
         )
         upset.frustrated = True  # what the ai addon sets after unanswered follow-ups
         self.env["hybrid.support.escalation.rule"]._hs_escalate()
@@ -98,10 +91,8 @@ class TestEscalation(IntakeCase):
         self.assertFalse(calm.escalation_log_ids.filtered(lambda x: x.rule_id == rule))
 
     def test_only_a_manager_de_escalates(self):
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email("hank@globex.example", "lawsuit coming", "See you in court")
-            )
+        ticket = self.email_case(
+            "hank@globex.example", "lawsuit coming", "See you in court"
         )
         self.env["hybrid.support.escalation.rule"]._hs_escalate()
         self.assertEqual(ticket.escalation_level, 1)
@@ -138,9 +129,7 @@ class TestInactivity(IntakeCase):
         )
         # opened Friday 15:00 Brussels: 2 working hours on Friday, 6 on Monday
         with freeze_time("2026-11-20 14:00:00"):
-            ticket = self.Ticket.browse(
-                self.process(make_email("hank@globex.example", "Help", "Broken"))
-            )
+            ticket = self.email_case("hank@globex.example", "Help", "Broken")
         self.assertEqual(ticket.hs_last_activity_date, datetime(2026, 11, 20, 14, 0))
         Rule = self.env["hybrid.support.escalation.rule"]
         with freeze_time("2026-11-23 13:59:00"):  # three days, 7h59 of work
@@ -162,9 +151,7 @@ class TestInactivity(IntakeCase):
 
     def test_a_message_from_either_side_is_activity(self):
         with freeze_time("2026-11-20 14:00:00"):
-            ticket = self.Ticket.browse(
-                self.process(make_email("hank@globex.example", "Help", "Broken"))
-            )
+            ticket = self.email_case("hank@globex.example", "Help", "Broken")
         with freeze_time("2026-11-23 09:00:00"):
             ticket.with_user(self.agent).message_post(
                 body="Looking", message_type="comment", subtype_xmlid="mail.mt_comment"

@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 
 
 def brussels_office(env):
@@ -79,9 +79,7 @@ class TestSla(SlaCase):
         self.assertEqual(deadline, datetime(2026, 11, 24, 10, 0))
 
     def test_acknowledgement_quotes_the_deadline(self):
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Q"))
-        )
+        ticket = self.email_case("hank@globex.example", "Q")
         self.assertEqual(ticket.sla_policy_id, self.policy)
         self.assertTrue(ticket.sla_first_response_deadline)
         self.assertGreater(ticket.sla_first_response_deadline, ticket.create_date)
@@ -112,9 +110,7 @@ class TestSlaStatus(SlaCase):
 
     def _case(self):
         with freeze_time("2026-11-23 08:00:00"):
-            ticket = self.Ticket.browse(
-                self.process(make_email("hank@globex.example", "Help", "Broken"))
-            )
+            ticket = self.email_case("hank@globex.example", "Help", "Broken")
             self.env.flush_all()
         return ticket
 

@@ -5,8 +5,6 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.hybrid_support_intake.tests.common import make_email
-
 from .test_sla import SlaCase, brussels_office
 
 
@@ -46,9 +44,7 @@ class TestSlaPolicies(SlaCase):
     def _case(self, when="2026-11-23 08:00:00", **values):
         """A case opened on Monday 2026-11-23 09:00 in Brussels."""
         with freeze_time(when):
-            ticket = self.Ticket.browse(
-                self.process(make_email("hank@globex.example", "Help", "Broken"))
-            )
+            ticket = self.email_case("hank@globex.example", "Help", "Broken")
             if values:
                 ticket.write(values)
             self.env.flush_all()
@@ -195,9 +191,7 @@ class TestSlaTimeZones(SlaCase):
         # Friday 2026-03-06 16:00 EST (21:00 UTC): one hour on Friday, three on
         # Monday from 09:00 EDT -> Monday 12:00 EDT = 16:00 UTC (not 17:00)
         with freeze_time("2026-03-06 21:00:00"):
-            ticket = self.Ticket.browse(
-                self.process(make_email("hank@globex.example", "Help", "Broken"))
-            )
+            ticket = self.email_case("hank@globex.example", "Help", "Broken")
         self.assertEqual(
             ticket.sla_first_response_deadline, datetime(2026, 3, 9, 16, 0)
         )

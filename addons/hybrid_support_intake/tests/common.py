@@ -83,6 +83,10 @@ class IntakeCase(SupportTeamMixin, TransactionCase):
         self.Ticket._hs_send_pending_acknowledgements()
         return result
 
+    def email_case(self, *args, **kwargs):
+        """The case made by the gateway from ``make_email(*args, **kwargs)``."""
+        return self.Ticket.browse(self.process(make_email(*args, **kwargs)))
+
     def new_tickets(self, before):
         return self.Ticket.search([("id", ">", before)])
 

@@ -7,9 +7,7 @@ class TestProbableDuplicates(IntakeCase):
     BODY = "Our printer shows error E42 since this morning and prints nothing."
 
     def test_near_identical_email_from_same_account_is_flagged_then_merged(self):
-        original = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Printer E42", self.BODY))
-        )
+        original = self.email_case("hank@globex.example", "Printer E42", self.BODY)
         colleague = self.env["res.partner"].create(
             {
                 "name": "Marge",
@@ -17,10 +15,8 @@ class TestProbableDuplicates(IntakeCase):
                 "parent_id": self.customer_company.id,
             }
         )
-        copy = self.Ticket.browse(
-            self.process(
-                make_email("marge@globex.example", "Printer E42", self.BODY + " Help!")
-            )
+        copy = self.email_case(
+            "marge@globex.example", "Printer E42", self.BODY + " Help!"
         )
         self.assertEqual(copy.probable_duplicate_id, original)
         self.assertGreater(copy.probable_duplicate_score, 0.8)
@@ -47,15 +43,9 @@ class TestProbableDuplicates(IntakeCase):
 
     def test_other_account_or_different_text_is_not_flagged(self):
         self.process(make_email("hank@globex.example", "Printer E42", self.BODY))
-        stranger = self.Ticket.browse(
-            self.process(make_email("zed@initech.example", "Printer E42", self.BODY))
-        )
-        different = self.Ticket.browse(
-            self.process(
-                make_email(
-                    "hank@globex.example", "Invoice", "Please send the May invoice."
-                )
-            )
+        stranger = self.email_case("zed@initech.example", "Printer E42", self.BODY)
+        different = self.email_case(
+            "hank@globex.example", "Invoice", "Please send the May invoice."
         )
         self.assertFalse(stranger.probable_duplicate_id)
         self.assertFalse(different.probable_duplicate_id)
@@ -63,7 +53,5 @@ class TestProbableDuplicates(IntakeCase):
     def test_window_zero_switches_the_check_off(self):
         self.env.company.hs_duplicate_window_hours = 0
         self.process(make_email("hank@globex.example", "Printer E42", self.BODY))
-        again = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Printer E42", self.BODY))
-        )
+        again = self.email_case("hank@globex.example", "Printer E42", self.BODY)
         self.assertFalse(again.probable_duplicate_id)

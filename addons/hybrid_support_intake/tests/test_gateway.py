@@ -7,14 +7,10 @@ from .common import ALIAS, ALIAS_DOMAIN, IntakeCase, make_email
 class TestGateway(IntakeCase):
     def test_email_becomes_ticket_for_known_contact(self):
         self.env.company.helpdesk_mgmt_ticket_auto_assign = True
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email(
-                    "Hank Scorpio <hank@globex.example>",
-                    "Printer on fire",
-                    "The printer is on fire.\n\n-- \nHank\nGlobex CEO",
-                )
-            )
+        ticket = self.email_case(
+            "Hank Scorpio <hank@globex.example>",
+            "Printer on fire",
+            "The printer is on fire.\n\n-- \nHank\nGlobex CEO",
         )
         self.assertEqual(ticket.name, "Printer on fire")
         self.assertEqual(ticket.partner_id, self.customer)
@@ -32,9 +28,7 @@ class TestGateway(IntakeCase):
         self.assertEqual(ticket.source_message_id, original.message_id)
 
     def test_unknown_sender_linked_to_company_of_domain(self):
-        ticket = self.Ticket.browse(
-            self.process(make_email("New Guy <new.guy@globex.example>", "Hi"))
-        )
+        ticket = self.email_case("New Guy <new.guy@globex.example>", "Hi")
         self.assertEqual(ticket.partner_id.email, "new.guy@globex.example")
         self.assertEqual(ticket.partner_id.name, "New Guy")
         self.assertEqual(ticket.partner_id.parent_id, self.customer_company)
@@ -44,25 +38,21 @@ class TestGateway(IntakeCase):
             {"name": "Gmail fan club", "is_company": True, "email": "x@gmail.com"}
         )
         self.env.company.partner_id.website = "https://ourdesk.example"
-        gmail = self.Ticket.browse(self.process(make_email("a.b@gmail.com", "Hi")))
-        ours = self.Ticket.browse(self.process(make_email("c@ourdesk.example", "Hi")))
+        gmail = self.email_case("a.b@gmail.com", "Hi")
+        ours = self.email_case("c@ourdesk.example", "Hi")
         self.assertTrue(gmail.partner_id)
         self.assertFalse(gmail.partner_id.parent_id)
         self.assertFalse(ours.partner_id.parent_id)
 
     def test_html_only_email_gets_plain_clean_body(self):
         html = "<html><body><p>Dashboard is <b>empty</b>.</p><p>-- <br>Hank</p></body></html>"
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Dashboard", html=html))
-        )
+        ticket = self.email_case("hank@globex.example", "Dashboard", html=html)
         self.assertIn("Dashboard is empty.", ticket.clean_body)
         self.assertNotIn("<", ticket.clean_body)
 
     def test_exactly_one_acknowledgement_with_reference_link_and_promise(self):
         self.env.company.hs_response_promise = "We answer within 4 working hours."
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Need invoice copy"))
-        )
+        ticket = self.email_case("hank@globex.example", "Need invoice copy")
         ack = self.acks(ticket)
         self.assertEqual(len(ack), 1)
         self.assertTrue(ticket.ack_sent)
@@ -106,9 +96,7 @@ class TestGateway(IntakeCase):
         self.assertEqual(len(self.acks(ticket)), 1)
 
     def test_reply_to_acknowledgement_threads_into_same_ticket(self):
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Q"))
-        )
+        ticket = self.email_case("hank@globex.example", "Q")
         ack = self.acks(ticket)
         before = self.last_ticket_id()
         reply = make_email(
@@ -125,9 +113,7 @@ class TestGateway(IntakeCase):
         self.assertEqual(len(self.acks(ticket)), 1, "no second acknowledgement")
 
     def test_subject_reference_threads_for_requester_only(self):
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Q"))
-        )
+        ticket = self.email_case("hank@globex.example", "Q")
         before = self.last_ticket_id()
         colleague = make_email(
             "Smithers <smithers@globex.example>", f"[{ticket.number}] more"

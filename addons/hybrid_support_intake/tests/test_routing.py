@@ -71,10 +71,8 @@ class TestRoutingRules(IntakeCase):
         never = self.Rule.create(
             {"name": "After a stop", "sequence": 3, "set_priority": "0"}
         )
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email("hank@globex.example", "Contract", "Our attorney will call.")
-            )
+        ticket = self.email_case(
+            "hank@globex.example", "Contract", "Our attorney will call."
         )
         self.assertEqual(ticket.team_id, self.legal_team)
         self.assertEqual(ticket.priority, "3")
@@ -101,9 +99,7 @@ class TestRoutingRules(IntakeCase):
             }
         )
         self.assertTrue(earlier.user_id)
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Again"))
-        )
+        ticket = self.email_case("hank@globex.example", "Again")
         self.assertEqual(ticket.user_id, self.agent)
         log = ticket.routing_log_ids
         self.assertEqual((log.source, log.new_value), ("fallback", self.agent.name))
@@ -126,15 +122,11 @@ class TestRoutingRules(IntakeCase):
                 "user_id": busy.id,
             }
         )
-        ticket = self.Ticket.browse(
-            self.process(make_email("new@initech.example", "Hi"))
-        )
+        ticket = self.email_case("new@initech.example", "Hi")
         self.assertEqual(ticket.user_id, free)
 
     def test_agent_change_is_logged_as_override(self):
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Hi"))
-        )
+        ticket = self.email_case("hank@globex.example", "Hi")
         ticket.with_user(self.agent).write({"priority": "2"})
         override = ticket.routing_log_ids.filtered(lambda log: log.source == "override")
         self.assertEqual(len(override), 1)
@@ -152,9 +144,7 @@ class TestClosedCaseReplies(IntakeCase):
         )
 
     def _closed_case(self):
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Broken printer"))
-        )
+        ticket = self.email_case("hank@globex.example", "Broken printer")
         ticket.stage_id = self.closed_stage
         return ticket
 

@@ -1,6 +1,6 @@
 from odoo.exceptions import ValidationError
 
-from .common import IntakeCase, make_email
+from .common import IntakeCase
 
 
 class TestStructuredFields(IntakeCase):
@@ -11,9 +11,7 @@ class TestStructuredFields(IntakeCase):
             "\nOn Mon, 2 Nov 2026 at 09:30, Support <help@ourdesk.example> wrote:\n"
             "> Call us on +1 650-253-0000"
         )
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Parcel", body))
-        )
+        ticket = self.email_case("hank@globex.example", "Parcel", body)
         # the number quoted from our own earlier answer is not the customer's
         self.assertEqual(ticket.phone_numbers, "+442079460018")
 
@@ -33,9 +31,7 @@ class TestStructuredFields(IntakeCase):
             f"See invoice INV/2026/00042 and order S00042, like in {earlier.number} "
             f"and {foreign.number}. My account number: AC-99812."
         )
-        ticket = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Charged twice", body))
-        )
+        ticket = self.email_case("hank@globex.example", "Charged twice", body)
         found = {(r.kind, r.value): r for r in ticket.reference_ids}
         self.assertEqual(
             set(found),
@@ -71,15 +67,9 @@ class TestStructuredFields(IntakeCase):
         self.env.company.hs_vip_category_ids = tag
         self.env.company.hs_vip_domains = "initech.example, @bigco.example"
         self.customer_company.category_id = tag
-        by_tag = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "VIP by tag"))
-        )
-        by_domain = self.Ticket.browse(
-            self.process(make_email("ann@bigco.example", "VIP by domain"))
-        )
-        plain = self.Ticket.browse(
-            self.process(make_email("joe@elsewhere.example", "Not VIP"))
-        )
+        by_tag = self.email_case("hank@globex.example", "VIP by tag")
+        by_domain = self.email_case("ann@bigco.example", "VIP by domain")
+        plain = self.email_case("joe@elsewhere.example", "Not VIP")
         self.assertEqual(
             [by_tag.is_vip, by_domain.is_vip, plain.is_vip], [True, True, False]
         )

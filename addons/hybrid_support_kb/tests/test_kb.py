@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 
 
 @tagged("post_install", "-at_install")
@@ -54,16 +54,12 @@ class TestKbInAcknowledgement(IntakeCase):
             }
         )
         Article.create({"name": "Password internals", "state": "draft"})
-        ticket = self.Ticket.browse(
-            self.process(
-                make_email("hank@globex.example", "Locked out", "I forgot my password")
-            )
+        ticket = self.email_case(
+            "hank@globex.example", "Locked out", "I forgot my password"
         )
         ack = self.acks(ticket)
         self.assertIn("Reset a forgotten password", ack.body)
         self.assertIn("Forgot password", ack.body)
         self.assertNotIn("Password internals", ack.body)
-        unrelated = self.Ticket.browse(
-            self.process(make_email("hank@globex.example", "Weather", "Sunny today"))
-        )
+        unrelated = self.email_case("hank@globex.example", "Weather", "Sunny today")
         self.assertNotIn("These articles", self.acks(unrelated).body)
