@@ -26,6 +26,7 @@
         "data/ir_cron_data.xml",
         "data/hybrid_support_reference_pattern_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/res_partner_views.xml",
         "views/hybrid_support_mail_import_views.xml",
         "views/hybrid_support_mail_quarantine_views.xml",
         "views/hybrid_support_reference_pattern_views.xml",

@@ -12,6 +12,7 @@ from ..tools.body_clean import html_to_text, split_reply, writer_text
 from ..tools.phones import find_phone_numbers
 from ..tools.references import compile_pattern, find_references, subject_references
 from ..tools.routing import CaseFacts, evaluate
+from ..tools.signature import strip_signature
 from ..tools.similarity import similarity_at_least
 
 # Changes to these by an agent are logged as overrides of the routing.
@@ -191,6 +192,10 @@ class HelpdeskTicket(models.Model):
         values = dict(custom_values or {})
         plain = gateway.get("plain_body") or html_to_text(msg.get("body") or "")
         clean, _elided = split_reply(plain)
+        if msg.get("author_id"):
+            # a signature learnt from the customer's earlier emails
+            author = self.env["res.partner"].browse(msg["author_id"])
+            clean = strip_signature(clean, author.hs_signature)
         values.setdefault("clean_body", clean)
         values.setdefault("writer_text", writer_text(plain))
         values.setdefault("source_message_id", msg.get("message_id"))

