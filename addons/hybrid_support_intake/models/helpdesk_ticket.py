@@ -230,7 +230,12 @@ class HelpdeskTicket(models.Model):
                 values["partner_id"] = (
                     self.env["res.partner"]._hs_requester_from_email(msg.get("from")).id
                 )
-        ticket = super().message_new(msg, custom_values=values)
+        # core's message_new asks fields_get() for every attribute of every
+        # field only to learn whether a name field exists; names are enough
+        ticket = super(
+            HelpdeskTicket, self.with_context(hs_field_names_only=True)
+        ).message_new(msg, custom_values=values)
+        ticket = ticket.with_env(self.env)
         if self.env.context.get("hs_import_stage_id"):
             # helpdesk_mgmt computes the stage from the team on create
             ticket.stage_id = self.env.context["hs_import_stage_id"]
@@ -238,6 +243,12 @@ class HelpdeskTicket(models.Model):
         if new_tickets is not None:
             new_tickets.append(ticket.id)
         return ticket
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        if self.env.context.get("hs_field_names_only") and attributes is None:
+            attributes = ["type"]
+        return super().fields_get(allfields=allfields, attributes=attributes)
 
     def _notify_thread(self, message, msg_vals=False, **kwargs):
         if self.env.context.get("hs_import"):
