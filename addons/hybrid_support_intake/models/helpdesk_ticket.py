@@ -227,8 +227,14 @@ class HelpdeskTicket(models.Model):
             )
         if not msg.get("author_id") and not values.get("partner_id"):
             if not gateway.get("automation_reason"):
+                # through the gateway, core has found no contact for the
+                # address when it parsed the email: no need to search again
                 values["partner_id"] = (
-                    self.env["res.partner"]._hs_requester_from_email(msg.get("from")).id
+                    self.env["res.partner"]
+                    ._hs_requester_from_email(
+                        msg.get("from"), known_absent=bool(gateway)
+                    )
+                    .id
                 )
         # core's message_new asks fields_get() for every attribute of every
         # field only to learn whether a name field exists; names are enough

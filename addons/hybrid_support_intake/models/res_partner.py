@@ -73,11 +73,12 @@ class ResPartner(models.Model):
         domain = (domain or "").lower().strip()
         if not domain or domain in FREE_EMAIL_DOMAINS:
             return self.browse()
-        # sudo: any user may receive mail; our own companies never own a sender
-        own = self.env["res.company"].sudo().search([]).partner_id
+        # sudo: any user may receive mail; our own companies never own a
+        # sender (a subquery of the search below, not a query of its own)
+        own = self.env["res.company"].sudo()._search([]).subselect("partner_id")
         return self.search(
             Domain("is_company", "=", True)
-            & Domain("id", "not in", own.ids)
+            & Domain("id", "not in", own)
             & (
                 Domain("email", "=ilike", f"%@{domain}")
                 | Domain("website", "=ilike", f"%://{domain}%")
@@ -88,21 +89,24 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _hs_requester_from_email(self, email_from):
+    def _hs_requester_from_email(self, email_from, known_absent=False):
         """Contact for the sender ``email_from``, created when unknown.
 
         A new contact is attached to the company owning the sender's domain.
+        ``known_absent``: the caller has just searched the address (the mail
+        gateway, which found no author), so no search again.
         """
         formatted = email_split_and_format(email_from or "")
         name, email = parse_contact_from_email(formatted[0] if formatted else "")
         normalized = email_normalize(email)
         if not normalized:
             return self.browse()
-        partner = self.search(
-            [("email_normalized", "=", normalized)], limit=1, order="id"
-        )
-        if partner:
-            return partner
+        if not known_absent:
+            partner = self.search(
+                [("email_normalized", "=", normalized)], limit=1, order="id"
+            )
+            if partner:
+                return partner
         company = self._hs_company_for_domain(normalized.rpartition("@")[2])
         return self.create(
             {
