@@ -54,6 +54,30 @@ class HelpdeskTicket(models.Model):
         help="Customer messages since our last answer: a frustration signal.",
     )
 
+    def _hs_summary_facts(self):
+        self.ensure_one()
+        return self.reference_ids.mapped("value") + [
+            n.strip() for n in (self.phone_numbers or "").split(",") if n.strip()
+        ]
+
+    def _hs_first_summary(self):
+        """A case the gateway has just made holds one message, the email whose
+        clean text it has and whose sentiment it scored: no need to read the
+        thread back."""
+        for ticket in self:
+            thread = [
+                (
+                    not ticket.partner_id or ticket.partner_id.partner_share,
+                    ticket.clean_body or "",
+                )
+            ]
+            ticket.write(
+                {
+                    "summary": summary.summarize(thread, ticket._hs_summary_facts()),
+                    "unanswered_count": summary.unanswered(thread),
+                }
+            )
+
     def _hs_update_summary(self):
         for ticket in self:
             messages = ticket.message_ids.filtered(
@@ -89,12 +113,9 @@ class HelpdeskTicket(models.Model):
                 }
                 if mood["frustrated"] and ticket.urgency in (False, "low", "normal"):
                     mood["urgency"] = "high"  # repeated follow-ups
-            facts = ticket.reference_ids.mapped("value") + [
-                n.strip() for n in (ticket.phone_numbers or "").split(",") if n.strip()
-            ]
             ticket.write(
                 {
-                    "summary": summary.summarize(thread, facts),
+                    "summary": summary.summarize(thread, ticket._hs_summary_facts()),
                     "unanswered_count": unanswered,
                     **mood,
                 }
@@ -125,6 +146,24 @@ class HelpdeskTicket(models.Model):
         # sudo: the summary is a read-only field the suite maintains
         self.sudo().summary = text
         return True
+
+    def _get_message_create_valid_field_names(self):
+        return super()._get_message_create_valid_field_names() | {
+            "hs_sentiment",
+            "hs_sentiment_done",
+        }
+
+    def _message_create(self, values_list):
+        # the email that makes a case was scored with it (_hs_classify): the
+        # score goes into the message's INSERT rather than a later UPDATE
+        if len(self) == 1 and self.id in (self.env.context.get("hs_new_tickets") or ()):
+            values_list = [
+                {**values, "hs_sentiment": self.sentiment, "hs_sentiment_done": True}
+                if values.get("message_type") == "email"
+                else values
+                for values in values_list
+            ]
+        return super()._message_create(values_list)
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
@@ -313,7 +352,11 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         self.env["hybrid.support.routing.log"].create(logs)
-        fresh._hs_update_summary()  # now with the references found by intake
+        # now with the references found by intake
+        if self.env.context.get("hs_gateway_created"):
+            fresh._hs_first_summary()
+        else:
+            fresh._hs_update_summary()
         return result
 
     # ------------------------------------------------------------------

@@ -144,7 +144,7 @@ class MailThread(models.AbstractModel):
         )
         if created:
             tickets = self.env[TICKET].browse(created)
-            tickets._hs_enrich()
+            tickets.with_context(hs_gateway_created=True)._hs_enrich()
             if self.env.context.get("hs_import"):
                 return result  # history: no routing, SLA or acknowledgement
             tickets._hs_route()
