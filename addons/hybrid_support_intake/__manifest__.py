@@ -17,6 +17,7 @@
             "chardet",
             "scikit-learn",
             "olefile",
+            "rapidfuzz",
         ],
     },
     "data": [

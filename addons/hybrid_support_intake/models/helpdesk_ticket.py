@@ -13,7 +13,7 @@ from ..tools.phones import find_phone_numbers
 from ..tools.references import compile_pattern, find_references, subject_references
 from ..tools.routing import CaseFacts, evaluate
 from ..tools.signature import strip_signature
-from ..tools.similarity import similarity_at_least
+from ..tools.similarity import similarity_at_least, tokens
 
 # Changes to these by an agent are logged as overrides of the routing.
 ROUTED_FIELDS = ("team_id", "user_id", "priority", "category_id")
@@ -26,6 +26,10 @@ class HelpdeskTicket(models.Model):
     # helpdesk_mgmt dropped this, which switched off Odoo's loop detection for
     # new tickets (_detect_loop_sender_domain found no field to count on).
     _primary_email = "partner_email"
+    # the gateway counts a sender's recent cases (loop protection) and looks
+    # for an account's recent open cases (duplicates) on every email
+    _hs_create_date_idx = models.Index("(create_date)")
+    _hs_account_recent_idx = models.Index("(commercial_partner_id, create_date)")
 
     clean_body = fields.Text(
         readonly=True,
@@ -349,9 +353,11 @@ class HelpdeskTicket(models.Model):
     def _hs_duplicate_text(self):
         return f"{self.name or ''}\n{self.clean_body or ''}"
 
-    def _hs_flag_duplicates(self):
+    def _hs_flag_duplicates(self, per_case=30):
         """Flag cases nearly identical to a recent open case of the same
-        customer account; one search for the batch."""
+        customer account: one search for the batch, bounded to the most
+        recent ``per_case`` candidates per case (a duplicate follows its
+        original closely; a busy account must not make each email slower)."""
         hours = max(self.company_id.mapped("hs_duplicate_window_hours") or [0])
         accounts = self.commercial_partner_id
         if not hours or not accounts:
@@ -366,12 +372,15 @@ class HelpdeskTicket(models.Model):
             ],
             ["commercial_partner_id", "create_date", "name", "clean_body"],
             order="id desc",
+            limit=per_case * len(self),
         )
+        words = {other: tokens(other._hs_duplicate_text()) for other in candidates}
         for ticket in self.filtered("commercial_partner_id"):
             company = ticket.company_id
             since = fields.Datetime.now() - timedelta(
                 hours=company.hs_duplicate_window_hours
             )
+            mine = tokens(ticket._hs_duplicate_text())
             best, best_score = None, 0.0
             for other in candidates:
                 if (
@@ -381,9 +390,7 @@ class HelpdeskTicket(models.Model):
                 ):
                     continue
                 score = similarity_at_least(
-                    ticket._hs_duplicate_text(),
-                    other._hs_duplicate_text(),
-                    company.hs_duplicate_threshold,
+                    mine, words[other], company.hs_duplicate_threshold
                 )
                 if score and score > best_score:
                     best, best_score = other, score

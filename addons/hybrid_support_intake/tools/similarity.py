@@ -2,8 +2,8 @@
 of texts (past answers, articles) against a new one."""
 
 import re
-from difflib import SequenceMatcher
 
+from rapidfuzz.distance import Indel
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
@@ -12,31 +12,22 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _MAX_CHARS = 2000
 
 
-def _tokens(text):
+def tokens(text):
     return _WORD.findall((text or "")[:_MAX_CHARS].lower())
 
 
-def similarity(a, b):
-    """0..1: how close two messages are, word by word (order matters, so a
-    reworded follow-up scores lower than a resent copy)."""
-    left, right = _tokens(a), _tokens(b)
-    if not left or not right:
-        return 0.0
-    return SequenceMatcher(None, left, right, autojunk=False).ratio()
-
-
 def similarity_at_least(a, b, threshold):
-    """``similarity(a, b)`` when it reaches ``threshold``, else 0.0; cheap
-    upper bounds reject most pairs before the full comparison (as difflib's
-    own get_close_matches does)."""
-    left, right = _tokens(a), _tokens(b)
+    """0..1, how close two messages are word by word (order matters, so a
+    reworded follow-up scores lower than a resent copy: twice the longest
+    common word sequence over the words of both, as difflib's ratio) when it
+    reaches ``threshold``, else 0.0. ``a`` and ``b`` may be token lists
+    already, to compare one text with many; rapidfuzz gives up early on
+    pairs that cannot reach the cutoff."""
+    left = tokens(a) if isinstance(a, str) else a
+    right = tokens(b) if isinstance(b, str) else b
     if not left or not right:
         return 0.0
-    matcher = SequenceMatcher(None, left, right, autojunk=False)
-    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-        return 0.0
-    score = matcher.ratio()
-    return score if score >= threshold else 0.0
+    return Indel.normalized_similarity(left, right, score_cutoff=threshold)
 
 
 def rank(query, candidates, limit=3, minimum=0.0):
