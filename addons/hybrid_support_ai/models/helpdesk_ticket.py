@@ -169,12 +169,14 @@ class HelpdeskTicket(models.Model):
         result = super()._message_post_after_hook(message, msg_values)
         # every customer email and public answer; a case the gateway is
         # creating gets its summary once, from the enrichment that follows
+        creating = set(self.env.context.get("hs_new_tickets") or ())
+        others = self.filtered(lambda t: t.id not in creating)
         if (
-            message.message_type in ("email", "comment")
-            and not message.subtype_id.internal
+            others
+            and message.message_type in ("email", "comment")
+            and (not message.subtype_id or self._hs_public_message(message))
         ):
-            creating = set(self.env.context.get("hs_new_tickets") or ())
-            self.filtered(lambda t: t.id not in creating)._hs_update_summary()
+            others._hs_update_summary()
         return result
 
     def _hs_training_text(self):

@@ -40,18 +40,17 @@ class HelpdeskTicket(models.Model):
         values["hs_draft_pending"] = not self.env.context.get("hs_import")
         return values
 
-    def _hs_after_route(self):
-        result = super()._hs_after_route()
+    def _hs_jobs_after_intake(self):
+        jobs = super()._hs_jobs_after_intake()
         if any(self.mapped("hs_draft_pending")):
-            self._hs_trigger_job("hybrid_support_ai.ir_cron_make_drafts")
-        return result
+            jobs.append("hybrid_support_ai.ir_cron_make_drafts")
+        return jobs
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
         if (
             message.message_type == "comment"
-            and message.subtype_id
-            and not message.subtype_id.internal
+            and self._hs_public_message(message)
             and message.author_id.user_ids.filtered(lambda u: not u.share)
         ):
             text = html2plaintext(message.body or "")

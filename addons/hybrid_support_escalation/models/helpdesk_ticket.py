@@ -242,8 +242,7 @@ class HelpdeskTicket(models.Model):
             active.sudo().write({"hs_last_activity_date": message.date})
         if (
             message.message_type == "comment"
-            and not message.subtype_id.internal
-            and message.subtype_id
+            and self._hs_public_message(message)
             and message.author_id.user_ids.filtered(lambda u: not u.share)
         ):
             unanswered = self.filtered(lambda t: not t.sla_first_response_date)

@@ -149,10 +149,7 @@ class MailThread(models.AbstractModel):
                 return result  # history: no routing, SLA or acknowledgement
             tickets._hs_route()
             tickets._hs_after_route()
-            if any(tickets.mapped("ack_pending")):
-                tickets._hs_trigger_job(
-                    "hybrid_support_intake.ir_cron_send_acknowledgements"
-                )
+            tickets._hs_trigger_jobs(tickets._hs_jobs_after_intake())
         return result
 
     @api.model

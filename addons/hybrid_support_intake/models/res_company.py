@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class ResCompany(models.Model):
@@ -48,6 +48,25 @@ class ResCompany(models.Model):
         help="Similarity (0 to 1) of subject and text from which a new case is "
         "flagged as a probable duplicate.",
     )
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _hs_vip_rules(self, company_id):
+        """``(tag ids, email domains)`` that make a customer VIP, cached: the
+        gateway asks for every email."""
+        # sudo: VIP rules are read for whoever's email arrives
+        company = self.sudo().browse(company_id)
+        domains = {
+            d.strip().lower().lstrip("@")
+            for d in (company.hs_vip_domains or "").split(",")
+            if d.strip()
+        }
+        return frozenset(company.hs_vip_category_ids.ids), frozenset(domains)
+
+    def write(self, vals):
+        if {"hs_vip_category_ids", "hs_vip_domains"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
 
     _hs_ack_rate_limit_positive = models.Constraint(
         "CHECK(hs_ack_rate_limit >= 0)",
