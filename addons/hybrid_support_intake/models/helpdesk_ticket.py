@@ -152,6 +152,29 @@ class HelpdeskTicket(models.Model):
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
     )
+    ack_portal_button = fields.Html(
+        compute="_compute_ack_portal_button",
+        sanitize=False,  # built from escaped values below
+        help="Link to the case in the customer portal, with its access token.",
+    )
+    ack_signature = fields.Char(
+        compute="_compute_ack_signature",
+        help="Who signs the acknowledgement: the team, else the company.",
+    )
+
+    # The acknowledgement template uses these only: Odoo then renders it
+    # without compiling it for each case, and any user allowed to edit
+    # templates may change it without the right to write code.
+    ACK_EXPRESSIONS = (
+        "object.number",
+        "object.response_promise",
+        "object.ack_suggestions_html",
+        "object.ack_portal_button",
+        "object.ack_signature",
+    )
+
+    def mail_allowed_qweb_expressions(self):
+        return super().mail_allowed_qweb_expressions() + self.ACK_EXPRESSIONS
 
     @api.depends(
         "partner_id.category_id",
@@ -182,6 +205,18 @@ class HelpdeskTicket(models.Model):
 
     def _compute_ack_suggestions_html(self):
         self.ack_suggestions_html = False
+
+    def _compute_ack_portal_button(self):
+        for ticket in self:
+            url = ticket.get_base_url() + ticket.get_portal_url()
+            ticket.ack_portal_button = Markup(
+                '<a href="%s" style="background-color: #875A7B; padding: 8px 16px; '
+                'color: #fff; border-radius: 5px; text-decoration: none;">%s</a>'
+            ) % (url, self.env._("View your case"))
+
+    def _compute_ack_signature(self):
+        for ticket in self:
+            ticket.ack_signature = ticket.team_id.name or ticket.company_id.name
 
     @api.depends("company_id")
     def _compute_response_promise(self):

@@ -99,6 +99,22 @@ class TestGateway(IntakeCase):
         self.assertEqual(self.Ticket._hs_send_pending_acknowledgements(), 0)
         self.assertEqual(len(self.acks(ticket)), 1)
 
+    def test_acknowledgement_template_is_safe_to_edit_and_cheap_to_render(self):
+        template = self.env.ref(
+            "hybrid_support_intake.mail_template_ticket_acknowledgement"
+        )
+        # only whitelisted field paths: Odoo renders it without compiling
+        # code per case, and editors need no right to write code
+        self.assertFalse(
+            template._has_unsafe_expression_template_qweb(
+                template.body_html, "helpdesk.ticket"
+            )
+        )
+        ticket = self.email_case("hank@globex.example", "<b>Bold</b> subject")
+        body = self.acks(ticket).body
+        self.assertIn("&lt;b&gt;Bold&lt;/b&gt; subject", body)
+        self.assertIn(f"[{ticket.number}]", body)
+
     def test_emails_of_the_same_seconds_share_their_job_triggers(self):
         ack = self.env.ref("hybrid_support_intake.ir_cron_send_acknowledgements")
         Trigger = self.env["ir.cron.trigger"]
