@@ -92,7 +92,11 @@ def pip_install():
     ]
     lines = [
         line.split("#")[0].strip()
-        for req in ("requirements.txt", "requirements-test.txt")
+        for req in (
+            "requirements.txt",
+            "requirements-semantic.txt",
+            "requirements-test.txt",
+        )
         for line in (ROOT / req).read_text().splitlines()
     ]
     oca = [line for line in lines if line.startswith("odoo-addon-")]

@@ -15,21 +15,40 @@ import argparse
 import csv
 import importlib.util
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULE = ROOT / "addons" / "hybrid_support_ai" / "tools" / "classifier.py"
+TOOLS = ROOT / "addons" / "hybrid_support_ai" / "tools"
 
 
-def load_classifier():
-    """The addon's pure classifier module, without loading Odoo."""
-    spec = importlib.util.spec_from_file_location("classifier", MODULE)
+def load_tools():
+    """The addon's pure tools package (classifier, embeddings), without
+    loading Odoo."""
+    spec = importlib.util.spec_from_file_location(
+        "hs_ai_tools", TOOLS / "__init__.py", submodule_search_locations=[str(TOOLS)]
+    )
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["hs_ai_tools"] = package
+    spec.loader.exec_module(package)
+    return importlib.import_module("hs_ai_tools.classifier")
+
+
+def default_encoder():
+    """The MiniLM folder the tests use, when requirements-semantic.txt is
+    installed; else None."""
+    spec = importlib.util.spec_from_file_location(
+        "hs_minilm", ROOT / "addons" / "hybrid_support_ai" / "tests" / "minilm.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
+    try:
+        return module.minilm_directory()
+    except ImportError:
+        return None
 
 
 def read(path):
@@ -38,22 +57,15 @@ def read(path):
     return [row["text"] for row in rows], [row["category"] for row in rows]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data", default=str(ROOT.parent / "shared" / "data" / "banking77")
-    )
-    args = parser.parse_args()
-    clf = load_classifier()
-    train_texts, train_labels = read(Path(args.data) / "train.csv")
-    test_texts, test_labels = read(Path(args.data) / "test.csv")
-
+def measure(clf, train_texts, train_labels, test_texts, test_labels, encoder):
     # threshold from a hold-out of the training data, as in production
-    _model, holdout_metrics, _seconds = clf.train(train_texts, train_labels)
+    _model, holdout_metrics, _seconds = clf.train(
+        train_texts, train_labels, embedding=encoder
+    )
     threshold = holdout_metrics["threshold"]
 
     started = time.perf_counter()
-    pipeline = clf.build_pipeline().fit(train_texts, train_labels)
+    pipeline = clf.build_pipeline(embedding=encoder).fit(train_texts, train_labels)
     fit_seconds = time.perf_counter() - started
     metrics = clf.evaluate(pipeline, test_texts, test_labels)
 
@@ -71,7 +83,6 @@ def main():
     clf.loads(blob)
     load_seconds = time.perf_counter() - began
 
-    print(f"banking77: {len(train_texts)} training, {len(test_texts)} test messages")
     print(f"accuracy {metrics['accuracy']:.4f} (target 0.92)")
     print(f"macro-F1 {metrics['macro_f1']:.4f}")
     print(f"expected calibration error {metrics['ece']:.4f}")
@@ -94,6 +105,32 @@ def main():
     print(
         f"stored model: {len(blob) / 1e6:.1f} MB (skops), loaded in {load_seconds:.2f} s"
     )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data", default=str(ROOT.parent / "shared" / "data" / "banking77")
+    )
+    parser.add_argument(
+        "--encoder",
+        help="folder of a sentence encoder (tokenizer.json + ONNX); default: "
+        "the MiniLM of requirements-semantic.txt when installed",
+    )
+    args = parser.parse_args()
+    clf = load_tools()
+    train_texts, train_labels = read(Path(args.data) / "train.csv")
+    test_texts, test_labels = read(Path(args.data) / "test.csv")
+    print(f"banking77: {len(train_texts)} training, {len(test_texts)} test messages")
+    data = (train_texts, train_labels, test_texts, test_labels)
+    print("\n== words and characters (the default)")
+    measure(clf, *data, encoder=None)
+    encoder = args.encoder or default_encoder()
+    if encoder:
+        print(f"\n== words, characters and sentence vectors ({encoder})")
+        measure(clf, *data, encoder=encoder)
+    else:
+        print("\n(no sentence encoder: install requirements-semantic.txt)")
 
 
 if __name__ == "__main__":

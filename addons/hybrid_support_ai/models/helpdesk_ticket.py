@@ -204,6 +204,8 @@ class HelpdeskTicket(models.Model):
             trained = self.env["hybrid.support.ai.model"]._active(company, target)
             if trained:
                 label, confidence = trained._predict(text)
+                if not label:
+                    continue
                 field = (
                     "team_suggestion_id" if target == "team" else "priority_suggestion"
                 )

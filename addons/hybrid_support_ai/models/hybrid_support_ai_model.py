@@ -7,7 +7,7 @@ import logging
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
-from ..tools import classifier
+from ..tools import classifier, embeddings
 
 _logger = logging.getLogger(__name__)
 
@@ -34,6 +34,11 @@ class HybridSupportAiModel(models.Model):
         default="intent",
     )
     version = fields.Integer(required=True, readonly=True)
+    features = fields.Char(
+        readonly=True,
+        help="What the model reads: word and character n-grams, and the "
+        "sentence vectors of an embedding model when one was configured.",
+    )
     state = fields.Selection(
         [("shadow", "Shadow"), ("active", "Active"), ("retired", "Retired")],
         default="shadow",
@@ -126,7 +131,14 @@ class HybridSupportAiModel(models.Model):
         return _LOADED[key]
 
     def _predict(self, text):
-        return classifier.predict(self._pipeline(), text)
+        """(label, confidence); ("", 0.0) when the model's sentence encoder
+        is gone from this server, so that the email goes to review instead
+        of failing."""
+        try:
+            return classifier.predict(self._pipeline(), text)
+        except embeddings.EmbeddingUnavailable as error:
+            _logger.warning("%s cannot predict: %s", self.name, error)
+            return "", 0.0
 
     # ------------------------------------------------------------------
     # Training and promotion
@@ -159,6 +171,24 @@ class HybridSupportAiModel(models.Model):
         return case[target] or ""
 
     @api.model
+    def _embedding_model(self):
+        """The configured sentence encoder's folder when it loads here;
+        otherwise None (training goes on with words and characters)."""
+        # sudo: a system setting, read by whoever triggers the training
+        folder = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("hybrid_support_ai.embedding_model")
+        )
+        if not folder:
+            return None
+        problem = embeddings.available(folder)
+        if problem:
+            _logger.warning("Training without sentence vectors: %s", problem)
+            return None
+        return folder
+
+    @api.model
     def _train(self, company=None, target="intent"):
         """Train a new version in shadow from the company's labelled cases;
         None when there are too few."""
@@ -168,7 +198,8 @@ class HybridSupportAiModel(models.Model):
         if len(cases) < company.hs_ai_min_training or len(set(labels)) < 2:
             return self.browse()
         texts = [case._hs_training_text() for case in cases]
-        pipeline, metrics, seconds = classifier.train(texts, labels)
+        encoder = self._embedding_model()
+        pipeline, metrics, seconds = classifier.train(texts, labels, embedding=encoder)
         data = classifier.dumps(pipeline)
         latest = self.search(
             [("company_id", "=", company.id), ("target", "=", target)], limit=1
@@ -179,6 +210,8 @@ class HybridSupportAiModel(models.Model):
                 "version": latest.version + 1,
                 "company_id": company.id,
                 "training_size": len(cases),
+                "features": self.env._("words and characters")
+                + (self.env._(" + sentence vectors (%s)", encoder) if encoder else ""),
                 "training_seconds": seconds,
                 "accuracy": metrics["accuracy"],
                 "macro_f1": metrics["macro_f1"],

@@ -21,3 +21,13 @@ class ResConfigSettings(models.TransientModel):
     hs_llm_model = fields.Char(related="company_id.hs_llm_model", readonly=False)
     hs_llm_api_key = fields.Char(related="company_id.hs_llm_api_key", readonly=False)
     hs_llm_timeout = fields.Float(related="company_id.hs_llm_timeout", readonly=False)
+    hs_ai_embedding_model = fields.Char(
+        string="Sentence embedding model",
+        config_parameter="hybrid_support_ai.embedding_model",
+        help="Folder on the server with tokenizer.json and an ONNX export of a "
+        "sentence encoder (e.g. all-MiniLM-L6-v2): its sentence vectors join "
+        "the features of the models trained from then on. Needs onnxruntime "
+        "and tokenizers (requirements-semantic.txt). Empty: words and "
+        "characters only.",
+        groups="base.group_system",
+    )

@@ -1,6 +1,7 @@
 from . import (
     test_classifier,
     test_drafts,
+    test_embeddings,
     test_lexicon,
     test_llm,
     test_review_loop,

@@ -17,6 +17,8 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from .embeddings import SentenceEmbedding
+
 TRUSTED = [
     "builtins.dict",
     "builtins.list",
@@ -34,6 +36,8 @@ TRUSTED = [
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
+    # stores only where its encoder is; see embeddings.py
+    f"{SentenceEmbedding.__module__}.SentenceEmbedding",
 ]
 
 
@@ -41,18 +45,22 @@ class UntrustedModel(ValueError):
     """The stored model holds types we never store: refused, never loaded."""
 
 
-def build_pipeline(c=20.0):
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
-                ),
+def build_pipeline(c=20.0, embedding=None):
+    """Word and character TF-IDF with a logistic regression; with
+    ``embedding`` (a model directory or package, see embeddings.py) the
+    sentence vectors of a pretrained encoder join the features."""
+    blocks = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
             ),
-        ]
-    )
+        ),
+    ]
+    if embedding:
+        blocks.append(("sentences", SentenceEmbedding(model=embedding)))
+    features = FeatureUnion(blocks)
     return Pipeline(
         [("features", features), ("model", LogisticRegression(C=c, max_iter=2000))]
     )
@@ -110,7 +118,7 @@ def evaluate(pipeline, texts, labels, target=0.97):
     }
 
 
-def train(texts, labels, holdout=0.2, seed=0, target=0.97):
+def train(texts, labels, holdout=0.2, seed=0, target=0.97, embedding=None):
     """(pipeline trained on all data, metrics measured on a stratified
     hold-out by a twin trained on the rest, training seconds)."""
     started = time.perf_counter()
@@ -120,9 +128,12 @@ def train(texts, labels, holdout=0.2, seed=0, target=0.97):
         texts, labels, test_size=holdout, random_state=seed, stratify=stratify
     )
     metrics = evaluate(
-        build_pipeline().fit(fit_texts, fit_labels), test_texts, test_labels, target
+        build_pipeline(embedding=embedding).fit(fit_texts, fit_labels),
+        test_texts,
+        test_labels,
+        target,
     )
-    pipeline = build_pipeline().fit(texts, labels)
+    pipeline = build_pipeline(embedding=embedding).fit(texts, labels)
     metrics["size"] = len(texts)
     return pipeline, metrics, time.perf_counter() - started
 

@@ -1,0 +1,115 @@
+import random
+import shutil
+
+import numpy as np
+
+from odoo.tests import BaseCase, tagged
+
+from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
+
+from ..tools import classifier, embeddings
+from .minilm import minilm_directory
+from .test_classifier import TEXTS
+from .test_review_loop import phrases
+from .test_routing_models import BILLING, OUTAGE
+
+
+@tagged("post_install", "-at_install")
+class TestSentenceEmbeddings(BaseCase):
+    """A real sentence encoder (all-MiniLM-L6-v2 on onnxruntime)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = minilm_directory()
+        cls.addClassCleanup(shutil.rmtree, cls.folder)
+
+    def test_paraphrases_are_closer_than_other_requests(self):
+        vectors = embeddings.SentenceEmbedding(model=self.folder).transform(
+            ["I lost my card", "my card is missing", "how do I change my address"]
+        )
+        self.assertEqual(vectors.shape, (3, 384))
+        np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+        self.assertGreater(vectors[0] @ vectors[1], vectors[0] @ vectors[2] + 0.2)
+        # one text alone (the gateway's case) gives the same vector as in a batch
+        alone = embeddings.SentenceEmbedding(model=self.folder).transform(
+            ["my card is missing"]
+        )
+        np.testing.assert_allclose(alone[0], vectors[1], atol=1e-5)
+
+    def test_pipeline_with_sentence_vectors_round_trips_safely(self):
+        texts = [t for label in TEXTS for t in TEXTS[label]] * 2
+        labels = [label for label in TEXTS for _t in TEXTS[label]] * 2
+        pipeline, _metrics, _seconds = classifier.train(
+            texts, labels, embedding=self.folder
+        )
+        restored = classifier.loads(classifier.dumps(pipeline))
+        self.assertIn(
+            "sentences", dict(restored.named_steps["features"].transformer_list)
+        )
+        text = "I cannot get into my account anymore"
+        self.assertEqual(
+            classifier.predict(restored, text), classifier.predict(pipeline, text)
+        )
+        self.assertEqual(classifier.predict(restored, text)[0], "password")
+
+    def test_missing_encoder_is_reported_not_crashed(self):
+        self.assertIn("no model directory", embeddings.available("/nonexistent/x"))
+        self.assertIsNone(embeddings.available(self.folder))
+        pipeline = classifier.build_pipeline(embedding="/nonexistent/x")
+        with self.assertRaises(embeddings.EmbeddingUnavailable):
+            pipeline.fit(["refund my order", "reset my password"], ["x", "y"])
+
+
+@tagged("post_install", "-at_install")
+class TestEmbeddingSetting(IntakeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = minilm_directory()
+        cls.addClassCleanup(shutil.rmtree, cls.folder, ignore_errors=True)
+        cls.env.company.hs_ai_min_training = 40
+        rng = random.Random(5)
+        history = [(t, "billing") for t in phrases(rng, BILLING, 25)]
+        history += [(t, "outage") for t in phrases(rng, OUTAGE, 25)]
+        closed = cls.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", True)], limit=1
+        )
+        cls.Ticket.create(
+            [
+                {
+                    "name": text,
+                    "description": text,
+                    "clean_body": text,
+                    "intent": intent,
+                    "stage_id": closed.id,
+                }
+                for text, intent in history
+            ]
+        )
+        cls.Param = cls.env["ir.config_parameter"].sudo()
+        cls.Model = cls.env["hybrid.support.ai.model"]
+
+    def test_training_uses_the_configured_encoder_and_survives_its_loss(self):
+        self.Param.set_param("hybrid_support_ai.embedding_model", self.folder)
+        model = self.Model._train()
+        self.assertIn("sentence vectors", model.features)
+        model.action_promote()
+        label, confidence = model._predict("the invoice was charged twice")
+        self.assertEqual(label, "billing")
+        self.assertGreater(confidence, 0.5)
+        # the encoder disappears from the server: predictions stop, nothing
+        # fails, and the gateway sends the case to review
+        shutil.rmtree(self.folder)
+        embeddings.encoder.cache_clear()
+        embeddings._embed_one.cache_clear()
+        self.assertEqual(model._predict("our API is down again"), ("", 0.0))
+        case = self.email_case("hank@globex.example", "API down", "Nothing works.")
+        self.assertTrue(case.intent_needs_review)
+        # and the next training goes on without sentence vectors
+        retrained = self.Model._train()
+        self.assertNotIn("sentence vectors", retrained.features)
+
+    def test_no_setting_means_words_and_characters(self):
+        self.Param.set_param("hybrid_support_ai.embedding_model", "")
+        self.assertEqual(self.Model._train().features, "words and characters")
