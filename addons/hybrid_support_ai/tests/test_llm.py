@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo.exceptions import UserError
@@ -20,6 +21,9 @@ class FakeEndpoint(BaseHTTPRequestHandler):
         self.server.requests.append(
             {"path": self.path, "auth": self.headers.get("Authorization"), **body}
         )
+        if self.server.mode == "slow":
+            time.sleep(11)  # longer than any timeout the tests may set
+            return  # the client gave up long ago: nothing to answer
         if self.server.mode == "error":
             self.send_response(500)
             self.end_headers()
@@ -126,6 +130,14 @@ class TestLanguageModel(IntakeCase):
             self.assertFalse(draft.body.startswith("Improved"))
             self.assertIn("Language model unavailable", draft.sources)
             self.assertIn(reason, draft.sources)
+
+    def test_a_silent_endpoint_times_out(self):
+        self.server.mode = "slow"
+        started = time.monotonic()
+        # Odoo's test harness raises any shorter timeout to 10 s
+        with self.assertRaisesRegex(llm.LlmError, "no answer within 10 s"):
+            llm.chat(self.url, "m", [{"role": "user", "content": "x"}], timeout=10)
+        self.assertLess(time.monotonic() - started, 10.9, "it did not wait for more")
 
     def test_connection_refused_is_a_clear_error(self):
         with self.assertRaises(llm.LlmError):
