@@ -138,18 +138,27 @@ class MailThread(models.AbstractModel):
             "plain_body": plain_text_part(message),
         }
         created = []
-        thread = self.with_context(hs_gateway=gateway, hs_new_tickets=created)
-        result = super(MailThread, thread)._message_route_process(
+        context = {"hs_gateway": gateway, "hs_new_tickets": created}
+        cases = any(route[0] == TICKET for route in routes or ())
+        if cases:
+            # the followers' notification emails go to the mail queue, sent
+            # within the minute by its job, instead of holding this email's
+            # transaction until the mail server has taken them
+            context["mail_notify_force_send"] = False
+        result = super(MailThread, self.with_context(**context))._message_route_process(
             message, message_dict, routes
         )
-        if created:
-            tickets = self.env[TICKET].browse(created)
+        tickets = self.env[TICKET].browse(created)
+        if tickets:
             tickets.with_context(hs_gateway_created=True)._hs_enrich()
-            if self.env.context.get("hs_import"):
-                return result  # history: no routing, SLA or acknowledgement
+        if self.env.context.get("hs_import") or not cases:
+            return result  # history: no routing, SLA, acknowledgement or mail
+        if tickets:
             tickets._hs_route()
             tickets._hs_after_route()
-            tickets._hs_trigger_jobs(tickets._hs_jobs_after_intake())
+        tickets._hs_trigger_jobs(
+            tickets._hs_jobs_after_intake() + ["mail.ir_cron_mail_scheduler_action"]
+        )
         return result
 
     @api.model

@@ -115,6 +115,31 @@ class TestGateway(IntakeCase):
         self.assertIn("&lt;b&gt;Bold&lt;/b&gt; subject", body)
         self.assertIn(f"[{ticket.number}]", body)
 
+    def test_followers_notifications_are_queued_not_sent_in_the_gateway(self):
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"]
+        with freeze_time("2026-11-02 09:00:03"):
+            ticket = self.email_case("hank@globex.example", "Printer jam")
+            # a colleague of the requester adds to the case by email
+            colleague = make_email(
+                "sue@globex.example",
+                "Re: Printer jam",
+                headers={"In-Reply-To": ticket.source_message_id},
+            )
+            self.env["mail.thread"].message_process(False, bytes(colleague))
+            posted = ticket.message_ids[:1]
+            self.assertIn("sue@globex.example", posted.email_from)
+            notification = self.env["mail.mail"].search(
+                [("mail_message_id", "=", posted.id)]
+            )
+            self.assertIn(ticket.partner_id, notification.recipient_ids)
+            self.assertEqual(notification.state, "outgoing")
+            # the mail queue's job runs at the end of these ten seconds
+            self.assertIn(
+                datetime(2026, 11, 2, 9, 0, 10),
+                Trigger.search([("cron_id", "=", queue.id)]).mapped("call_at"),
+            )
+
     def test_emails_of_the_same_seconds_share_their_job_triggers(self):
         ack = self.env.ref("hybrid_support_intake.ir_cron_send_acknowledgements")
         Trigger = self.env["ir.cron.trigger"]
