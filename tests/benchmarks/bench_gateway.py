@@ -175,6 +175,12 @@ def measure(db, emails, chunk=50):
                 while getattr(tickets, method)(limit=limit):
                     env.flush_all()
                 jobs[name] = (time.perf_counter() - started, cr.sql_log_count - before)
+        # the notification emails the gateway left in the mail queue (the
+        # suite's; plain Odoo sends its own when each email commits), sent to
+        # a mail server that refuses them, as the commits above did
+        before, started = cr.sql_log_count, time.perf_counter()
+        env["mail.mail"].process_email_queue()
+        jobs["mail queue"] = (time.perf_counter() - started, cr.sql_log_count - before)
         if "_hs_classify" in dir(tickets):  # the ai addon's triage, alone
             triage = []
             for raw in emails:
@@ -193,7 +199,8 @@ def measure(db, emails, chunk=50):
         ack_queries = sum(queries for _seconds, queries in jobs.values())
         for name, (seconds, job_queries) in jobs.items():
             print(
-                f"{name} job: {seconds:.1f} s, {job_queries / len(emails):.1f} queries per email"
+                f"{db}: {name} job: {seconds:.1f} s, "
+                f"{job_queries / len(emails):.1f} queries per email"
             )
         count = tickets.search_count([]) - len(warm)
         cr.commit()
@@ -272,7 +279,7 @@ def main():
     count = len(emails)
     print(
         f"the suite's jobs together: {suite[3]:.1f} s, {suite[4] / count:.1f} queries per "
-        "email (after the gateway, in batches)"
+        f"email (after the gateway, in batches); plain helpdesk_mgmt's: {base[3]:.1f} s"
     )
     extra_queries = statistics.mean(suite[1]) - statistics.mean(base[1])
     print(
@@ -285,8 +292,8 @@ def main():
     )
     print(
         f"suite / plain, gateway + jobs (commits left out): time "
-        f"x{(sum(suite[0]) + suite[3]) / sum(base[0]):.2f}, "
-        f"+{extra_queries + suite[4] / count:.1f}"
+        f"x{(sum(suite[0]) + suite[3]) / (sum(base[0]) + base[3]):.2f}, "
+        f"+{extra_queries + (suite[4] - base[4]) / count:.1f}"
         " queries per email (targets: at most x1.5 and +15)"
     )
 
