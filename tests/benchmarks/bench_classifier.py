@@ -38,7 +38,7 @@ def load_tools():
 
 
 def default_encoder():
-    """The MiniLM folder the tests use, when requirements-semantic.txt is
+    """The MiniLM folder the tests use, when requirements-test-models.txt is
     installed; else None."""
     spec = importlib.util.spec_from_file_location(
         "hs_minilm", ROOT / "addons" / "hybrid_support_ai" / "tests" / "minilm.py"
@@ -128,7 +128,7 @@ def main():
     parser.add_argument(
         "--encoder",
         help="folder of a sentence encoder (tokenizer.json + ONNX); default: "
-        "the MiniLM of requirements-semantic.txt when installed",
+        "the MiniLM of requirements-test-models.txt when installed",
     )
     args = parser.parse_args()
     clf = load_tools()
@@ -143,7 +143,9 @@ def main():
         print(f"\n== words and sentence vectors ({encoder})")
         measure(clf, *data, encoder=encoder)
     else:
-        print("\n(no sentence encoder: install requirements-semantic.txt)")
+        print(
+            "\n(no sentence encoder: install requirements-semantic.txt, and requirements-test-models.txt with --no-deps)"
+        )
 
 
 if __name__ == "__main__":

