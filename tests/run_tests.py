@@ -177,6 +177,39 @@ def db_args(args):
     ]
 
 
+def create_db(args, db, modules, log=None):
+    """A throw-away database with ``modules`` installed (benchmarks)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            *db_args(args),
+            "--addons-path",
+            ",".join(filter(None, [args.addons_path, str(ADDONS)])),
+            "-i",
+            ",".join(modules),
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+        check=True,
+    )
+
+
+def drop_db(args, db, log=None):
+    subprocess.run(
+        ["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", db],
+        check=False,
+        stdout=log,
+        stderr=log,
+    )
+
+
 def odoo_command(args, db, modules, tags):
     addons_path = [str(ADDONS), str(TEST_ADDONS)]
     if args.addons_path:

@@ -21,7 +21,6 @@ import argparse
 import email.policy
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -39,7 +38,9 @@ from run_tests import (  # noqa: E402
     add_db_options,
     check_odoo,
     check_postgres,
+    create_db,
     db_args,
+    drop_db,
 )
 
 ALIAS_DOMAIN = "bench.example"
@@ -103,24 +104,6 @@ def make_emails(count, seed=42, sender_domain=None):
         sent.append(msg_id)
         emails.append(bytes(msg))
     return emails
-
-
-def create_db(args, db, modules, log):
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-d",
-        db,
-        *db_args(args),
-        "--addons-path",
-        ",".join(filter(None, [args.addons_path, str(ADDONS)])),
-        "-i",
-        ",".join(modules),
-        "--stop-after-init",
-        "--no-http",
-    ]
-    subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=True)
 
 
 def measure(db, emails, chunk=50):
@@ -247,20 +230,7 @@ def main():
                         del running[label]
         finally:
             for db in dbs.values():
-                subprocess.run(
-                    [
-                        "dropdb",
-                        "-h",
-                        args.db_host,
-                        "-U",
-                        args.db_user,
-                        "--if-exists",
-                        db,
-                    ],
-                    check=False,
-                    stdout=log,
-                    stderr=log,
-                )
+                drop_db(args, db, log)
     print(f"{len(emails)} emails through the real mail gateway")
     print(
         f"{'setup':16} {'emails/s':>9} {'median ms':>10} {'p95 ms':>8} "

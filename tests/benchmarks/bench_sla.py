@@ -13,7 +13,6 @@ duration, SQL queries and the process's peak memory.
 
 import argparse
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from run_tests import ADDONS, add_db_options, check_odoo, check_postgres, db_args  # noqa: E402
+from run_tests import (  # noqa: E402
+    ADDONS,
+    add_db_options,
+    check_odoo,
+    check_postgres,
+    create_db,
+    db_args,
+    drop_db,
+)
 
 SETUP = """
 INSERT INTO res_partner (name, is_company, active, type, create_date, write_date)
@@ -73,24 +80,7 @@ def main():
 
     addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
     db = f"hs_bench_sla_{int(time.time())}"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            *db_args(args),
-            "--addons-path",
-            addons,
-            "-i",
-            "hybrid_support_escalation",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
+    create_db(args, db, ["hybrid_support_escalation"])
     config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
     try:
         registry = Registry(db)
@@ -194,10 +184,7 @@ def main():
     finally:
         Registry.delete(db)
         odoo.sql_db.close_db(db)
-        subprocess.run(
-            ["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", db],
-            check=False,
-        )
+        drop_db(args, db)
 
 
 if __name__ == "__main__":
