@@ -117,11 +117,10 @@ class SentenceEmbedding(TransformerMixin, BaseEstimator):
         else:
             # similar lengths together: less padding to encode
             order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-            vectors = np.empty((len(texts), 0))
-            for start in range(0, len(order), BATCH):
-                chunk = order[start : start + BATCH]
-                block = encoder(self.model).encode([texts[i] for i in chunk])
-                if not vectors.shape[1]:
-                    vectors = np.empty((len(texts), block.shape[1]))
-                vectors[chunk] = block
+            blocks = [
+                encoder(self.model).encode([texts[i] for i in order[s : s + BATCH]])
+                for s in range(0, len(order), BATCH)
+            ]
+            vectors = np.empty((len(texts), blocks[0].shape[1]))
+            vectors[order] = np.vstack(blocks)
         return self.weight * np.asarray(vectors, dtype=np.float64)
