@@ -12,8 +12,10 @@ trained on.
 """
 
 import argparse
+import atexit
 import csv
 import importlib.util
+import shutil
 import statistics
 import sys
 import time
@@ -46,9 +48,11 @@ def default_encoder():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     try:
-        return module.minilm_directory()
+        folder = module.minilm_directory()
     except ImportError:
         return None
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def read(path):
