@@ -43,6 +43,22 @@ class TestClassifier(BaseCase):
         self.assertEqual(label, "password")
         self.assertGreater(confidence, 0.5)
 
+    def test_single_prediction_matches_scikit_learn(self):
+        # predict() scores each feature block apart; it must give what the
+        # pipeline's own predict_proba gives, with three classes and with two
+        two = self._data()
+        orders = ["where is my parcel", "order not delivered", "track my order"] * 2
+        three = (two[0] + orders, two[1] + ["order"] * len(orders))
+        probes = ["refund my password order", "parcel money", "zzz", ""]
+        for count, (texts, labels) in ((3, three), (2, two)):
+            pipeline = classifier.build_pipeline().fit(texts, labels)
+            self.assertEqual(len(pipeline.classes_), count)
+            for text in probes:
+                proba = pipeline.predict_proba([text])[0]
+                label, confidence = classifier.predict(pipeline, text)
+                self.assertEqual(label, pipeline.classes_[proba.argmax()])
+                self.assertAlmostEqual(confidence, proba.max(), places=12)
+
     def test_tampered_model_with_other_types_is_refused(self):
         texts, labels = self._data()
         pipeline, _metrics, _seconds = classifier.train(texts, labels)

@@ -40,6 +40,8 @@ class TestSentenceEmbeddings(BaseCase):
     def test_pipeline_with_sentence_vectors_round_trips_safely(self):
         texts = [t for label in TEXTS for t in TEXTS[label]] * 2
         labels = [label for label in TEXTS for _t in TEXTS[label]] * 2
+        texts += ["where is my parcel", "my order never arrived"] * 3
+        labels += ["order"] * 6
         pipeline, _metrics, _seconds = classifier.train(
             texts, labels, embedding=self.folder
         )
@@ -52,6 +54,10 @@ class TestSentenceEmbeddings(BaseCase):
             classifier.predict(restored, text), classifier.predict(pipeline, text)
         )
         self.assertEqual(classifier.predict(restored, text)[0], "password")
+        # one email's prediction scores words and sentence vectors apart:
+        # the same as scikit-learn's on the stacked features
+        proba = pipeline.predict_proba([text])[0]
+        self.assertAlmostEqual(classifier.predict(pipeline, text)[1], proba.max())
 
     def test_missing_encoder_is_reported_not_crashed(self):
         self.assertIn("no model directory", embeddings.available("/nonexistent/x"))

@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.extmath import softmax
 
 from .embeddings import SentenceEmbedding
 
@@ -142,12 +143,37 @@ def train(texts, labels, holdout=0.2, seed=0, target=0.97, embedding=None):
     return pipeline, metrics, time.perf_counter() - started
 
 
+def _proba_one(pipeline, text):
+    """``pipeline.predict_proba([text])[0]``, each feature block scored
+    against its own slice of the coefficients: stacking the blocks into one
+    sparse row took two thirds of a prediction once the encoder had run."""
+    union, model = pipeline.steps[0][1], pipeline.steps[-1][1]
+    plain = (
+        len(pipeline.steps) == 2
+        and isinstance(union, FeatureUnion)
+        and not union.transformer_weights
+        and isinstance(model, LogisticRegression)
+        # two classes: a sigmoid, left to scikit-learn
+        and len(model.classes_) > 2
+    )
+    if not plain:
+        return pipeline.predict_proba([text])[0]
+    scores = model.intercept_.copy()
+    start = 0
+    for _name, block in union.transformer_list:
+        features = block.transform([text])
+        end = start + features.shape[1]
+        scores += np.asarray(features @ model.coef_[:, start:end].T).ravel()
+        start = end
+    return softmax(scores[None, :], copy=False)[0]
+
+
 def predict(pipeline, text):
     """(label, confidence) for one text."""
     # a list of one string needs no finiteness or parameter checks: they
     # cost a tenth of a prediction
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        proba = pipeline.predict_proba([text])[0]
+        proba = _proba_one(pipeline, text)
     best = int(proba.argmax())
     return str(pipeline.classes_[best]), float(proba[best])
 
