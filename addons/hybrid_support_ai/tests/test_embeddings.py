@@ -37,6 +37,15 @@ class TestSentenceEmbeddings(BaseCase):
         )
         np.testing.assert_allclose(alone[0], vectors[1], atol=1e-5)
 
+    def test_training_encodes_each_text_once_with_the_same_vectors(self):
+        texts = ["I lost my card", "where is my parcel", "I lost my card"]
+        plain = embeddings.SentenceEmbedding(model=self.folder).transform(texts)
+        with embeddings.reusing():
+            reused = embeddings.SentenceEmbedding(model=self.folder).transform(texts)
+            self.assertEqual(len(embeddings._training.vectors), 2)
+        np.testing.assert_allclose(reused, plain, atol=1e-6)
+        self.assertFalse(hasattr(embeddings._training, "vectors"))
+
     def test_pipeline_with_sentence_vectors_round_trips_safely(self):
         texts = [t for label in TEXTS for t in TEXTS[label]] * 2
         labels = [label for label in TEXTS for _t in TEXTS[label]] * 2

@@ -19,6 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.extmath import softmax
 
+from . import embeddings
 from .embeddings import SentenceEmbedding
 
 TRUSTED = [
@@ -132,13 +133,14 @@ def train(texts, labels, holdout=0.2, seed=0, target=0.97, embedding=None):
     fit_texts, test_texts, fit_labels, test_labels = train_test_split(
         texts, labels, test_size=holdout, random_state=seed, stratify=stratify
     )
-    metrics = evaluate(
-        build_pipeline(embedding=embedding).fit(fit_texts, fit_labels),
-        test_texts,
-        test_labels,
-        target,
-    )
-    pipeline = build_pipeline(embedding=embedding).fit(texts, labels)
+    with embeddings.reusing():
+        metrics = evaluate(
+            build_pipeline(embedding=embedding).fit(fit_texts, fit_labels),
+            test_texts,
+            test_labels,
+            target,
+        )
+        pipeline = build_pipeline(embedding=embedding).fit(texts, labels)
     metrics["size"] = len(texts)
     return pipeline, metrics, time.perf_counter() - started
 

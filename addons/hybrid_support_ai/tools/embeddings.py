@@ -12,14 +12,17 @@ the directory is stored with a trained pipeline, and an ONNX file holds no
 code to run.
 """
 
+import contextlib
 import functools
 import os
+import threading
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 MODEL_FILES = ("model.onnx", "onnx/model_quantized.onnx", "onnx/model.onnx")
 BATCH = 32
+_training = threading.local()
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -89,6 +92,17 @@ def _embed_one(directory, text):
     return encoder(directory).encode([text])[0]
 
 
+@contextlib.contextmanager
+def reusing():
+    """Within this block, this thread encodes each text once: training fits
+    a hold-out twin and then the full model on the same texts."""
+    _training.vectors = {}
+    try:
+        yield
+    finally:
+        del _training.vectors
+
+
 def available(directory):
     """``None`` when the encoder in ``directory`` loads, else why not."""
     try:
@@ -112,15 +126,26 @@ class SentenceEmbedding(TransformerMixin, BaseEstimator):
 
     def transform(self, texts):
         texts = [text or "" for text in texts]
-        if len(texts) == 1:
+        known = getattr(_training, "vectors", None)
+        if known is None and len(texts) == 1:
             vectors = _embed_one(self.model, texts[0])[None, :]
+        elif known is None:
+            vectors = self._encode(texts)
         else:
-            # similar lengths together: less padding to encode
-            order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-            blocks = [
-                encoder(self.model).encode([texts[i] for i in order[s : s + BATCH]])
-                for s in range(0, len(order), BATCH)
-            ]
-            vectors = np.empty((len(texts), blocks[0].shape[1]))
-            vectors[order] = np.vstack(blocks)
+            new = [t for t in dict.fromkeys(texts) if (self.model, t) not in known]
+            if new:
+                keys = [(self.model, text) for text in new]
+                known.update(zip(keys, self._encode(new), strict=True))
+            vectors = np.array([known[self.model, text] for text in texts])
         return self.weight * np.asarray(vectors, dtype=np.float64)
+
+    def _encode(self, texts):
+        # similar lengths together: less padding to encode
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        blocks = [
+            encoder(self.model).encode([texts[i] for i in order[s : s + BATCH]])
+            for s in range(0, len(order), BATCH)
+        ]
+        vectors = np.empty((len(texts), blocks[0].shape[1]), dtype=blocks[0].dtype)
+        vectors[order] = np.vstack(blocks)
+        return vectors
