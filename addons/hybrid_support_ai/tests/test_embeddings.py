@@ -37,6 +37,16 @@ class TestSentenceEmbeddings(BaseCase):
         )
         np.testing.assert_allclose(alone[0], vectors[1], atol=1e-5)
 
+    def test_encoder_reads_the_opening_of_long_texts(self):
+        # its cost grows with the text; the words past MAX_TOKENS change
+        # nothing, the opening does
+        opening = "my card was charged twice for the same order " * 10
+        vectors = embeddings.SentenceEmbedding(model=self.folder).transform(
+            [opening + "refund please", opening + "cancel my account", "hello"]
+        )
+        np.testing.assert_allclose(vectors[0], vectors[1], atol=1e-6)
+        self.assertLess(vectors[0] @ vectors[2], 0.9)
+
     def test_training_encodes_each_text_once_with_the_same_vectors(self):
         texts = ["I lost my card", "where is my parcel", "I lost my card"]
         plain = embeddings.SentenceEmbedding(model=self.folder).transform(texts)
