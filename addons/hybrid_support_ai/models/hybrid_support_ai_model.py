@@ -198,6 +198,11 @@ class HybridSupportAiModel(models.Model):
         if len(cases) < company.hs_ai_min_training or len(set(labels)) < 2:
             return self.browse()
         texts = [case._hs_training_text() for case in cases]
+        return self._train_version(company, target, texts, labels)
+
+    @api.model
+    def _train_version(self, company, target, texts, labels):
+        """A new version in shadow, trained on ``texts`` and their labels."""
         encoder = self._embedding_model()
         pipeline, metrics, seconds = classifier.train(texts, labels, embedding=encoder)
         data = classifier.dumps(pipeline)
@@ -209,9 +214,12 @@ class HybridSupportAiModel(models.Model):
                 "target": target,
                 "version": latest.version + 1,
                 "company_id": company.id,
-                "training_size": len(cases),
-                "features": self.env._("words and characters")
-                + (self.env._(" + sentence vectors (%s)", encoder) if encoder else ""),
+                "training_size": len(texts),
+                "features": (
+                    self.env._("words and sentence vectors (%s)", encoder)
+                    if encoder
+                    else self.env._("words and characters")
+                ),
                 "training_seconds": seconds,
                 "accuracy": metrics["accuracy"],
                 "macro_f1": metrics["macro_f1"],
@@ -225,7 +233,7 @@ class HybridSupportAiModel(models.Model):
         model.sudo().write(
             {"payload": base64.b64encode(data), "signature": model._sign(data)}
         )
-        _logger.info("Trained %s on %d cases in %.1fs", model.name, len(cases), seconds)
+        _logger.info("Trained %s on %d cases in %.1fs", model.name, len(texts), seconds)
         return model
 
     @api.model

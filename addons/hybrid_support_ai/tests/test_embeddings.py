@@ -118,7 +118,7 @@ class TestEmbeddingSetting(IntakeCase):
     def test_training_uses_the_configured_encoder_and_survives_its_loss(self):
         self.Param.set_param("hybrid_support_ai.embedding_model", self.folder)
         model = self.Model._train()
-        self.assertIn("sentence vectors", model.features)
+        self.assertEqual(model.features, f"words and sentence vectors ({self.folder})")
         model.action_promote()
         label, confidence = model._predict("the invoice was charged twice")
         self.assertEqual(label, "billing")
