@@ -21,7 +21,9 @@ _WROTE = (
 _REPLY_HEADER = re.compile(
     # "wrote:" closes a header that names a date or an address, never a sentence
     # such as "as I wrote:"; the verb may come before the date ("schrieb am ...:")
-    rf"^(?=.*[\d@].*\b({_WROTE})\b(\s*\(.{{0,20}}\))?\s*-*\s*[:：]?\s*-*\s*$)"
+    # (the first digit or @ of the line, then the verb: one pass, where
+    # ".*[\d@].*verb" tried every digit against every later position)
+    rf"^[^\d@]*[\d@].*\b({_WROTE})\b(\s*\(.{{0,20}}\))?\s*-*\s*[:：]?\s*-*\s*$"
     rf"|^[\s>]*-*\s*.{{0,400}}\b({_WROTE})\b.{{0,150}}[\d@].{{0,150}}[:：]\s*-*\s*$"
     r"|^[\s>]*.{0,300}(写道|寫道|のメッセージ|書きました)\s*[:：]?\s*$"
     r"|^[\s>]*\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} (GMT|UTC)[+-]\d{1,2}:?\d{2} .{1,200}$"
@@ -35,6 +37,10 @@ _REPLY_HEADER = re.compile(
     r"|^[\s>]*(Begin forwarded message|D[ée]but du message r[ée]exp[ée]di[ée])\s*:",
     re.IGNORECASE,
 )
+# Reply headers are short lines; a longer one is text. The header patterns
+# backtrack on long lines (a 10,000-character line took seconds), so they
+# never see one.
+_HEADER_MAX = 1000
 # Words that start a wrapped reply header, so that we only join lines there.
 _REPLY_HEADER_START = re.compile(
     r"^[\s>]*-*\s*((On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b|\d|[^\W\d]+,\s*\d)"
@@ -105,7 +111,7 @@ def _classify(lines):
             kinds.append("d")
         elif _MOBILE_SIGNATURE.match(line) and _DEVICE.search(line):
             kinds.append("s")
-        elif _REPLY_HEADER.match(line):
+        elif len(line) <= _HEADER_MAX and _REPLY_HEADER.match(line):
             kinds.append("b")
         elif _HEADER_FIELD.match(line):
             kinds.append("h")
@@ -123,9 +129,13 @@ def _classify(lines):
 def _wrapped_reply_header(lines, index):
     """Number of lines of a reply header wrapped from ``lines[index]``, or 0."""
     first = lines[index]
-    if len(first.split()) > 14 or not (
-        _REPLY_HEADER_START.search(first)
-        and re.search(r"\d|[\w.+-]+@[\w-]+\.\w", first)
+    if (
+        len(first) > _HEADER_MAX
+        or len(first.split()) > 14
+        or not (
+            _REPLY_HEADER_START.search(first)
+            and re.search(r"\d|[\w.+-]+@[\w-]+\.\w", first)
+        )
     ):
         return 0
     joined = first.strip()
