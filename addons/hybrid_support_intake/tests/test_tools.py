@@ -4,6 +4,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..tools.body_clean import html_to_text, plain_text_part, split_reply
 from ..tools.mail_automation import automation_reason, is_robot_address
+from ..tools.phones import WINDOW, find_phone_numbers
 from ..tools.references import subject_references, tag_subject
 from ..tools.signature import learn_signature, strip_signature
 from ..tools.similarity import rank
@@ -70,6 +71,21 @@ class TestTools(BaseCase):
         kept, elided = split_reply(text)
         self.assertEqual(kept, text.split(f"\n\n{header}", maxsplit=1)[0])
         self.assertEqual(elided, f"{header}\n> old")
+
+    def test_phone_numbers_of_a_long_text_from_its_opening_and_signature(self):
+        log = "GET /api/orders 200 0.042s\n" * (WINDOW // 10)
+        text = (
+            f"Call me on +44 20 7946 0018.\n{log}"
+            "Also +44 20 7946 0999 in the log\n"
+            f"{log}Ann\nTel +33 1 42 68 53 00"
+        )
+        # the middle of a pasted log is not read; its opening and end are
+        self.assertEqual(
+            find_phone_numbers(text, "GB"), ["+442079460018", "+33142685300"]
+        )
+        self.assertEqual(
+            find_phone_numbers("+44 20 7946 0999", "GB"), ["+442079460999"]
+        )
 
     def test_split_reply_languages_and_layouts(self):
         cases = {
