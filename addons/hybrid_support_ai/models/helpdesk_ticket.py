@@ -7,6 +7,14 @@ from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 from ..tools import language, lexicon, llm, sentiment, summary
 
 LEXICON = "keyword lexicon"
+# A request is stated in the subject and the opening of the email; the rest
+# of a long text (a pasted log) is not read: the lexicons took 2 s a megabyte.
+TRIAGE_CHARS = 10000
+
+
+def triage_text(subject, body):
+    """What the classifiers read of a case: the same in training and triage."""
+    return f"{subject or ''}\n{(body or '')[:TRIAGE_CHARS]}"
 
 
 class HelpdeskTicket(models.Model):
@@ -180,11 +188,11 @@ class HelpdeskTicket(models.Model):
         return result
 
     def _hs_training_text(self):
-        return f"{self.name or ''}\n{self.clean_body or ''}"
+        return triage_text(self.name, self.clean_body)
 
     @api.model
     def _hs_classify(self, subject, clean_body):
-        text = f"{subject or ''}\n{clean_body or ''}"
+        text = triage_text(subject, clean_body)
         company = self.env.company
         model = self.env["hybrid.support.ai.model"]._active(company)
         if model:

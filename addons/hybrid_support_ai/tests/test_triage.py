@@ -22,6 +22,19 @@ class TestTriage(IntakeCase):
         self.assertEqual(log.confidence, round(ticket.intent_confidence, 2))
         self.assertEqual((log.model_name, log.model_version), ("keyword lexicon", "1"))
 
+    def test_triage_reads_the_opening_of_a_long_email(self):
+        # a log pasted after the request: its words past TRIAGE_CHARS do not
+        # make an outage of a password request (nor cost seconds a megabyte)
+        log = "GET /api/orders 200 0.042s\n" * 5000
+        ticket = self.email_case(
+            "hank@globex.example",
+            "Password reset link expired",
+            f"I cannot log in, the password reset link expired.\n{log}"
+            + "outage: the API is down, everything is down, outage\n" * 50,
+        )
+        self.assertEqual(ticket.intent, "access")
+        self.assertNotEqual(ticket.urgency, "critical")
+
 
 @tagged("post_install", "-at_install")
 class TestSummary(IntakeCase):
