@@ -11,6 +11,10 @@ import re
 import chardet
 import html2text
 
+# The patterns below read runs of spaces, ">" and dashes possessively (*+,
+# Python 3.11): a run is never re-split between two parts of a pattern, which
+# made a 1,000-character line of spaces take seconds.
+#
 # Verbs that close a reply header ("On <date>, Ann <a@b.c> wrote:") in the
 # languages our customers write in; the header may wrap over several lines.
 _WROTE = (
@@ -23,18 +27,18 @@ _REPLY_HEADER = re.compile(
     # such as "as I wrote:"; the verb may come before the date ("schrieb am ...:")
     # (the first digit or @ of the line, then the verb: one pass, where
     # ".*[\d@].*verb" tried every digit against every later position)
-    rf"^[^\d@]*[\d@].*\b({_WROTE})\b(\s*\(.{{0,20}}\))?\s*-*\s*[:：]?\s*-*\s*$"
-    rf"|^[\s>]*-*\s*.{{0,400}}\b({_WROTE})\b.{{0,150}}[\d@].{{0,150}}[:：]\s*-*\s*$"
-    r"|^[\s>]*.{0,300}(写道|寫道|のメッセージ|書きました)\s*[:：]?\s*$"
-    r"|^[\s>]*\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} (GMT|UTC)[+-]\d{1,2}:?\d{2} .{1,200}$"
+    rf"^[^\d@]*+[\d@].*\b({_WROTE})\b(\s*+\(.{{0,20}}\))?\s*+-*+\s*+[:：]?\s*+-*+\s*+$"
+    rf"|^[\s>]*+-*+\s*+.{{0,400}}\b({_WROTE})\b.{{0,150}}[\d@].{{0,150}}[:：]\s*+-*+\s*+$"
+    r"|^[\s>]*+.{0,300}(写道|寫道|のメッセージ|書きました)\s*+[:：]?\s*+$"
+    r"|^[\s>]*+\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} (GMT|UTC)[+-]\d{1,2}:?\d{2} .{1,200}$"
     # "2013/7/20 sam via Discourse <info@discourse.org>": a date, then an address
-    r"|^[\s>]*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.{0,150}<?[\w.+-]+@[\w.-]+>?\s*:?\s*$"
-    r"|^[\s>*]*-{2,}\s*(Original Message|Forwarded message|Mensaje original|"
+    r"|^[\s>]*+\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.{0,150}<?[\w.+-]+@[\w.-]++>?\s*+:?\s*+$"
+    r"|^[\s>*]*+-{2,}+\s*+(Original Message|Forwarded message|Mensaje original|"
     r"Message d'origine|Message transf[ée]r[ée]|Urspr[üu]ngliche Nachricht|"
     r"Weitergeleitete Nachricht|Messaggio originale|Messaggio inoltrato|"
     r"Oorspronkelijk bericht|Doorgestuurd bericht|Oryginalna wiadomo[śs][ćc]|"
-    r"Исходное сообщение|Пересылаемое сообщение|Mensagem original)\s*-{2,}[\s*]*$"
-    r"|^[\s>]*(Begin forwarded message|D[ée]but du message r[ée]exp[ée]di[ée])\s*:",
+    r"Исходное сообщение|Пересылаемое сообщение|Mensagem original)\s*+-{2,}+[\s*]*+$"
+    r"|^[\s>]*+(Begin forwarded message|D[ée]but du message r[ée]exp[ée]di[ée])\s*:",
     re.IGNORECASE,
 )
 # Reply headers are short lines; a longer one is text. The header patterns
@@ -43,23 +47,24 @@ _REPLY_HEADER = re.compile(
 _HEADER_MAX = 1000
 # Words that start a wrapped reply header, so that we only join lines there.
 _REPLY_HEADER_START = re.compile(
-    r"^[\s>]*-*\s*((On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b|\d|[^\W\d]+,\s*\d)"
-    r"|[\w.+-]+@[\w-]+\.\w",
+    r"^[\s>]*+-*+\s*+((On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b|\d|[^\W\d]++,\s*+\d)"
+    # an address read from the start of its run of characters only
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]+\.\w",
     re.IGNORECASE,
 )
 _HEADER_FIELD = re.compile(
-    r"^\s*\*?\s*(From|Sent|To|Cc|Bcc|Subject|Date|Reply-To|Von|Gesendet|An|Betreff|"
+    r"^\s*+\*?\s*+(From|Sent|To|Cc|Bcc|Subject|Date|Reply-To|Von|Gesendet|An|Betreff|"
     r"Datum|De|Envoy[ée]|[ÀA]|Objet|Para|Asunto|Fecha|Enviado|Da|Inviato|Oggetto|"
     r"Data|Risposta|Van|Verzonden|Aan|Onderwerp|Fr[åa]n|Skickat|Till|[ÄA]mne|Fra|"
     r"Sendt|Til|Emne|Od|Wys[łl]ano|Do|Temat|От|Отправлено|Кому|Тема|Дата|Від|"
-    r"Надіслано)\s*\*?\s*:",
+    r"Надіслано)\s*+\*?\s*+:",
     re.IGNORECASE,
 )
 _FROM_FIELD = re.compile(
-    r"^\s*\*?\s*(From|Von|De|Da|Van|Fr[åa]n|Fra|Od|От|Від)\s*\*?\s*:", re.IGNORECASE
+    r"^\s*+\*?\s*+(From|Von|De|Da|Van|Fr[åa]n|Fra|Od|От|Від)\s*+\*?\s*+:", re.IGNORECASE
 )
 # A line of symbols only ("--", "___", "****", Gmail's "ᐧ") ends the message.
-_DELIMITER = re.compile(r"^\s*([-_=*~#+•ᐧ—–])\1*\s*$|^\s*-- ?$")
+_DELIMITER = re.compile(r"^\s*+([-_=*~#+•ᐧ—–])\1*+\s*+$|^\s*+-- ?$")
 # A short line saying which device or app sent the mail, in any language.
 _MOBILE_SIGNATURE = re.compile(
     r"^\W{0,3}(Sent|Envoy[ée]|Enviado|Inviato|Verzonden|Skickat|Sendt|Wys[łl]ane|"
@@ -77,7 +82,7 @@ _DEVICE = re.compile(
     re.IGNORECASE,
 )
 # ">" quotes, Supercite-style "C>" quotes, and "| " quotes that are not tables.
-_QUOTE = re.compile(r"^\s*([A-Z]{1,3})?>|^\s*\|(?!.*\|\s*$)")
+_QUOTE = re.compile(r"^\s*+([A-Z]{1,3})?>|^\s*+\|(?!.*\|\s*$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
