@@ -15,6 +15,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,12 +85,41 @@ def distance(a, b, limit=CLOSE):
     return previous[len(b)]
 
 
-def ours(texts):
+def body_clean():
     path = ROOT / "addons" / "hybrid_support_intake" / "tools" / "body_clean.py"
     spec = importlib.util.spec_from_file_location("body_clean", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def ours(texts):
+    module = body_clean()
     return {key: module.split_reply(text)[0] for key, text in texts.items()}
+
+
+# Lines that make backtracking patterns slow: runs a pattern can split many
+# ways, a long line with many candidate verbs, a long run without spaces.
+HOSTILE = {
+    "spaces": " " * 999 + "b",
+    "spaces, star, spaces": "From" + " " * 900 + "*" + " " * 95,
+    "quote marks": "> " * 499 + "b",
+    "many verbs": ("wrote 1 " * 125)[:1000],
+    "header then spaces": "On 1 Jan wrote:" + " " * 980 + "x",
+    "pasted log line": "ERROR 500 at 12:04 on order S00042 while I wrote: " * 2000,
+    "base64": "QUJD" * 25000,
+}
+
+
+def hostile_lines():
+    """Seconds of split_reply on 50 copies of each hostile line."""
+    module = body_clean()
+    timings = {}
+    for name, line in HOSTILE.items():
+        started = time.perf_counter()
+        module.split_reply("\n".join([line] * 50))
+        timings[name] = time.perf_counter() - started
+    return timings
 
 
 def libraries(texts):
@@ -135,6 +165,11 @@ def main():
         if args.show_misses and "ours" in name:
             misses = [n for n in names if normalise(outputs[n]) != expected[n]]
             print("  misses:", ", ".join(misses) or "none")
+    print("hostile lines, 50 copies each (split_reply, ours):")
+    for name, seconds in hostile_lines().items():
+        print(
+            f"  {name:24} {len(HOSTILE[name]):>7} chars a line: {seconds * 1000:8.1f} ms"
+        )
 
 
 if __name__ == "__main__":

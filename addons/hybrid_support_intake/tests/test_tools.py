@@ -63,11 +63,15 @@ class TestTools(BaseCase):
 
     def test_split_reply_reads_long_lines_in_one_pass(self):
         # a pasted log or an HTML paragraph is one long line; the reply-header
-        # patterns took seconds on 10,000 characters (quadratic backtracking)
+        # patterns took seconds on 10,000 characters (backtracking)
         log = "ERROR 500 at 12:04 on order S00042 while I wrote: " * 2000
         blob = "QUJD" * 25000  # base64 without spaces
         header = "On Mon, 2 Nov 2026, Ann <ann@acme.example> wrote:"
-        text = f"{log}\n{blob}\n{'x ' * 450}done.\n\n{header}\n> old"
+        # runs of spaces that a pattern could split many ways (8 s a line)
+        spaced = (
+            f"{' ' * 900}b\nOn 1 Jan wrote:{' ' * 900}x\nFrom{' ' * 900}*{' ' * 90}"
+        )
+        text = f"{spaced}\n{log}\n{blob}\n{'x ' * 450}done.\n\n{header}\n> old"
         kept, elided = split_reply(text)
         self.assertEqual(kept, text.split(f"\n\n{header}", maxsplit=1)[0])
         self.assertEqual(elided, f"{header}\n> old")
