@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import embeddings
 
 
 class ResConfigSettings(models.TransientModel):
@@ -31,3 +33,20 @@ class ResConfigSettings(models.TransientModel):
         "characters only.",
         groups="base.group_system",
     )
+    hs_ai_embedding_status = fields.Char(
+        compute="_compute_hs_ai_embedding_status", groups="base.group_system"
+    )
+
+    @api.depends("hs_ai_embedding_model")
+    def _compute_hs_ai_embedding_status(self):
+        # loads the encoder once per worker: the training loads it anyway
+        for settings in self:
+            folder = settings.hs_ai_embedding_model
+            problem = folder and embeddings.available(folder)
+            settings.hs_ai_embedding_status = folder and (
+                self.env._("Not usable: %s", problem)
+                if problem
+                else self.env._(
+                    "Ready: the models trained from now on read sentence vectors."
+                )
+            )

@@ -135,6 +135,19 @@ class TestEmbeddingSetting(IntakeCase):
         retrained = self.Model._train()
         self.assertNotIn("sentence vectors", retrained.features)
 
+    def test_settings_say_whether_the_encoder_loads(self):
+        settings = self.env["res.config.settings"].create(
+            {"hs_ai_embedding_model": self.folder}
+        )
+        self.assertTrue(settings.hs_ai_embedding_status.startswith("Ready"))
+        settings.hs_ai_embedding_model = "/nonexistent/minilm"
+        self.assertEqual(
+            settings.hs_ai_embedding_status,
+            "Not usable: no model directory at '/nonexistent/minilm'",
+        )
+        settings.hs_ai_embedding_model = False
+        self.assertFalse(settings.hs_ai_embedding_status)
+
     def test_no_setting_means_words_and_characters(self):
         self.Param.set_param("hybrid_support_ai.embedding_model", "")
         self.assertEqual(self.Model._train().features, "words and characters")
