@@ -19,6 +19,11 @@ class ResCompany(models.Model):
         help="A shadow version is promoted when it beats the active one on this "
         "many most recently reviewed cases.",
     )
+    hs_ai_train_requested = fields.Boolean(
+        readonly=True,
+        help="Someone asked for a training: the next run of the retraining job "
+        "trains every target, however few labels arrived since the last one.",
+    )
     hs_ai_lexicon_threshold = fields.Float(
         string="Keyword confidence for no review",
         default=0.6,

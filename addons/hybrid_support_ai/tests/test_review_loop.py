@@ -150,6 +150,27 @@ class TestReviewLoop(IntakeCase):
         with self.assertRaisesRegex(UserError, "Not enough labelled cases"):
             self.Model.action_train_now()
 
+    def test_train_now_asks_the_retraining_job_in_the_background(self):
+        company = self.env.company
+        company.hs_ai_retrain_after = 10**6
+        self.assertEqual(self.Model._due_targets(company), [])
+        manager = new_test_user(
+            self.env,
+            login="hs_ai_manager",
+            groups="helpdesk_mgmt.group_helpdesk_manager",
+        )
+        versions = self.Model.search_count([])
+        action = self.Model.with_user(manager).action_train_now()
+        self.assertEqual(action["tag"], "display_notification")
+        # nothing trained in the request; the job will train all three
+        self.assertEqual(self.Model.search_count([]), versions)
+        self.assertTrue(company.hs_ai_train_requested)
+        cron = self.env.ref("hybrid_support_ai.ir_cron_retrain")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        self.assertEqual(
+            self.Model._due_targets(company), ["intent", "team", "priority"]
+        )
+
     def test_old_retired_versions_drop_their_payload(self):
         versions = self.Model.browse()
         for _n in range(4):
