@@ -1,9 +1,13 @@
+import logging
 from collections import namedtuple
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..tools.references import compile_pattern
+from ..tools.references import check_pattern
+from ..tools.regex_safety import SlowPattern
+
+_logger = logging.getLogger(__name__)
 
 PatternRow = namedtuple("PatternRow", "id kind pattern res_model res_field company_id")
 
@@ -33,7 +37,9 @@ class HybridSupportReferencePattern(models.Model):
     pattern = fields.Char(
         required=True,
         help="Python regular expression. With a group, the group is the "
-        "reference; otherwise the whole match.",
+        "reference; otherwise the whole match. It reads the first 20,000 "
+        "characters of each email and must stay fast on hostile text: write "
+        "repeats possessive (\\s*+, \\d++) or bounded (\\s{0,5}).",
     )
     res_model = fields.Char(
         string="Odoo model",
@@ -49,9 +55,21 @@ class HybridSupportReferencePattern(models.Model):
 
     @api.constrains("pattern")
     def _check_pattern(self):
+        """Every email is searched with every pattern: a pattern that
+        backtracks on some text would stall the mail gateway."""
         for rule in self:
             try:
-                compile_pattern(rule.pattern)
+                check_pattern(rule.pattern)
+            except SlowPattern as error:
+                raise ValidationError(
+                    self.env._(
+                        "The pattern %(pattern)s of %(name)s is too slow on some "
+                        "texts: %(error)s",
+                        pattern=rule.pattern,
+                        name=rule.name,
+                        error=error,
+                    )
+                ) from error
             except ValueError as error:
                 raise ValidationError(
                     self.env._(
@@ -61,6 +79,30 @@ class HybridSupportReferencePattern(models.Model):
                         error=error,
                     )
                 ) from error
+
+    # Shipped patterns that backtracked, by XML id, and their linear version:
+    # replaced on upgrade when an administrator did not change them.
+    _HS_SHIPPED_FIXES = {
+        "reference_pattern_account": (
+            r"(?i)\b(?:account|customer|client)\s*(?:no\.?|number|n°|#|id)\s*"
+            r"[:#]?\s*([A-Z0-9][A-Z0-9-]{3,})",
+            r"(?i)\b(?:account|customer|client)\s*+(?:no\.?|number|n°|#|id)\s*+"
+            r"[:#]?+\s*+([A-Z0-9][A-Z0-9-]{3,}+)",
+        ),
+    }
+
+    @api.model
+    def _hs_fix_shipped_patterns(self):
+        """Called by the data file on every upgrade: the pattern records are
+        'noupdate', so a fixed shipped pattern would never reach a database
+        installed before the fix."""
+        for xmlid, (old, new) in self._HS_SHIPPED_FIXES.items():
+            pattern = self.env.ref(f"hybrid_support_intake.{xmlid}", False)
+            if pattern and pattern.pattern == old:
+                _logger.info(
+                    "Reference pattern %s replaced by its linear version", xmlid
+                )
+                pattern.pattern = new
 
     @api.model
     @tools.ormcache()

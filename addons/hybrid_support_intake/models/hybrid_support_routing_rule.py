@@ -1,7 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..tools.references import compile_pattern
+from ..tools.references import check_pattern, compile_pattern
+from ..tools.regex_safety import SlowPattern
 from ..tools.routing import RuleSpec, split_list
 
 PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
@@ -33,7 +34,12 @@ class HybridSupportRoutingRule(models.Model):
     )
     vip_only = fields.Boolean(string="VIP customers only")
     keywords = fields.Char(help="Comma-separated words; any one of them matches.")
-    regex = fields.Char(string="Regular expression")
+    regex = fields.Char(
+        string="Regular expression",
+        help="Python regular expression searched in the first 20,000 "
+        "characters. It must stay fast on hostile text: write repeats "
+        "possessive (\\s*+, \\w++) or bounded (\\s{0,5}).",
+    )
     match_in = fields.Selection(
         [("both", "Subject and text"), ("subject", "Subject"), ("body", "Text")],
         default="both",
@@ -70,9 +76,22 @@ class HybridSupportRoutingRule(models.Model):
 
     @api.constrains("regex")
     def _check_regex(self):
+        """Rules run on every email: a condition that backtracks on some
+        text would stall the mail gateway. (Keywords need no test: each is
+        searched as an escaped literal, linear whatever it contains.)"""
         for rule in self.filtered("regex"):
             try:
-                compile_pattern(rule.regex)
+                check_pattern(rule.regex)
+            except SlowPattern as error:
+                raise ValidationError(
+                    self.env._(
+                        "The regular expression %(pattern)s of rule %(name)s is "
+                        "too slow on some texts: %(error)s",
+                        pattern=rule.regex,
+                        name=rule.name,
+                        error=error,
+                    )
+                ) from error
             except ValueError as error:
                 raise ValidationError(
                     self.env._(

@@ -7,6 +7,8 @@ touches the database, so rule semantics are tested in isolation.
 import re
 from dataclasses import dataclass
 
+from .regex_safety import MAX_TEXT
+
 
 @dataclass
 class CaseFacts:
@@ -50,6 +52,11 @@ def split_list(text):
     )
 
 
+def keyword_regex(keyword):
+    """The whole-word search for one keyword: a literal, linear."""
+    return re.compile(rf"\b{re.escape(keyword)}\b")
+
+
 def _sender_matches(senders, facts):
     """The first entry of ``senders`` naming this address, its domain or a
     parent domain ("x.com" also covers "eu.x.com")."""
@@ -88,9 +95,11 @@ def matches(rule, facts):
             "subject": facts.subject,
             "body": facts.body,
         }.get(rule.match_in, f"{facts.subject}\n{facts.body}")
+        # a pattern's time grows with the text: the first characters decide
+        text = text[:MAX_TEXT]
         lowered = text.lower()
         word = next(
-            (k for k in rule.keywords if re.search(rf"\b{re.escape(k)}\b", lowered)),
+            (k for k in rule.keywords if keyword_regex(k).search(lowered)),
             None,
         )
         found = rule.regex.search(text) if rule.regex else None
