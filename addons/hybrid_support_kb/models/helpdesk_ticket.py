@@ -11,14 +11,22 @@ EXCERPT = 160
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    def _hs_kb_suggestions(self, limit=3):
+        """Published articles relevant to the case, of the case's company (or
+        of none): what the acknowledgement and the portal page show, both
+        rendered in sudo, so the company is never taken from the reader."""
+        self.ensure_one()
+        return self.env["hybrid.support.kb.article"]._hs_suggest(
+            f"{self.name or ''} {self.clean_body or ''}",
+            limit=limit,
+            company=self.company_id or self.env.company,
+        )
+
     def _compute_ack_suggestions_html(self):
         """Up to three published articles relevant to the case, quoted in the
         acknowledgement so that the customer may help themselves at once."""
-        Article = self.env["hybrid.support.kb.article"]
         for ticket in self:
-            articles = Article._hs_suggest(
-                f"{ticket.name or ''} {ticket.clean_body or ''}", limit=3
-            )
+            articles = ticket._hs_kb_suggestions(limit=3)
             if not articles:
                 ticket.ack_suggestions_html = False
                 continue
