@@ -8,6 +8,9 @@ from odoo.tools.misc import format_datetime
 
 from .hybrid_support_ticket_sla import OPEN, STATUSES
 
+# SLA internals and analytics are for agents; customers read the promise
+# (sla_first_response_deadline) on the portal page and in the acknowledgement
+AGENTS = "helpdesk_mgmt.group_helpdesk_user_own"
 RANK = {"met": 0, "ongoing": 1, "at_risk": 2, "breached": 3}
 # a change of these may change which policies apply
 SLA_FIELDS = (
@@ -25,7 +28,11 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     sla_ids = fields.One2many(
-        "hybrid.support.ticket.sla", "ticket_id", string="Service levels", copy=False
+        "hybrid.support.ticket.sla",
+        "ticket_id",
+        string="Service levels",
+        copy=False,
+        groups=AGENTS,
     )
     sla_policy_id = fields.Many2one(
         "hybrid.support.sla.policy",
@@ -34,6 +41,7 @@ class HelpdeskTicket(models.Model):
         store=True,
         index=True,
         help="The policy whose first-response deadline comes first.",
+        groups=AGENTS,
     )
     sla_first_response_deadline = fields.Datetime(
         string="First response due",
@@ -47,9 +55,10 @@ class HelpdeskTicket(models.Model):
         store=True,
         index="btree_not_null",
         help="The earliest deadline still running (paused clocks excluded).",
+        groups=AGENTS,
     )
     sla_at_risk_date = fields.Datetime(
-        string="At risk from", compute="_compute_sla_details"
+        string="At risk from", compute="_compute_sla_details", groups=AGENTS
     )
     sla_first_response_date = fields.Datetime(
         string="First answered",
@@ -57,6 +66,7 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="When an agent first wrote to the customer (not the automatic "
         "acknowledgement, not an internal note).",
+        groups=AGENTS,
     )
     sla_status = fields.Selection(
         STATUSES,
@@ -65,12 +75,13 @@ class HelpdeskTicket(models.Model):
         store=True,
         index=True,
         help="The worst status of the case's targets.",
+        groups=AGENTS,
     )
     sla_reached_date = fields.Datetime(
-        string="SLA status since", compute="_compute_sla_details"
+        string="SLA status since", compute="_compute_sla_details", groups=AGENTS
     )
     sla_paused = fields.Boolean(
-        string="SLA paused", compute="_compute_sla_summary", store=True
+        string="SLA paused", compute="_compute_sla_summary", store=True, groups=AGENTS
     )
     sla_start_date = fields.Datetime(
         string="SLA clock start",
@@ -78,6 +89,7 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="When the case was opened; empty for cases older than the suite "
         "(their creation date is used).",
+        groups=AGENTS,
     )
     hs_last_activity_date = fields.Datetime(
         string="Last activity",
@@ -85,13 +97,21 @@ class HelpdeskTicket(models.Model):
         copy=False,
         index=True,
         help="Last message written on the case by the customer or an agent.",
+        groups=AGENTS,
     )
     customer_health = fields.Integer(
-        related="commercial_partner_id.hs_health_score", string="Customer health"
+        related="commercial_partner_id.hs_health_score",
+        string="Customer health",
+        groups=AGENTS,
     )
-    escalation_level = fields.Integer(readonly=True, copy=False, index=True)
+    escalation_level = fields.Integer(
+        readonly=True, copy=False, index=True, groups=AGENTS
+    )
     escalation_log_ids = fields.One2many(
-        "hybrid.support.escalation.log", "ticket_id", string="Escalations"
+        "hybrid.support.escalation.log",
+        "ticket_id",
+        string="Escalations",
+        groups=AGENTS,
     )
 
     def _hs_sla_digest(self):
@@ -177,14 +197,16 @@ class HelpdeskTicket(models.Model):
     def _hs_apply_sla(self):
         """Give each open case the targets of the policies that apply to it
         now; targets already met or breached are history and stay."""
-        tickets = self.filtered(lambda t: not t.stage_id.closed)
+        # sudo: targets are derived by the suite; no user creates or edits
+        # them, and the writer may not see every line of the case (nor the
+        # case itself once moved to another team): all are compared here
+        tickets = self.sudo().filtered(lambda t: not t.stage_id.closed)
         if not tickets:
             return
         policies = self.env["hybrid.support.sla.policy"]._for_companies(
             tickets.company_id
         )
         now = fields.Datetime.now()
-        # sudo: targets are derived by the suite; no user creates or edits them
         Line = self.env["hybrid.support.ticket.sla"].sudo()
         create, drop = [], Line
         for ticket in tickets:
@@ -245,12 +267,13 @@ class HelpdeskTicket(models.Model):
             and self._hs_public_message(message)
             and message.author_id.user_ids.filtered(lambda u: not u.share)
         ):
-            unanswered = self.filtered(lambda t: not t.sla_first_response_date)
-            # sudo: the agent may not write SLA fields
-            unanswered.sudo().write({"sla_first_response_date": message.date})
+            # sudo: the agent may neither write nor (a follower without
+            # helpdesk rights) read the SLA fields
+            unanswered = self.sudo().filtered(lambda t: not t.sla_first_response_date)
+            unanswered.write({"sla_first_response_date": message.date})
             unanswered.sla_ids.filtered(
                 lambda x: x.target == "first_response"
-            ).sudo()._hs_reach("met", message.date)
+            )._hs_reach("met", message.date)
         return result
 
     def action_deescalate(self):
@@ -295,7 +318,10 @@ class HelpdeskTicket(models.Model):
         with_deadline = self.filtered("sla_first_response_deadline")
         result = super(HelpdeskTicket, self - with_deadline)._compute_response_promise()
         for ticket in with_deadline:
-            tz = ticket.partner_id.tz or ticket.sla_policy_id.calendar_id.tz or "UTC"
+            # sudo: the promise quotes the policy's time zone to whoever renders
+            # it (the acknowledgement, a customer's page); only the zone leaves
+            policy = ticket.sudo().sla_policy_id
+            tz = ticket.partner_id.tz or policy.calendar_id.tz or "UTC"
             when = format_datetime(
                 ticket.env,
                 ticket.sla_first_response_deadline,

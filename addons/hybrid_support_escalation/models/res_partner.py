@@ -4,6 +4,9 @@ from odoo import api, fields, models
 
 from ..tools import health
 
+# the score and its reasons are the support team's view of an account
+AGENTS = "helpdesk_mgmt.group_helpdesk_user_own"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -13,13 +16,20 @@ class ResPartner(models.Model):
         readonly=True,
         index="btree_not_null",
         help="0-100 from the account's last 30 days of support (see the explanation).",
+        groups=AGENTS,
     )
-    hs_health_previous = fields.Integer(string="Previous health", readonly=True)
+    hs_health_previous = fields.Integer(
+        string="Previous health", readonly=True, groups=AGENTS
+    )
     hs_health_trend = fields.Integer(
-        string="Health trend", compute="_compute_hs_health_trend"
+        string="Health trend", compute="_compute_hs_health_trend", groups=AGENTS
     )
-    hs_health_explanation = fields.Text(string="Why this health", readonly=True)
-    hs_health_date = fields.Datetime(string="Health computed on", readonly=True)
+    hs_health_explanation = fields.Text(
+        string="Why this health", readonly=True, groups=AGENTS
+    )
+    hs_health_date = fields.Datetime(
+        string="Health computed on", readonly=True, groups=AGENTS
+    )
 
     @api.depends("hs_health_score", "hs_health_previous")
     def _compute_hs_health_trend(self):

@@ -1,1 +1,7 @@
-from . import test_escalation, test_sla, test_sla_concurrency, test_sla_policies
+from . import (
+    test_attacks,
+    test_escalation,
+    test_sla,
+    test_sla_concurrency,
+    test_sla_policies,
+)
