@@ -7,9 +7,8 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         values.update(
             {
                 "status_timeline": self._hs_status_timeline(ticket),
-                "kb_articles": ticket.env["hybrid.support.kb.article"]._hs_suggest(
-                    f"{ticket.name} {ticket.clean_body or ''}"
-                ),
+                # the case's company, not the reader's: ``ticket`` is sudo
+                "kb_articles": ticket._hs_kb_suggestions(),
             }
         )
         return values

@@ -1,1 +1,1 @@
-from . import test_portal
+from . import test_attacks, test_portal
