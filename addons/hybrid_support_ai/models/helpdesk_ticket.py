@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import email_normalize, html2plaintext
 
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 
@@ -10,6 +10,8 @@ LEXICON = "keyword lexicon"
 # A request is stated in the subject and the opening of the email; the rest
 # of a long text (a pasted log) is not read: the lexicons took 2 s a megabyte.
 TRIAGE_CHARS = 10000
+# case analytics are for the desk's agents, never for customers (portal)
+AGENTS = "helpdesk_mgmt.group_helpdesk_user_own"
 
 
 def triage_text(subject, body):
@@ -21,11 +23,13 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     intent_source = fields.Char(
+        groups=AGENTS,
         string="Intent by",
         readonly=True,
         help="The model and version that set the intent.",
     )
     intent_needs_review = fields.Boolean(
+        groups=AGENTS,
         string="Needs review",
         readonly=True,
         index="btree_not_null",
@@ -33,6 +37,7 @@ class HelpdeskTicket(models.Model):
         "confirms or corrects it in the review queue.",
     )
     intent_reviewed = fields.Boolean(
+        groups=AGENTS,
         readonly=True,
         help="A person confirmed or corrected the intent: a training label.",
     )
@@ -40,23 +45,27 @@ class HelpdeskTicket(models.Model):
     team_suggestion_id = fields.Many2one(
         "helpdesk.ticket.team",
         string="Suggested team",
+        groups=AGENTS,
         readonly=True,
         help="The trained team model's prediction for the first email.",
     )
-    team_confidence = fields.Float(readonly=True, digits=(3, 2))
+    team_confidence = fields.Float(readonly=True, digits=(3, 2), groups=AGENTS)
     priority_suggestion = fields.Selection(
         [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
         string="Suggested priority",
+        groups=AGENTS,
         readonly=True,
     )
-    priority_confidence = fields.Float(readonly=True, digits=(3, 2))
+    priority_confidence = fields.Float(readonly=True, digits=(3, 2), groups=AGENTS)
 
     summary = fields.Text(
+        groups=AGENTS,
         readonly=True,
         help="What the customer wants, the facts given, what was tried and who "
         "the thread waits for; updated when messages arrive.",
     )
     unanswered_count = fields.Integer(
+        groups=AGENTS,
         string="Unanswered messages",
         readonly=True,
         help="Customer messages since our last answer: a frustration signal.",
@@ -72,7 +81,8 @@ class HelpdeskTicket(models.Model):
         """A case the gateway has just made holds one message, the email whose
         clean text it has and whose sentiment it scored: no need to read the
         thread back."""
-        for ticket in self:
+        # sudo: the summary is the suite's annotation, written whoever emailed
+        for ticket in self.sudo():
             thread = [
                 (
                     not ticket.partner_id or ticket.partner_id.partner_share,
@@ -87,7 +97,9 @@ class HelpdeskTicket(models.Model):
             )
 
     def _hs_update_summary(self):
-        for ticket in self:
+        # sudo: summary, mood and message scores are the suite's annotations,
+        # kept up to date whoever posts (an agent, a follower, the customer)
+        for ticket in self.sudo():
             messages = ticket.message_ids.filtered(
                 lambda m: (
                     m.message_type in ("email", "comment") and not m.subtype_id.internal
@@ -129,21 +141,15 @@ class HelpdeskTicket(models.Model):
                 }
             )
 
-    hs_llm_enabled = fields.Boolean(related="company_id.hs_llm_enabled")
+    hs_llm_enabled = fields.Boolean(related="company_id.hs_llm_enabled", groups=AGENTS)
 
     def action_hs_llm_summary(self):
         """Ask the configured language model for a summary of the thread."""
         self.ensure_one()
         self.check_access("write")
-        messages = self.message_ids.filtered(
-            lambda m: (
-                m.message_type in ("email", "comment") and not m.subtype_id.internal
-            )
-        ).sorted(lambda m: (m.date, m.id))
         thread = "\n\n".join(
-            f"{'Customer' if not m.author_id or m.author_id.partner_share else 'Agent'}: "
-            f"{split_reply(html2plaintext(m.body or ''))[0]}"
-            for m in messages
+            f"{'Agent' if agent else 'Customer'}: {text}"
+            for agent, text in self._hs_llm_thread()
         )
         try:
             text = self.company_id._hs_llm_chat(llm.summary_messages(thread))
@@ -154,6 +160,38 @@ class HelpdeskTicket(models.Model):
         # sudo: the summary is a read-only field the suite maintains
         self.sudo().summary = text
         return True
+
+    def _hs_llm_thread(self):
+        """What of this case's thread may go to the language model: the
+        public messages of the customer (their contacts included) and of the
+        agents, each without its quoted history; no note, no other party
+        (a Cc'd stranger), no other case. ``[(from_agent, text)]``."""
+        self.ensure_one()
+        customers = self.partner_id | self.partner_id.commercial_partner_id
+        customers |= customers.child_ids
+        thread = []
+        for message in self.message_ids.sorted(lambda m: (m.date, m.id)):
+            if (
+                message.model != self._name
+                or message.res_id != self.id
+                or message.message_type not in ("email", "comment")
+                or message.is_internal
+                or not self._hs_public_message(message)
+            ):
+                continue
+            author = message.author_id
+            agent = bool(author.user_ids.filtered(lambda u: not u.share))
+            if not agent and not (
+                author in customers
+                or (
+                    not author
+                    and email_normalize(message.email_from or "")
+                    == email_normalize(self.partner_email or "")
+                )
+            ):
+                continue
+            thread.append((agent, split_reply(html2plaintext(message.body or ""))[0]))
+        return thread
 
     def _get_message_create_valid_field_names(self):
         return super()._get_message_create_valid_field_names() | {
@@ -201,7 +239,8 @@ class HelpdeskTicket(models.Model):
         else:
             intent, intent_confidence = lexicon.classify_intent(text)
             source = f"{LEXICON} v{lexicon.VERSION}"
-            threshold = company.hs_ai_lexicon_threshold
+            # sudo: a setting of administrators, read for every email
+            threshold = company.sudo().hs_ai_lexicon_threshold
         level, urgency_confidence = lexicon.urgency(text)
         code, language_confidence = language.detect(
             clean_body or subject, self._hs_languages()

@@ -5,6 +5,8 @@ from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 from odoo.addons.hybrid_support_intake.tools.similarity import rank
 
 from ..tools.drafts import compose
+from ..tools.redact import redact
+from .helpdesk_ticket import AGENTS
 
 PAST_CASES = 500  # most recent resolved cases a draft may borrow from
 
@@ -16,14 +18,23 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     hs_draft_ids = fields.One2many(
-        "hybrid.support.draft", "ticket_id", string="Draft replies"
+        "hybrid.support.draft", "ticket_id", string="Draft replies", groups=AGENTS
     )
-    hs_draft_pending = fields.Boolean(readonly=True, copy=False, index="btree_not_null")
+    hs_draft_pending = fields.Boolean(
+        readonly=True, copy=False, index="btree_not_null", groups=AGENTS
+    )
     hs_draft_id = fields.Many2one(
-        "hybrid.support.draft", compute="_compute_hs_draft", string="Draft reply"
+        "hybrid.support.draft",
+        compute="_compute_hs_draft",
+        string="Draft reply",
+        groups=AGENTS,
     )
-    hs_draft_body = fields.Text(compute="_compute_hs_draft", string="Proposed reply")
-    hs_draft_sources = fields.Text(compute="_compute_hs_draft", string="Made from")
+    hs_draft_body = fields.Text(
+        compute="_compute_hs_draft", string="Proposed reply", groups=AGENTS
+    )
+    hs_draft_sources = fields.Text(
+        compute="_compute_hs_draft", string="Made from", groups=AGENTS
+    )
 
     @api.depends("hs_draft_ids.state", "hs_draft_ids.body", "hs_draft_ids.sources")
     def _compute_hs_draft(self):
@@ -62,16 +73,23 @@ class HelpdeskTicket(models.Model):
 
     def _hs_draft_candidates(self, company, intents):
         """Past answers (per intent), canned responses and published
-        articles, as ``{intent: [(key, text)]}``, ``answers`` {key: text}."""
-        resolved = self.search(
-            [
-                ("company_id", "=", company.id),
-                ("stage_id.closed", "=", True),
-                ("intent", "in", list(intents)),
-            ],
-            order="id desc",
-            limit=PAST_CASES,
-        )
+        articles: ``({intent: [(key, text)]}, answers {key: text},
+        cases {case id: case})``. Past answers are those of the most recent
+        resolved cases, and of the most recent ones of the accounts in self:
+        which of them a case may use is decided per case (_hs_draft_source)."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("stage_id.closed", "=", True),
+            ("intent", "in", list(intents)),
+        ]
+        resolved = self.search(domain, order="id desc", limit=PAST_CASES)
+        accounts = self.commercial_partner_id
+        if accounts:
+            resolved |= self.search(
+                domain + [("commercial_partner_id", "in", accounts.ids)],
+                order="id desc",
+                limit=PAST_CASES,
+            )
         comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         replies = self.env["mail.message"].search_fetch(
             [
@@ -88,8 +106,10 @@ class HelpdeskTicket(models.Model):
         for reply in replies:
             first.setdefault(reply.res_id, reply.body)
         answers, per_intent = {}, {intent: [] for intent in intents}
+        cases = {}
         for case in resolved.filtered(lambda t: t.id in first):
             key = ("case", case.id)
+            cases[case.id] = case
             answers[key] = split_reply(html2plaintext(first[case.id]))[0]
             per_intent[case.intent].append(
                 (key, f"{case.name}\n{case.clean_body or ''}")
@@ -108,19 +128,53 @@ class HelpdeskTicket(models.Model):
                 body = html2plaintext(article.body or "")
                 answers[key] = f"{article.name}\n\n{body[:1500]}"
                 shared.append((key, f"{article.name} {article.keywords or ''}\n{body}"))
-        return {intent: per_intent[intent] + shared for intent in intents}, answers
+        return (
+            {intent: per_intent[intent] + shared for intent in intents},
+            answers,
+            cases,
+        )
 
-    def _hs_draft_text(self, key, answers):
+    def _hs_draft_source(self, key, cases):
+        """What a source is to this case: ``template`` or ``article`` (written
+        for every customer), ``case`` (a resolved case of the same account)
+        or ``redacted`` (another account's: only its redacted text may be
+        used, never sent by itself nor given to the language model)."""
+        kind, res_id = key
+        if kind != "case":
+            return kind
+        account = self.commercial_partner_id
+        same = account and cases[res_id].commercial_partner_id == account
+        return "case" if same else "redacted"
+
+    def _hs_draft_text(self, key, answers, cases):
         kind, res_id = key
         name = (self.partner_id.name or "").split(" ")[0]
         if kind == "template":
             template = self.env["mail.template"].browse(res_id)
             html = template._render_field("body_html", self.ids)[self.id]
             return html2plaintext(html)
-        return compose(answers[key], name)
+        answer = answers[key]
+        if self._hs_draft_source(key, cases) == "redacted":
+            case = cases[res_id]
+            answer = redact(
+                answer,
+                names=[
+                    case.partner_id.name,
+                    case.commercial_partner_id.name,
+                    case.partner_name,
+                ],
+            )
+        return compose(answer, name)
 
-    def _hs_draft_label(self, key):
+    def _hs_draft_label(self, key, cases):
         kind, res_id = key
+        source = self._hs_draft_source(key, cases)
+        if source == "redacted":
+            # another account's case: its number, not its subject
+            return self.env._(
+                "Resolved case of another account, redacted: %(number)s",
+                number=cases[res_id].number,
+            )
         record = self.env[
             {
                 "case": "helpdesk.ticket",
@@ -137,7 +191,8 @@ class HelpdeskTicket(models.Model):
 
     def _hs_make_drafts(self):
         """Propose a draft on each case of self; send it where the intent
-        earned auto-send and the classification is confident."""
+        earned auto-send, the classification is confident and the draft was
+        made from a canned response or an article."""
         self.write({"hs_draft_pending": False})
         open_cases = self.filtered(lambda t: not t.stage_id.closed)
         Automation = self.env["hybrid.support.intent.automation"]
@@ -151,7 +206,7 @@ class HelpdeskTicket(models.Model):
             )
             if not tickets:
                 continue
-            candidates, answers = open_cases._hs_draft_candidates(
+            candidates, answers, cases = tickets._hs_draft_candidates(
                 company, {t.intent or "" for t in tickets}
             )
             for ticket in tickets:
@@ -164,9 +219,9 @@ class HelpdeskTicket(models.Model):
                 ]
                 if not best:
                     continue
-                text = ticket._hs_draft_text(best[0][0], answers)
+                text = ticket._hs_draft_text(best[0][0], answers, cases)
                 sources = "\n".join(
-                    f"{ticket._hs_draft_label(key)} ({score:.2f})"
+                    f"{ticket._hs_draft_label(key, cases)} ({score:.2f})"
                     for key, score in best
                 )
                 created.append(
@@ -174,6 +229,7 @@ class HelpdeskTicket(models.Model):
                         "ticket_id": ticket.id,
                         "intent": ticket.intent,
                         "body": text,
+                        "source_kind": ticket._hs_draft_source(best[0][0], cases),
                         "sources": sources,
                         "score": best[0][1],
                     }

@@ -3,9 +3,10 @@ import hashlib
 import hmac
 import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import classifier, embeddings
 
@@ -13,6 +14,9 @@ _logger = logging.getLogger(__name__)
 
 # Loaded pipelines by (model id, signature); a few versions at most.
 _LOADED = {}
+# "Train now" queues a full retraining (minutes of CPU): once per company
+# in this many minutes
+TRAIN_NOW_MINUTES = 30
 
 
 class HybridSupportAiModel(models.Model):
@@ -238,6 +242,16 @@ class HybridSupportAiModel(models.Model):
                 "confusion": json.dumps(metrics["confusion"]),
             }
         )
+        # one shadow per target: every email is scored by every shadow, and
+        # an older one the new version replaces would never be promoted
+        self.search(
+            [
+                ("company_id", "=", company.id),
+                ("target", "=", target),
+                ("state", "=", "shadow"),
+                ("id", "!=", model.id),
+            ]
+        ).action_retire()
         # sudo: technical fields, written once by the training itself
         model.sudo().write(
             {"payload": base64.b64encode(data), "signature": model._sign(data)}
@@ -383,7 +397,29 @@ class HybridSupportAiModel(models.Model):
         """Ask the retraining job to train every target now, in the
         background: with sentence vectors, 10,000 cases take a minute a
         target, longer than a web request may last."""
+        if not self.env.user.has_groups(
+            "helpdesk_mgmt.group_helpdesk_manager,base.group_system"
+        ):
+            raise AccessError(
+                self.env._("Only helpdesk managers may ask for a training.")
+            )
         company = self.env.company
+        # sudo: the request's time is the suite's bookkeeping on the company
+        asked = company.sudo().hs_ai_train_requested_at
+        if asked and asked > fields.Datetime.now() - timedelta(
+            minutes=TRAIN_NOW_MINUTES
+        ):
+            raise UserError(
+                self.env._(
+                    "A training was asked for at %(time)s; one request per "
+                    "%(minutes)s minutes. The retraining job trains every target "
+                    "in the background: its new versions appear in this list.",
+                    time=fields.Datetime.context_timestamp(self, asked).strftime(
+                        "%H:%M"
+                    ),
+                    minutes=TRAIN_NOW_MINUTES,
+                )
+            )
         if not self._training_cases(company)[0]:
             raise UserError(
                 self.env._(
@@ -393,7 +429,12 @@ class HybridSupportAiModel(models.Model):
                 )
             )
         # sudo: a helpdesk manager may ask for a training, not edit the company
-        company.sudo().hs_ai_train_requested = True
+        company.sudo().write(
+            {
+                "hs_ai_train_requested": True,
+                "hs_ai_train_requested_at": fields.Datetime.now(),
+            }
+        )
         # sudo: jobs are administrators' records; this trigger only trains
         self.env.ref("hybrid_support_ai.ir_cron_retrain").sudo()._trigger()
         return {

@@ -8,6 +8,10 @@ from ..tools.drafts import NEVER_AUTO, edit_distance
 
 _logger = logging.getLogger(__name__)
 
+# sources written for every customer: the only ones a draft may be sent
+# automatically from, or given to the language model with
+SHARED_SOURCES = ("template", "article")
+
 
 class HybridSupportDraft(models.Model):
     """A reply the suite proposes for a case. It is shown to the agent and
@@ -24,6 +28,19 @@ class HybridSupportDraft(models.Model):
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     intent = fields.Char(readonly=True, index=True)
     body = fields.Text(readonly=True)
+    source_kind = fields.Selection(
+        [
+            ("template", "Canned response"),
+            ("article", "Article"),
+            ("case", "Resolved case of the same account"),
+            ("redacted", "Resolved case of another account, redacted"),
+        ],
+        string="Made from",
+        readonly=True,
+        help="Only drafts made from canned responses and articles, written for "
+        "every customer, may be sent automatically or rewritten by the "
+        "language model: a past case's words stay on this server.",
+    )
     sources = fields.Text(
         readonly=True, help="What the draft was made from, with its closeness."
     )
@@ -69,9 +86,13 @@ class HybridSupportDraft(models.Model):
             )
 
     def _hs_llm_improve(self):
-        """Let the configured language model rewrite the drafts; on failure
-        the draft stays as made, and says why on the case."""
-        for draft in self.filtered(lambda d: d.company_id.hs_llm_enabled):
+        """Let the configured language model rewrite the drafts made from a
+        canned response or an article (it reads this case's text and the
+        draft, never another case); on failure the draft stays as made, and
+        says why on the case, in words safe to show."""
+        for draft in self.filtered(
+            lambda d: d.source_kind in SHARED_SOURCES and d.company_id._hs_llm_ready()
+        ):
             ticket = draft.ticket_id
             try:
                 body = draft.company_id._hs_llm_chat(
@@ -87,13 +108,17 @@ class HybridSupportDraft(models.Model):
                 draft.sources = f"{draft.sources}\n{note}"
                 continue
             note = self.env._(
-                "Rewritten by %(model)s", model=draft.company_id.hs_llm_model
+                "Rewritten by %(model)s",
+                # sudo: the model's name is an administrators' setting
+                model=draft.company_id.sudo().hs_llm_model,
             )
             draft.write({"body": body, "sources": f"{draft.sources}\n{note}"})
 
     def _hs_auto_send(self):
         """Send the drafts whose intent earned auto-send, when the case's
-        classification was confident (no review needed). Never legal or
+        classification was confident (no review needed) and the draft was
+        made from a canned response or an article: a past case's answer,
+        even of the same account, always waits for an agent. Never legal or
         security, whatever the tier says."""
         Automation = self.env["hybrid.support.intent.automation"]
         for company in self.company_id:
@@ -102,6 +127,7 @@ class HybridSupportDraft(models.Model):
                 lambda d, c=company, t=tiers: (
                     d.company_id == c
                     and t.get(d.intent or "") == "auto"
+                    and d.source_kind in SHARED_SOURCES
                     and (d.intent or "").lower() not in NEVER_AUTO
                     and not d.ticket_id.intent_needs_review
                 )

@@ -2,27 +2,43 @@ from odoo import api, fields, models
 
 from ..tools import embeddings
 
+SYSTEM = "base.group_system"
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # settings of administrators (the settings page is theirs alone)
     hs_ai_min_training = fields.Integer(
-        related="company_id.hs_ai_min_training", readonly=False
+        related="company_id.hs_ai_min_training", readonly=False, groups=SYSTEM
     )
     hs_ai_retrain_after = fields.Integer(
-        related="company_id.hs_ai_retrain_after", readonly=False
+        related="company_id.hs_ai_retrain_after", readonly=False, groups=SYSTEM
     )
     hs_ai_promotion_window = fields.Integer(
-        related="company_id.hs_ai_promotion_window", readonly=False
+        related="company_id.hs_ai_promotion_window", readonly=False, groups=SYSTEM
     )
     hs_ai_lexicon_threshold = fields.Float(
-        related="company_id.hs_ai_lexicon_threshold", readonly=False
+        related="company_id.hs_ai_lexicon_threshold", readonly=False, groups=SYSTEM
     )
-    hs_llm_enabled = fields.Boolean(related="company_id.hs_llm_enabled", readonly=False)
-    hs_llm_url = fields.Char(related="company_id.hs_llm_url", readonly=False)
-    hs_llm_model = fields.Char(related="company_id.hs_llm_model", readonly=False)
-    hs_llm_api_key = fields.Char(related="company_id.hs_llm_api_key", readonly=False)
-    hs_llm_timeout = fields.Float(related="company_id.hs_llm_timeout", readonly=False)
+    hs_llm_enabled = fields.Boolean(
+        related="company_id.hs_llm_enabled", readonly=False, groups=SYSTEM
+    )
+    hs_llm_url = fields.Char(
+        related="company_id.hs_llm_url", readonly=False, groups=SYSTEM
+    )
+    hs_llm_model = fields.Char(
+        related="company_id.hs_llm_model", readonly=False, groups=SYSTEM
+    )
+    hs_llm_api_key = fields.Char(
+        related="company_id.hs_llm_api_key", readonly=False, groups=SYSTEM
+    )
+    hs_llm_timeout = fields.Float(
+        related="company_id.hs_llm_timeout", readonly=False, groups=SYSTEM
+    )
+    hs_llm_daily_budget = fields.Integer(
+        related="company_id.hs_llm_daily_budget", readonly=False, groups=SYSTEM
+    )
     hs_ai_embedding_model = fields.Char(
         string="Sentence embedding model",
         config_parameter="hybrid_support_ai.embedding_model",
@@ -31,10 +47,10 @@ class ResConfigSettings(models.TransientModel):
         "the features of the models trained from then on. Needs onnxruntime "
         "and tokenizers (requirements-semantic.txt). Empty: words and "
         "characters only.",
-        groups="base.group_system",
+        groups=SYSTEM,
     )
     hs_ai_embedding_status = fields.Char(
-        compute="_compute_hs_ai_embedding_status", groups="base.group_system"
+        compute="_compute_hs_ai_embedding_status", groups=SYSTEM
     )
 
     @api.depends("hs_ai_embedding_model")

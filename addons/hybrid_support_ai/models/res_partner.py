@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .helpdesk_ticket import AGENTS
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -10,12 +12,14 @@ class ResPartner(models.Model):
         string="Tone (30 days)",
         compute="_compute_hs_sentiment",
         digits=(3, 2),
+        groups=AGENTS,
         help="Average sentiment of the account's cases opened in the last 30 days.",
     )
     hs_sentiment_trend = fields.Float(
         string="Tone trend",
         compute="_compute_hs_sentiment",
         digits=(3, 2),
+        groups=AGENTS,
         help="Last 30 days against the 60 days before: below zero, the account's "
         "customers sound worse than they used to.",
     )

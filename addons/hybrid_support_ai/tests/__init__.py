@@ -1,9 +1,11 @@
 from . import (
+    test_attacks,
     test_classifier,
     test_drafts,
     test_embeddings,
     test_lexicon,
     test_llm,
+    test_redact,
     test_review_loop,
     test_routing_models,
     test_sentiment,

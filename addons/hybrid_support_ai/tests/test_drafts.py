@@ -46,8 +46,13 @@ class TestDrafts(IntakeCase):
         cls.closed = cls.env["helpdesk.ticket.stage"].search(
             [("closed", "=", True)], limit=1
         )
+        # a colleague of the new cases' requester: same account (Globex)
         marge = cls.env["res.partner"].create(
-            {"name": "Marge", "email": "marge@x.example"}
+            {
+                "name": "Marge",
+                "email": "marge@globex.example",
+                "parent_id": cls.customer_company.id,
+            }
         )
         cls.past = cls.env["helpdesk.ticket"].create(
             {
@@ -156,8 +161,29 @@ class TestDrafts(IntakeCase):
         self.assertTrue(unsure.intent_needs_review)
         self.assertEqual(unsure.hs_draft_ids.state, "proposed", "unsure: review first")
         company.hs_ai_lexicon_threshold = 0.01
+        from_case = self._new_case()
+        self.assertEqual(from_case.hs_draft_ids.source_kind, "case")
+        self.assertEqual(
+            from_case.hs_draft_ids.state,
+            "proposed",
+            "a past case's answer, even of the same account, waits for an agent",
+        )
+        # a canned response is written for every customer: it may go out
+        self.past.stage_id = self.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", False)], limit=1
+        )
+        self.env["mail.template"].create(
+            {
+                "name": "Forgot password",
+                "model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "body_html": "<p>I forgot my password and cannot log in: click "
+                "'Forgot password' on the login page.</p>",
+                "hs_canned": True,
+            }
+        )
         sure = self._new_case()
         draft = sure.hs_draft_ids
+        self.assertEqual(draft.source_kind, "template")
         self.assertEqual(draft.state, "auto_sent")
         self.assertEqual(draft.message_id.partner_ids, self.customer)
         self.assertEqual(draft.message_id.author_id, company.partner_id)

@@ -5,7 +5,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger, plaintext2html
+from odoo.tools import mute_logger
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 
@@ -57,19 +57,16 @@ class TestLanguageModel(IntakeCase):
         cls.addClassCleanup(cls.server.server_close)
         cls.addClassCleanup(cls.server.shutdown)
         cls.url = f"http://127.0.0.1:{cls.server.server_port}/v1"
-        closed = cls.env["helpdesk.ticket.stage"].search(
-            [("closed", "=", True)], limit=1
+        # drafts given to the language model are made from canned responses
+        # and articles only (never from another case)
+        cls.env["mail.template"].create(
+            {
+                "name": "Forgot my password",
+                "model_id": cls.env["ir.model"]._get_id("helpdesk.ticket"),
+                "body_html": "<p>Use the 'Forgot password' link on the login page.</p>",
+                "hs_canned": True,
+            }
         )
-        past = cls.env["helpdesk.ticket"].create(
-            {"name": "Forgot my password", "description": "x", "team_id": cls.team.id}
-        )
-        past.write({"intent": "access", "clean_body": "I forgot my password."})
-        past.with_user(cls.agent).message_post(
-            body=plaintext2html("Use the 'Forgot password' link on the login page."),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        past.stage_id = closed
 
     def setUp(self):
         super().setUp()
@@ -121,7 +118,10 @@ class TestLanguageModel(IntakeCase):
 
     def test_a_failing_endpoint_leaves_the_draft_as_made(self):
         self._configure()
-        for mode, reason in (("error", "500"), ("garbage", "OpenAI chat format")):
+        for mode, reason in (
+            ("error", "HTTP 500"),
+            ("garbage", "OpenAI chat format"),
+        ):
             self.server.mode = mode
             with mute_logger(
                 "odoo.addons.hybrid_support_ai.models.hybrid_support_draft"

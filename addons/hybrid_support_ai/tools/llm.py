@@ -2,16 +2,70 @@
 server, a hosted API). Off by default: nothing leaves the server unless an
 administrator configures it, and the suite works fully without it."""
 
+import json
+import logging
+import time
+
 import requests
+
+_logger = logging.getLogger(__name__)
+
+MAX_RESPONSE_BYTES = 1_000_000  # an answer of a few hundred tokens is ~4 kB
 
 
 class LlmError(Exception):
-    """The endpoint could not give a usable answer; the caller keeps its own."""
+    """The endpoint could not give a usable answer; the caller keeps its own.
+
+    Its text is safe to show to agents: a fixed reason, never the endpoint's
+    URL, its key or the words of an exception or of the endpoint's answer."""
 
 
-def chat(url, model, messages, api_key="", timeout=10.0, max_tokens=600):
-    """The assistant's answer to ``messages`` (OpenAI chat format)."""
-    headers = {"Content-Type": "application/json"}
+def scrub(text, *secrets):
+    """``text`` without any of ``secrets`` (the URL, the key): for logs."""
+    text = str(text or "")
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, "<hidden>")
+    return text
+
+
+def _read_capped(response, max_bytes, deadline, timeout):
+    """The body, refused beyond ``max_bytes`` or past ``deadline``."""
+    declared = response.headers.get("Content-Length") or ""
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise LlmError(f"the answer is longer than {max_bytes // 1000} kB")
+    if response.headers.get("Content-Encoding", "identity").lower() not in (
+        "",
+        "identity",
+    ):
+        raise LlmError("the answer is compressed; compressed answers are refused")
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > max_bytes:
+            raise LlmError(f"the answer is longer than {max_bytes // 1000} kB")
+        if time.monotonic() > deadline:
+            raise LlmError(f"no answer within {timeout:g} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def chat(
+    url,
+    model,
+    messages,
+    api_key="",
+    timeout=10.0,
+    max_tokens=600,
+    max_bytes=MAX_RESPONSE_BYTES,
+):
+    """The assistant's answer to ``messages`` (OpenAI chat format).
+
+    Redirects are refused (a 3xx is an error: the key would follow them), the
+    answer is read up to ``max_bytes`` and within ``timeout`` in all, and
+    every failure is an :class:`LlmError` with a safe reason; the details
+    are logged here, without the URL or the key."""
+    endpoint = url.rstrip("/") + "/chat/completions"
+    headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
     payload = {
@@ -20,22 +74,37 @@ def chat(url, model, messages, api_key="", timeout=10.0, max_tokens=600):
         "temperature": 0.2,
         "max_tokens": max_tokens,
     }
+    deadline = time.monotonic() + timeout
     try:
-        response = requests.post(
-            url.rstrip("/") + "/chat/completions",
+        with requests.post(
+            endpoint,
             json=payload,
             headers=headers,
             timeout=timeout,
-        )
-        response.raise_for_status()
-        content = response.json()["choices"][0]["message"]["content"]
-    except requests.Timeout as error:
-        raise LlmError(f"no answer within {timeout:g} s") from error
-    except (ValueError, KeyError, IndexError, TypeError) as error:
-        # requests' JSON decoding error is a ValueError too
-        raise LlmError("the answer is not in the OpenAI chat format") from error
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            status = response.status_code
+            if 300 <= status < 400:
+                raise LlmError(
+                    f"the endpoint redirected (HTTP {status}); redirects are refused"
+                )
+            if status != 200:
+                raise LlmError(f"the endpoint answered with HTTP {status}")
+            body = _read_capped(response, max_bytes, deadline, timeout)
+    except requests.Timeout:
+        raise LlmError(f"no answer within {timeout:g} s") from None
     except requests.RequestException as error:
-        raise LlmError(str(error)) from error
+        _logger.warning(
+            "Language model endpoint failed: %s: %s",
+            type(error).__name__,
+            scrub(error, endpoint, url, api_key),
+        )
+        raise LlmError("the endpoint could not be reached") from None
+    try:
+        content = json.loads(body)["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise LlmError("the answer is not in the OpenAI chat format") from None
     if not isinstance(content, str) or not content.strip():
         raise LlmError("the answer is empty")
     return content.strip()
