@@ -10,6 +10,12 @@ from odoo.tools.mail import (
     parse_contact_from_email,
 )
 
+from ..tools.domains import (
+    email_domain,
+    normalize_domain,
+    parent_domains,
+    website_domain,
+)
 from ..tools.signature import learn_signature
 
 
@@ -22,6 +28,41 @@ class ResPartner(models.Model):
         help="The last lines this contact's emails share, learnt nightly from "
         "their earlier cases; cut from the clean text of new ones.",
     )
+    # A sender's domain is compared for equality with these, never as a
+    # pattern: a look-alike domain (acme.co for acme.com) must not make its
+    # senders contacts of the real company.
+    hs_email_domain = fields.Char(
+        string="Email domain",
+        compute="_compute_hs_domains",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_user",
+        help="The company's email domain, normalised (lower case, IDNA); "
+        "empty for public webmail domains. New senders from it join the "
+        "company.",
+    )
+    hs_website_domain = fields.Char(
+        string="Website domain",
+        compute="_compute_hs_domains",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_user",
+        help="The host of the company's website, normalised.",
+    )
+
+    @api.depends("is_company", "email", "website")
+    def _compute_hs_domains(self):
+        for partner in self:
+            by_email = by_website = ""
+            if partner.is_company:
+                by_email = email_domain(partner.email)
+                by_website = website_domain(partner.website)
+            partner.hs_email_domain = (
+                by_email if by_email not in FREE_EMAIL_DOMAINS else False
+            ) or False
+            partner.hs_website_domain = (
+                by_website if by_website not in FREE_EMAIL_DOMAINS else False
+            ) or False
 
     @api.model
     def _hs_cron_learn_signatures(self, batch_size=500, days=180):
@@ -66,27 +107,41 @@ class ResPartner(models.Model):
 
     @api.model
     def _hs_company_for_domain(self, domain):
-        """The company contact that owns ``domain`` (by its email or website).
-
-        Public webmail domains (gmail.com, ...) belong to nobody.
-        """
-        domain = (domain or "").lower().strip()
+        """The company contact that owns ``domain`` or a parent of it (by its
+        email or website domain, compared for equality), the most specific
+        first. Public webmail domains (gmail.com, ...) belong to nobody."""
+        domain = normalize_domain(domain)
         if not domain or domain in FREE_EMAIL_DOMAINS:
             return self.browse()
+        candidates = [d for d in parent_domains(domain) if d not in FREE_EMAIL_DOMAINS]
         # sudo: any user may receive mail; our own companies never own a
         # sender (a subquery of the search below, not a query of its own)
         own = self.env["res.company"].sudo()._search([]).subselect("partner_id")
-        return self.search(
+        # sudo: the domain fields are internal; the gateway user may be any
+        companies = self.sudo().search_fetch(
             Domain("is_company", "=", True)
             & Domain("id", "not in", own)
             & (
-                Domain("email", "=ilike", f"%@{domain}")
-                | Domain("website", "=ilike", f"%://{domain}%")
-                | Domain("website", "=ilike", f"%://www.{domain}%")
+                Domain("hs_email_domain", "in", candidates)
+                | Domain("hs_website_domain", "in", candidates)
             ),
-            limit=1,
+            ["hs_email_domain", "hs_website_domain"],
             order="id",
         )
+        if not companies:
+            return self.browse()
+        rank = {candidate: index for index, candidate in enumerate(candidates)}
+        best = min(
+            companies,
+            key=lambda c: (
+                min(
+                    rank.get(c.hs_email_domain, len(rank)),
+                    rank.get(c.hs_website_domain, len(rank)),
+                ),
+                c.id,
+            ),
+        )
+        return self.browse(best.id)
 
     @api.model
     def _hs_requester_from_email(self, email_from, known_absent=False):
