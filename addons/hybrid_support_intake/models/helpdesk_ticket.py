@@ -4,14 +4,16 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools.mail import email_normalize, plaintext2html
 from odoo.tools.misc import file_path
 
+from ..tools.ack_text import quotable
 from ..tools.body_clean import html_to_text, split_reply, writer_text
 from ..tools.phones import find_phone_numbers
 from ..tools.references import compile_pattern, find_references, subject_references
 from ..tools.routing import CaseFacts, evaluate
+from ..tools.sender_trust import key_matches, keyed_reference, reference_readings
 from ..tools.signature import strip_signature
 from ..tools.similarity import similarity_at_least, tokens
 
@@ -47,6 +49,7 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="Why the first email was recognised as machine-sent (auto-reply, "
         "bulk, bounce...). Such senders never receive an acknowledgement.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     received_date = fields.Datetime(
         string="First email received",
@@ -65,8 +68,12 @@ class HelpdeskTicket(models.Model):
         "the intake of the email itself.",
     )
     # Filled by hybrid_support_ai when installed; read by routing and escalation.
-    intent = fields.Char(readonly=True, index=True)
-    intent_confidence = fields.Float(readonly=True, digits=(3, 2))
+    intent = fields.Char(
+        readonly=True, index=True, groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
+    intent_confidence = fields.Float(
+        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
     urgency = fields.Selection(
         [
             ("low", "Low"),
@@ -75,30 +82,51 @@ class HelpdeskTicket(models.Model):
             ("critical", "Critical"),
         ],
         readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-    urgency_confidence = fields.Float(readonly=True, digits=(3, 2))
-    sentiment = fields.Float(readonly=True, help="From -1 (angry) to 1 (happy).")
-    sentiment_confidence = fields.Float(readonly=True, digits=(3, 2))
+    urgency_confidence = fields.Float(
+        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
+    sentiment = fields.Float(
+        readonly=True,
+        help="From -1 (angry) to 1 (happy).",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    sentiment_confidence = fields.Float(
+        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
     sentiment_trend = fields.Float(
         readonly=True,
         digits=(3, 2),
         help="How the customer's tone moved over the thread, from -1 (worse) "
         "to 1 (better).",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     frustrated = fields.Boolean(
         readonly=True,
         index="btree_not_null",
         help="The customer wrote again without an answer, or is angry and waiting.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-    language = fields.Char(readonly=True, help="ISO 639-1 code of the first email")
-    language_confidence = fields.Float(readonly=True, digits=(3, 2))
+    language = fields.Char(
+        readonly=True,
+        help="ISO 639-1 code of the first email",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    language_confidence = fields.Float(
+        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
     phone_numbers = fields.Char(
         readonly=True,
         help="Phone numbers written in the first email or its signature, in "
         "E.164 form (region from the contact's or company's country).",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     reference_ids = fields.One2many(
-        "hybrid.support.ticket.reference", "ticket_id", string="References"
+        "hybrid.support.ticket.reference",
+        "ticket_id",
+        string="References",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     # computed before the INSERT, not by an UPDATE of each new case
     commercial_partner_id = fields.Many2one(
@@ -111,14 +139,19 @@ class HelpdeskTicket(models.Model):
         precompute=True,
         help="The requester or their company carries a VIP tag, or writes from "
         "a VIP domain (Settings > Helpdesk).",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     writer_text = fields.Text(
         readonly=True,
         help="What the customer typed in the first email, signature included, "
         "without quoted history: the text rules and extraction read.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     reopen_count = fields.Integer(
-        readonly=True, copy=False, help="Times a customer's reply reopened it."
+        readonly=True,
+        copy=False,
+        help="Times a customer's reply reopened it.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     followup_of_id = fields.Many2one(
         "helpdesk.ticket",
@@ -127,6 +160,7 @@ class HelpdeskTicket(models.Model):
         copy=False,
         index="btree_not_null",
         help="The closed case the customer replied to.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     probable_duplicate_id = fields.Many2one(
         "helpdesk.ticket",
@@ -136,12 +170,52 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         help="A recent open case of the same customer account with nearly the "
         "same subject and text. Merge it, or dismiss the flag.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-    probable_duplicate_score = fields.Float(readonly=True, copy=False, digits=(3, 2))
+    probable_duplicate_score = fields.Float(
+        readonly=True,
+        copy=False,
+        digits=(3, 2),
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    hs_mentioned_case_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Mentions case",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="The subject of the email named this case, but the sender is "
+        "neither its requester nor a follower and the reference had no valid "
+        "key: the email was kept apart in this new case. Merge them if it "
+        "belongs there.",
+    )
+    hs_keyed_reference = fields.Char(
+        string="Reference with key",
+        compute="_compute_hs_keyed_reference",
+        help="The case number with a short key derived from the database "
+        "secret, put in the subjects of our emails: a reply that keeps it "
+        "threads into the case even when its sender is not yet a follower.",
+    )
+    hs_sender_authenticated = fields.Boolean(
+        string="Sender authenticated",
+        readonly=True,
+        copy=False,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="The receiving mail server said that the first email passed "
+        "DMARC for its From domain (only read when Settings > Helpdesk trusts "
+        "that server's Authentication-Results header).",
+    )
     routing_log_ids = fields.One2many(
-        "hybrid.support.routing.log", "ticket_id", string="Routing decisions"
+        "hybrid.support.routing.log",
+        "ticket_id",
+        string="Routing decisions",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-    routing_log_count = fields.Integer(compute="_compute_routing_log_count")
+    routing_log_count = fields.Integer(
+        compute="_compute_routing_log_count",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
     ack_suggestions_html = fields.Html(
         compute="_compute_ack_suggestions_html",
         sanitize=False,  # built from escaped values by the code that fills it
@@ -157,6 +231,16 @@ class HelpdeskTicket(models.Model):
         sanitize=False,  # built from escaped values below
         help="Link to the case in the customer portal, with its access token.",
     )
+    hs_ack_subject = fields.Char(
+        compute="_compute_hs_ack_quotes",
+        help="The subject as the acknowledgement quotes it: links, addresses "
+        "and host names removed, shortened.",
+    )
+    hs_ack_customer_name = fields.Char(
+        compute="_compute_hs_ack_quotes",
+        help="The requester's name as the acknowledgement greets them, "
+        "cleaned the same way (a display name can carry a link too).",
+    )
     ack_signature = fields.Char(
         compute="_compute_ack_signature",
         help="Who signs the acknowledgement: the team, else the company.",
@@ -167,6 +251,9 @@ class HelpdeskTicket(models.Model):
     # templates may change it without the right to write code.
     ACK_EXPRESSIONS = (
         "object.number",
+        "object.hs_keyed_reference",
+        "object.hs_ack_subject",
+        "object.hs_ack_customer_name",
         "object.response_promise",
         "object.ack_suggestions_html",
         "object.ack_portal_button",
@@ -213,6 +300,12 @@ class HelpdeskTicket(models.Model):
                 '<a href="%s" style="background-color: #875A7B; padding: 8px 16px; '
                 'color: #fff; border-radius: 5px; text-decoration: none;">%s</a>'
             ) % (url, self.env._("View your case"))
+
+    @api.depends("name", "partner_id.name")
+    def _compute_hs_ack_quotes(self):
+        for ticket in self:
+            ticket.hs_ack_subject = quotable(ticket.name or "")
+            ticket.hs_ack_customer_name = quotable(ticket.partner_id.name or "", 40)
 
     def _compute_ack_signature(self):
         for ticket in self:
@@ -266,7 +359,21 @@ class HelpdeskTicket(models.Model):
                 "description",
                 plaintext2html(clean or self.env._("(This email had no text.)")),
             )
-        if not msg.get("author_id") and not values.get("partner_id"):
+        values.setdefault(
+            "hs_sender_authenticated", bool(gateway.get("sender_verified"))
+        )
+        # Cc addresses are kept for the agent (mail.thread.cc suggests them
+        # as recipients); helpdesk_mgmt would subscribe every known To/Cc
+        # contact, and following a case lets a contact read it in the portal
+        values.setdefault(
+            "email_cc",
+            ", ".join(self._mail_cc_sanitized_raw_dict(msg.get("cc")).values()),
+        )
+        if (
+            not msg.get("author_id")
+            and not values.get("partner_id")
+            and not gateway.get("unverified_internal_author")
+        ):
             if not gateway.get("automation_reason"):
                 # through the gateway, core has found no contact for the
                 # address when it parsed the email: no need to search again
@@ -281,8 +388,23 @@ class HelpdeskTicket(models.Model):
         # field only to learn whether a name field exists; names are enough
         ticket = super(
             HelpdeskTicket, self.with_context(hs_field_names_only=True)
-        ).message_new(msg, custom_values=values)
+        ).message_new(self._hs_without_recipients(msg), custom_values=values)
         ticket = ticket.with_env(self.env)
+        ticket._hs_subscribe_colleagues(msg, gateway)
+        if values.get("hs_mentioned_case_id"):
+            mentioned = self.browse(values["hs_mentioned_case_id"])
+            ticket.message_post(
+                body=Markup(
+                    self.env._(
+                        "This email names case %(case)s, but its sender is neither "
+                        "the requester nor a follower of it, and the reference "
+                        "carries no valid key: it was kept apart. Merge it into "
+                        "%(case)s if it belongs there."
+                    )
+                )
+                % {"case": mentioned._get_html_link(mentioned.number)},
+                subtype_xmlid="mail.mt_note",
+            )
         if self.env.context.get("hs_import_stage_id"):
             # helpdesk_mgmt computes the stage from the team on create
             ticket.stage_id = self.env.context["hs_import_stage_id"]
@@ -302,9 +424,45 @@ class HelpdeskTicket(models.Model):
             return []  # importing history notifies nobody
         return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
 
+    @api.model
+    def _hs_without_recipients(self, msg):
+        """``msg`` without its To and Cc, for helpdesk_mgmt, which subscribes
+        every known contact in them: a forged email would otherwise make its
+        Cc a follower, hence a reader of the case and of every answer."""
+        return {**msg, "to": "", "cc": ""}
+
+    def _hs_subscribe_colleagues(self, msg, gateway):
+        """With a sender the receiving server authenticated, who is the
+        case's requester, the colleagues they put in To/Cc (contacts of the
+        same account) follow the case, as people expect in B2B support."""
+        author = self.env["res.partner"].browse(msg.get("author_id") or [])
+        for ticket in self:
+            account = ticket.commercial_partner_id
+            if not (gateway.get("sender_verified") and author and account):
+                continue
+            if author != ticket.partner_id:
+                continue
+            emails = tools.email_split(f"{msg.get('to') or ''},{msg.get('cc') or ''}")
+            colleagues = self.env["res.partner"].search(
+                [
+                    ("email_normalized", "in", [email_normalize(e) for e in emails]),
+                    ("commercial_partner_id", "=", account.id),
+                ]
+            )
+            if colleagues:
+                ticket.message_subscribe(partner_ids=colleagues.ids)
+
     def message_update(self, msg, update_vals=None):
-        result = super().message_update(msg, update_vals=update_vals)
+        update_vals = dict(update_vals or {})
+        new_cc = self._mail_cc_sanitized_raw_dict(msg.get("cc"))
+        if new_cc and len(self) == 1:
+            new_cc.update(self._mail_cc_sanitized_raw_dict(self.email_cc))
+            update_vals.setdefault("email_cc", ", ".join(new_cc.values()))
+        result = super().message_update(
+            self._hs_without_recipients(msg), update_vals=update_vals
+        )
         gateway = self.env.context.get("hs_gateway") or {}
+        self._hs_subscribe_colleagues(msg, gateway)
         if gateway.get("automation_reason") or self.env.context.get("hs_import"):
             return result  # an auto-reply or an old message reopens nothing
         author = self.env["res.partner"].browse(msg.get("author_id") or [])
@@ -355,36 +513,69 @@ class HelpdeskTicket(models.Model):
         return {}
 
     @api.model
-    def _hs_ticket_from_subject(self, subject, email_from):
-        """The open or closed case whose reference is in ``subject``.
+    def _hs_ticket_from_subject(self, subject, email_from, verified_sender=False):
+        """``(case, trusted)``: the case whose reference is in ``subject``, and
+        whether this email may thread into it by the subject alone.
 
-        Only the requester, a follower or a contact of the same company may
-        thread into a case this way: a guessed number must not let a stranger
-        write into someone else's case.
+        ``From`` proves nothing, so a subject reference is trusted only when
+        it carries the case key of our own emails (``[HT00012-k7f2q9]``), or
+        when the sender is the requester or a follower of the case, or, with
+        ``verified_sender`` (the receiving server authenticated the ``From``
+        domain), a contact of the same customer account. Anyone else who
+        names a case gets a new case linked to it, for an agent to check.
         """
-        numbers = subject_references(subject)
+        readings = [
+            reading
+            for token in subject_references(subject)
+            for reading in reference_readings(token)
+        ]
         sender = email_normalize(email_from or "")
-        if not numbers or not sender:
-            return self.browse()
-        tickets = self.search([("number", "in", numbers)], order="id desc")
-        if not tickets:
-            return self.browse()
-        sender_company = self.env["res.partner"]._hs_company_for_domain(
-            sender.rpartition("@")[2]
+        if not readings:
+            return self.browse(), False
+        # sudo: the gateway looks up the named case whoever delivers the email
+        tickets = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("number", "in", [n for n, _key in readings])], order="id desc")
         )
+        if not tickets:
+            return self.browse(), False
+        secret = self._hs_case_key_secret()
+        by_number = {}
         for ticket in tickets:
-            allowed = (
-                ticket.partner_id.commercial_partner_id.child_ids
-                | ticket.partner_id
-                | ticket.message_partner_ids
+            by_number.setdefault(ticket.number, ticket)
+        named = self.browse()
+        for number, key in readings:
+            ticket = by_number.get(number)
+            if not ticket:
+                continue
+            if key_matches(secret, number, key):
+                return self.browse(ticket.id), True
+            named = named or ticket
+        if not named or not sender:
+            return self.browse(named.id), False
+        known = named.partner_id | named.message_partner_ids
+        if verified_sender:
+            known |= named.commercial_partner_id.child_ids
+        trusted = sender in known.mapped("email_normalized") or sender == (
+            email_normalize(named.partner_email or "")
+        )
+        return self.browse(named.id), trusted
+
+    @api.model
+    def _hs_case_key_secret(self):
+        # sudo: the database secret keys the case references of our emails
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
+
+    @api.depends("number")
+    def _compute_hs_keyed_reference(self):
+        secret = self._hs_case_key_secret()
+        for ticket in self:
+            ticket.hs_keyed_reference = (
+                keyed_reference(secret, ticket.number)
+                if ticket.number and ticket.number != "/"
+                else ticket.number
             )
-            if (
-                sender in allowed.mapped("email_normalized")
-                or sender == email_normalize(ticket.partner_email or "")
-                or (sender_company and sender_company == ticket.commercial_partner_id)
-            ):
-                return ticket
-        return self.browse()
 
     def _hs_enrich(self):
         """Hook run on the cases an email has just created, before routing
@@ -841,29 +1032,64 @@ class HelpdeskTicket(models.Model):
         )
 
     def _hs_over_rate_limit(self):
-        """Tickets whose requester was already acknowledged too often this hour,
-        counting the tickets of ``self`` in id order as they would be sent."""
+        """Tickets whose acknowledgement would go over a limit of the hour:
+        per requester (a misbehaving sender) and per company (forged senders
+        by the thousand), counting the tickets of ``self`` in id order as
+        they would be sent. Two grouped queries for the batch."""
         since = fields.Datetime.now() - timedelta(hours=1)
-        counts = dict(
+        recent = [("ack_sent", "=", True), ("create_date", ">=", since)]
+        per_sender = dict(
             self._read_group(
-                [
-                    ("ack_sent", "=", True),
-                    ("create_date", ">=", since),
-                    ("partner_id", "in", self.partner_id.ids),
-                ],
+                recent + [("partner_id", "in", self.partner_id.ids)],
                 ["partner_id"],
+                ["__count"],
+            )
+        )
+        per_company = dict(
+            self._read_group(
+                recent + [("company_id", "in", self.company_id.ids)],
+                ["company_id"],
                 ["__count"],
             )
         )
         limited = self.browse()
         for ticket in self.sorted("id"):
-            limit = ticket.company_id.hs_ack_rate_limit
-            sent = counts.get(ticket.partner_id, 0)
-            if limit and sent >= limit:
+            company = ticket.company_id
+            sent = per_sender.get(ticket.partner_id, 0)
+            sent_all = per_company.get(company, 0)
+            if (company.hs_ack_rate_limit and sent >= company.hs_ack_rate_limit) or (
+                company.hs_ack_global_rate_limit
+                and sent_all >= company.hs_ack_global_rate_limit
+            ):
                 limited |= ticket
             else:
-                counts[ticket.partner_id] = sent + 1
+                per_sender[ticket.partner_id] = sent + 1
+                per_company[company] = sent_all + 1
         return limited
+
+    def _hs_unauthenticated_first_timers(self):
+        """Tickets of companies that acknowledge first-time senders only when
+        authenticated, whose sender was not and never wrote before."""
+        strict = self.filtered(
+            lambda t: (
+                t.company_id.hs_ack_first_time_authenticated
+                and not t.hs_sender_authenticated
+            )
+        )
+        if not strict:
+            return strict
+        earlier = {
+            partner
+            for partner, _count in self._read_group(
+                [
+                    ("partner_id", "in", strict.partner_id.ids),
+                    ("id", "not in", strict.ids),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        }
+        return strict.filtered(lambda t: t.partner_id not in earlier)
 
     def _hs_send_acknowledgement(self):
         template = self.env["mail.template"].browse(
@@ -875,10 +1101,18 @@ class HelpdeskTicket(models.Model):
         if not template or not self:
             return
         eligible = self._hs_ack_recipients_ok()
+        unknown = eligible._hs_unauthenticated_first_timers()
+        for ticket in unknown:
+            _logger.info(
+                "No acknowledgement for %s: first case of %s, sender not authenticated",
+                ticket.number,
+                ticket.partner_id.email_normalized,
+            )
+        eligible -= unknown
         limited = eligible._hs_over_rate_limit()
         for ticket in limited:
             _logger.info(
-                "No acknowledgement for %s: %s exceeded the hourly limit",
+                "No acknowledgement for %s: the hourly limit is reached (%s)",
                 ticket.number,
                 ticket.partner_id.email_normalized,
             )

@@ -2,11 +2,19 @@ import base64
 import email
 import email.policy
 import logging
+from datetime import timedelta
 from xmlrpc.client import Binary
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 _logger = logging.getLogger(__name__)
+
+# Larger than any mail server accepts (most refuse 25-50 MB): kept whole
+# below it, headers only above it (and then it cannot be processed again).
+MAX_RAW_BYTES = 50 * 1024 * 1024
+RETENTION_DAYS_HANDLED = 30  # processed or dismissed
+RETENTION_DAYS_ANY = 180
 
 
 def _raw_bytes(message):
@@ -49,6 +57,27 @@ class HybridSupportMailQuarantine(models.Model):
         required=True,
     )
     thread_id = fields.Integer(string="Created or updated record", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    submitted_by_id = fields.Many2one(
+        "res.users",
+        string="Delivered by",
+        readonly=True,
+        help="The user the email was delivered as: the scheduler for "
+        "fetchmail, the mail gateway user for odoo-mailgate.py or the API.",
+    )
+    raw_truncated = fields.Boolean(
+        string="Original too large",
+        readonly=True,
+        help="The email was larger than the quarantine keeps: only its "
+        "headers are stored and it cannot be processed again.",
+    )
+    raw_size = fields.Integer(string="Size (bytes)", readonly=True)
 
     def _compute_raw_filename(self):
         for record in self:
@@ -63,15 +92,22 @@ class HybridSupportMailQuarantine(models.Model):
             return retried
         raw = _raw_bytes(message)
         headers = email.message_from_bytes(raw[:65536], policy=email.policy.compat32)
+        truncated = len(raw) > MAX_RAW_BYTES
+        kept = raw[: raw.find(b"\n\n", 0, 65536) + 1 or 65536] if truncated else raw
         # sudo: the mail gateway user may lack rights on this technical model
+        # (only gateway callers get here: see mail.thread.message_process)
         record = self.sudo().create(
             {
                 "name": _printable(headers.get("Subject"))[:500],
                 "email_from": _printable(headers.get("From"))[:500],
                 "message_id": _printable(headers.get("Message-ID"))[:500],
                 "reason": reason,
-                "error": _printable(error),
-                "raw": base64.b64encode(raw),
+                "error": _printable(error)[:10000],
+                "raw": base64.b64encode(kept),
+                "raw_truncated": truncated,
+                "raw_size": len(raw),
+                "company_id": self.env.company.id,
+                "submitted_by_id": self.env.uid,
             }
         )
         _logger.warning(
@@ -85,9 +121,21 @@ class HybridSupportMailQuarantine(models.Model):
 
     def action_retry(self):
         """Feed the original email to the gateway again."""
-        for record in self.filtered(lambda r: r.state == "new" and r.raw):
-            gateway = self.env["mail.thread"].with_context(
-                hs_quarantine_retry_id=record.id
+        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise AccessError(
+                self.env._("Only helpdesk managers may process quarantined emails.")
+            )
+        self.check_access("write")
+        for record in self.filtered(
+            lambda r: r.state == "new" and r.raw and not r.raw_truncated
+        ):
+            # sudo: the email came in through the mail gateway (only its
+            # callers put emails here) and is processed again as it would
+            # have been, whatever the rights of the manager who asks
+            gateway = (
+                self.env["mail.thread"]
+                .sudo()
+                .with_context(hs_quarantine_retry_id=record.id)
             )
             thread_id = gateway.message_process(False, base64.b64decode(record.raw))
             if thread_id:
@@ -96,3 +144,21 @@ class HybridSupportMailQuarantine(models.Model):
 
     def action_dismiss(self):
         self.state = "dismissed"
+
+    @api.model
+    def _cron_vacuum(self):
+        """Forget handled emails after a month and any after six months: the
+        quarantine holds whole emails, personal data included."""
+        now = fields.Datetime.now()
+        # sudo: the retention job clears every company's quarantine
+        old = self.sudo().search(
+            [
+                "|",
+                "&",
+                ("state", "!=", "new"),
+                ("create_date", "<", now - timedelta(days=RETENTION_DAYS_HANDLED)),
+                ("create_date", "<", now - timedelta(days=RETENTION_DAYS_ANY)),
+            ]
+        )
+        old.unlink()
+        return len(old)

@@ -1,9 +1,12 @@
 import logging
 
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, models
+from odoo.tools.mail import email_normalize
 
 from ..tools.body_clean import plain_text_part, repair_charsets
+from ..tools.domains import email_domain
 from ..tools.mail_automation import automation_reason
+from ..tools.sender_trust import dmarc_verdict
 
 _logger = logging.getLogger(__name__)
 
@@ -37,12 +40,43 @@ class MailThread(models.AbstractModel):
         except Exception as error:  # any failure must end visible, not lost
             if self.env.context.get("hs_import"):
                 raise  # the import lists it with its reason
+            if not self._hs_is_gateway_caller():
+                # anyone else calling this over RPC gets the error itself:
+                # the quarantine keeps what the mail gateway received, never
+                # payloads staged by users (a manager would replay them)
+                raise
             _logger.warning("Incoming email quarantined", exc_info=True)
             self.env.invalidate_all()
             self.env["hybrid.support.mail.quarantine"]._quarantine(
                 message, "error", repr(error)
             )
             return False
+
+    @api.model
+    def _hs_is_gateway_caller(self):
+        """Whether the caller delivers incoming email: the scheduler's
+        fetchmail (superuser), a system administrator, or a user of the
+        *Mail gateway* group (the ``odoo-mailgate.py -u`` or API user)."""
+        user = self.env.user
+        return (
+            self.env.su
+            or self.env.uid == SUPERUSER_ID
+            or user.has_group("base.group_system")
+            or user.has_group("hybrid_support_intake.group_mail_gateway")
+        )
+
+    @api.model
+    def _hs_sender_verified(self, message, email_from):
+        """Whether the receiving mail server vouched for the ``From`` domain
+        (DMARC pass in the topmost Authentication-Results header), when the
+        company says its server adds that header and strips foreign ones."""
+        company = self.env.company
+        # sudo: a company setting read for whoever delivers the email
+        if not company.sudo().hs_trust_authentication_results:
+            return False
+        results = message.get_all("Authentication-Results") or []
+        domain = email_domain(email_normalize(email_from or "") or "")
+        return bool(results) and dmarc_verdict(str(results[0]), domain) == "pass"
 
     @api.model
     def message_parse(self, message, save_original=False):
@@ -70,34 +104,53 @@ class MailThread(models.AbstractModel):
             thread_id=thread_id,
             custom_values=custom_values,
         )
-        routes = self._hs_adjust_ticket_routes(message_dict, routes)
-        return self._hs_followup_routes(message_dict, routes)
+        routes = self._hs_adjust_ticket_routes(message, message_dict, routes)
+        routes = self._hs_followup_routes(message_dict, routes)
+        # sudo: core marks a newly used alias valid once its email made a
+        # record, with the rights of whoever delivers the email, which only
+        # administrators have: the gateway user must not need them
+        return [
+            (model, thread_id, values, user_id, alias.sudo() if alias else alias)
+            for model, thread_id, values, user_id, alias in routes
+        ]
 
     @api.model
-    def _hs_adjust_ticket_routes(self, message_dict, routes):
-        """One email makes at most one case, and a referenced case is reused."""
+    def _hs_adjust_ticket_routes(self, message, message_dict, routes):
+        """One email makes at most one case, and a case named in the subject
+        is reused when the email may thread into it; otherwise the new case
+        records which case it named, for an agent to check."""
         new_ticket_routes = [r for r in routes if r[0] == TICKET and not r[1]]
         if not new_ticket_routes:
             return routes
         others = [r for r in routes if not (r[0] == TICKET and not r[1])]
-        ticket = self.env[TICKET]._hs_ticket_from_subject(
-            message_dict.get("subject"), message_dict.get("email_from")
+        email_from = message_dict.get("email_from")
+        ticket, trusted = self.env[TICKET]._hs_ticket_from_subject(
+            message_dict.get("subject"),
+            email_from,
+            verified_sender=self._hs_sender_verified(message, email_from),
         )
-        if ticket:
-            _model, _tid, _values, user_id, alias = new_ticket_routes[0]
+        _model, _tid, values, user_id, alias = new_ticket_routes[0]
+        if ticket and trusted:
             _logger.info(
                 "Routing mail %s to case %s by the reference in its subject",
                 message_dict.get("message_id"),
                 ticket.number,
             )
             return others + [(TICKET, ticket.id, {}, user_id, alias)]
+        if ticket:
+            _logger.info(
+                "Mail %s names case %s but its sender is not part of it: new case",
+                message_dict.get("message_id"),
+                ticket.number,
+            )
+            values = {**(values or {}), "hs_mentioned_case_id": ticket.id}
         if len(new_ticket_routes) > 1:
             _logger.info(
                 "Mail %s reached %d helpdesk aliases: one case only",
                 message_dict.get("message_id"),
                 len(new_ticket_routes),
             )
-        return others + new_ticket_routes[:1]
+        return others + [(TICKET, False, values, user_id, alias)]
 
     @api.model
     def _hs_followup_routes(self, message_dict, routes):
@@ -133,9 +186,14 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):
+        verified = self._hs_sender_verified(message, message_dict.get("email_from"))
         gateway = {
             "automation_reason": automation_reason(message),
             "plain_body": plain_text_part(message),
+            "sender_verified": verified,
+            "unverified_internal_author": self._hs_drop_unverified_internal_author(
+                message_dict, routes, verified
+            ),
         }
         created = []
         context = {"hs_gateway": gateway, "hs_new_tickets": created}
@@ -148,7 +206,11 @@ class MailThread(models.AbstractModel):
         result = super(MailThread, self.with_context(**context))._message_route_process(
             message, message_dict, routes
         )
-        tickets = self.env[TICKET].browse(created)
+        # sudo: core creates the cases with superuser rights (message_new
+        # under sudo); the rest of the pipeline must not depend on the rights
+        # of whoever delivers the email (fetchmail, odoo-mailgate.py's -u
+        # user, an API user)
+        tickets = self.env[TICKET].sudo().browse(created)
         if tickets:
             tickets.with_context(hs_gateway_created=True)._hs_enrich()
         if self.env.context.get("hs_import") or not cases:
@@ -160,6 +222,40 @@ class MailThread(models.AbstractModel):
             tickets._hs_jobs_after_intake() + ["mail.ir_cron_mail_scheduler_action"]
         )
         return result
+
+    def _get_parent_message(self, msg_dict):
+        # sudo: core looks for the replied-to message with the rights of
+        # whoever delivers the email; the mailgate user may not read cases,
+        # and a reply must thread the same whoever delivers it
+        parent = super(MailThread, self.sudo())._get_parent_message(msg_dict)
+        return parent.with_env(self.env) if parent else parent
+
+    @api.model
+    def _hs_drop_unverified_internal_author(self, message_dict, routes, verified):
+        """An email whose ``From`` is one of our users but that replies to
+        none of the messages of the case it goes to arrived from outside:
+        anyone can write an agent's address. It is posted under its address,
+        never under the user's name. Returns the partner id it claimed."""
+        author = self.env["res.partner"].browse(message_dict.get("author_id") or [])
+        # sudo: whether a partner is one of our users is not the caller's business
+        if not author or author.sudo().partner_share or verified:
+            return False
+        parent = self.env["mail.message"].browse(message_dict.get("parent_id") or [])
+        # sudo: the gateway compares the replied-to message with the route
+        parent = parent.sudo()
+        for model, thread_id, _values, _user, _alias in routes or ():
+            if parent and (
+                not thread_id or (parent.model, parent.res_id) == (model, thread_id)
+            ):
+                return False
+        _logger.warning(
+            "Mail %s claims to come from user %s but answers none of our "
+            "messages: posted under its address only",
+            message_dict.get("message_id"),
+            author.id,
+        )
+        message_dict["author_id"] = False
+        return author.id
 
     @api.model
     def _detect_loop_sender(self, message, message_dict, routes):

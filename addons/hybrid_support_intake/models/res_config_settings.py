@@ -8,6 +8,15 @@ class ResConfigSettings(models.TransientModel):
     hs_ack_rate_limit = fields.Integer(
         related="company_id.hs_ack_rate_limit", readonly=False
     )
+    hs_ack_global_rate_limit = fields.Integer(
+        related="company_id.hs_ack_global_rate_limit", readonly=False
+    )
+    hs_ack_first_time_authenticated = fields.Boolean(
+        related="company_id.hs_ack_first_time_authenticated", readonly=False
+    )
+    hs_trust_authentication_results = fields.Boolean(
+        related="company_id.hs_trust_authentication_results", readonly=False
+    )
     hs_response_promise = fields.Char(
         related="company_id.hs_response_promise", readonly=False
     )

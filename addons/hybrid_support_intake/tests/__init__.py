@@ -7,4 +7,5 @@ from . import (
     test_routing,
     test_duplicates,
     test_import,
+    test_attacks,
 )

@@ -61,7 +61,7 @@ class TestGateway(IntakeCase):
         self.assertEqual(len(ack), 1)
         self.assertTrue(ticket.ack_sent)
         self.assertEqual(ack.author_id, self.env.company.partner_id)
-        self.assertIn(f"[{ticket.number}]", ack.subject)
+        self.assertIn(f"[{ticket.hs_keyed_reference}]", ack.subject)
         self.assertIn(ticket.number, ack.body)
         self.assertTrue(ticket.response_promise)
         self.assertIn(ticket.response_promise, ack.body)
@@ -113,7 +113,7 @@ class TestGateway(IntakeCase):
         ticket = self.email_case("hank@globex.example", "<b>Bold</b> subject")
         body = self.acks(ticket).body
         self.assertIn("&lt;b&gt;Bold&lt;/b&gt; subject", body)
-        self.assertIn(f"[{ticket.number}]", body)
+        self.assertIn(f"[{ticket.hs_keyed_reference}]", body)
 
     def test_followers_notifications_are_queued_not_sent_in_the_gateway(self):
         queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
@@ -187,14 +187,25 @@ class TestGateway(IntakeCase):
     def test_subject_reference_threads_for_requester_only(self):
         ticket = self.email_case("hank@globex.example", "Q")
         before = self.last_ticket_id()
+        requester = make_email("hank@globex.example", f"Re: [{ticket.number}] more")
+        self.assertEqual(self.process(requester), ticket.id)
+        # a colleague who does not follow the case needs the keyed reference
+        # of our emails: the From header proves nothing
         colleague = make_email(
             "Smithers <smithers@globex.example>", f"[{ticket.number}] more"
         )
-        self.assertEqual(self.process(colleague), ticket.id)
+        apart = self.process(colleague)
+        self.assertNotEqual(apart, ticket.id)
+        self.assertEqual(self.Ticket.browse(apart).hs_mentioned_case_id, ticket)
+        keyed = make_email(
+            "Smithers <smithers@globex.example>",
+            f"Re: [{ticket.hs_keyed_reference}] more",
+        )
+        self.assertEqual(self.process(keyed), ticket.id)
         stranger = make_email("mallory@evil.example", f"Re: [{ticket.number}] hi")
         other = self.process(stranger)
         self.assertNotEqual(other, ticket.id)
-        self.assertEqual(self.new_tickets(before).ids, [other])
+        self.assertEqual(sorted(self.new_tickets(before).ids), [apart, other])
 
     def test_auto_submitted_senders_get_no_acknowledgement(self):
         robots = [

@@ -1,0 +1,70 @@
+"""What an incoming email may prove about its sender.
+
+``From`` is never proof of identity: anyone can write any address there.
+Two things can vouch for a sender instead:
+
+- a **case key**: a short keyed hash of the case number that only our own
+  emails carry (in the subject of the acknowledgement), so that a subject
+  reference with its key threads into the case and one without does not;
+- the **receiving mail server's verdict**: an ``Authentication-Results``
+  header (RFC 8601) saying ``dmarc=pass`` for the ``From`` domain, honoured
+  only when the administrator says that their own server adds it and strips
+  any that came from outside.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+
+CASE_KEY_LENGTH = 6
+# "dmarc=pass" and its "header.from=" property, read in one linear pass
+_DMARC = re.compile(r"\bdmarc\s*+=\s*+(\w++)", re.IGNORECASE)
+_HEADER_FROM = re.compile(r"\bheader\.from\s*+=\s*+\"?+([^\s;\"]++)", re.IGNORECASE)
+_MAX_HEADER = 4096
+
+
+def case_key(secret, number):
+    """The key of case ``number``: 6 characters of an HMAC-SHA256 with the
+    database secret (30 bits: guessing takes about a billion emails)."""
+    digest = hmac.new(
+        (secret or "").encode(), f"hs-case:{number}".encode(), hashlib.sha256
+    ).digest()
+    return base64.b32encode(digest).decode()[:CASE_KEY_LENGTH].lower()
+
+
+def keyed_reference(secret, number):
+    """``HT00012-k7f2q9``: the case number with its key, for our subjects."""
+    return f"{number}-{case_key(secret, number)}"
+
+
+def reference_readings(token):
+    """The ways to read a bracketed subject token: ``[(number, key)]``, the
+    token as a bare number first, then, when its last dash-separated part
+    has the key's length, the number before it with that key. Numbers may
+    contain dashes themselves (``CASE-2026-7``, ``HT-202601``), so both
+    readings are tried against the cases that exist."""
+    token = (token or "").strip()
+    readings = [(token, "")] if token else []
+    number, dash, key = token.rpartition("-")
+    if dash and number and len(key) == CASE_KEY_LENGTH and key.isalnum():
+        readings.append((number, key.lower()))
+    return readings
+
+
+def key_matches(secret, number, key):
+    return bool(key) and hmac.compare_digest(case_key(secret, number), key.lower())
+
+
+def dmarc_verdict(authentication_results, from_domain):
+    """``"pass"``, ``"fail"`` (or another DMARC result) for ``from_domain``
+    according to the first ``Authentication-Results`` header (the one the
+    receiving server added on top), ``""`` when it says nothing about it."""
+    header = (authentication_results or "")[:_MAX_HEADER]
+    verdict = _DMARC.search(header)
+    if not verdict or not from_domain:
+        return ""
+    named = _HEADER_FROM.search(header)
+    if named and named.group(1).lower().rstrip(".") != from_domain.lower():
+        return ""  # a verdict about another domain vouches for nothing here
+    return verdict.group(1).lower()
