@@ -56,7 +56,7 @@ class Endpoint(BaseHTTPRequestHandler):
         mode = self.server.mode
         if mode == "redirect" and self.path.endswith("/chat/completions"):
             self.send_response(307)
-            self.send_header("Location", "/stolen/chat/completions")
+            self.send_header("Location", "/stolen")
             self.end_headers()
             return
         if mode == "endless":
