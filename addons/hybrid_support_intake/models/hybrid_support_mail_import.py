@@ -4,14 +4,29 @@ import tempfile
 from datetime import UTC
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
 
-from ..tools.mailbox_reader import MailboxError, open_source, summary
+from ..tools.mailbox_reader import (
+    MailboxError,
+    check_server,
+    open_source,
+    parse_networks,
+    summary,
+    tls_context,
+)
 
 _logger = logging.getLogger(__name__)
 
 # Message-IDs and senders are looked up in chunks of this size.
 CHUNK = 1000
+# System parameters (only system administrators edit them): other IMAP ports
+# than 143 and 993, and internal networks an import may reach, comma
+# separated ("1143", "10.1.2.0/24, mail.lan").
+PARAM_PORTS = "hybrid_support_intake.imap_allowed_ports"
+PARAM_NETWORKS = "hybrid_support_intake.imap_allowed_networks"
+# fields naming the server: changing one makes a new decision on it
+SERVER_FIELDS = ("source_type", "imap_host", "imap_port", "imap_ssl")
 
 
 class HybridSupportMailImport(models.Model):
@@ -38,9 +53,41 @@ class HybridSupportMailImport(models.Model):
         "by the Odoo process. Only administrators may set it.",
         groups="base.group_system",
     )
-    imap_host = fields.Char(string="IMAP server")
-    imap_port = fields.Integer(string="IMAP port", default=993)
-    imap_ssl = fields.Boolean(string="SSL/TLS", default=True)
+    imap_host = fields.Char(
+        string="IMAP server",
+        help="A public server: loopback, private and link-local addresses are "
+        "refused unless a system administrator allows the network (system "
+        "parameter hybrid_support_intake.imap_allowed_networks) or sets the "
+        "server.",
+    )
+    imap_port = fields.Integer(
+        string="IMAP port",
+        default=993,
+        help="143 (STARTTLS) or 993 (SSL/TLS); another port only when a system "
+        "administrator allows it (system parameter "
+        "hybrid_support_intake.imap_allowed_ports) or sets the server.",
+    )
+    imap_ssl = fields.Boolean(
+        string="SSL/TLS",
+        default=True,
+        help="Off: the connection is upgraded with STARTTLS, and refused "
+        "before the password is sent when the server does not offer it.",
+    )
+    imap_allow_unverified = fields.Boolean(
+        string="Accept an unverified certificate",
+        groups="base.group_system",
+        copy=False,
+        help="Only for a server with a self-signed certificate on a trusted "
+        "network: anyone between Odoo and the server could read the password.",
+    )
+    imap_set_by_admin = fields.Boolean(
+        string="Server set by a system administrator",
+        groups="base.group_system",
+        readonly=True,
+        copy=False,
+        help="Any port and address are allowed, and a server without TLS. "
+        "Cleared when someone else changes the server.",
+    )
     imap_user = fields.Char(string="IMAP user")
     imap_password = fields.Char(
         string="IMAP password", groups="helpdesk_mgmt.group_helpdesk_manager"
@@ -57,6 +104,7 @@ class HybridSupportMailImport(models.Model):
     state = fields.Selection(
         [
             ("draft", "Draft"),
+            ("queued", "Dry run queued"),
             ("analysed", "Dry run done"),
             ("running", "Importing"),
             ("done", "Done"),
@@ -64,6 +112,9 @@ class HybridSupportMailImport(models.Model):
         default="draft",
         required=True,
         readonly=True,
+    )
+    last_error = fields.Char(
+        readonly=True, help="Why the last dry run or import run stopped."
     )
     # dry run
     message_count = fields.Integer(readonly=True)
@@ -92,6 +143,102 @@ class HybridSupportMailImport(models.Model):
             job.progress = (
                 100.0 * job.position / job.message_count if job.message_count else 0
             )
+
+    # ------------------------------------------------------------------
+    # Server
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.user._is_system():
+            for vals in vals_list:
+                vals.setdefault("imap_set_by_admin", True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        server_changed = any(name in vals for name in SERVER_FIELDS)
+        if server_changed and self.env.user._is_system():
+            vals = {**vals, "imap_set_by_admin": True}
+        result = super().write(vals)
+        if server_changed and not self.env.user._is_system():
+            # sudo: the trust and the certificate exception granted by a
+            # system administrator end when someone else changes the server
+            self.sudo().write(
+                {"imap_set_by_admin": False, "imap_allow_unverified": False}
+            )
+        return result
+
+    def _imap_policy(self):
+        """(allowed ports, allowed networks) beyond the standard ones."""
+        # sudo: system parameters, read to apply them
+        params = self.env["ir.config_parameter"].sudo()
+        try:
+            ports = tuple(
+                int(port)
+                for port in (params.get_param(PARAM_PORTS) or "")
+                .replace(";", ",")
+                .split(",")
+                if port.strip()
+            )
+            networks = parse_networks(params.get_param(PARAM_NETWORKS))
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "The system parameters of the IMAP import are wrong: %(error)s",
+                    error=error,
+                )
+            ) from error
+        return ports, networks
+
+    def _check_imap(self):
+        """The addresses of the IMAP server that may be reached, or
+        MailboxError: never an internal service, never a port scan."""
+        self.ensure_one()
+        # sudo: the flag is for system administrators; reading it decides
+        if self.sudo().imap_set_by_admin:
+            return check_server(
+                self.imap_host,
+                self.imap_port,
+                allowed_ports=[self.imap_port],
+                allowed_networks=parse_networks("0.0.0.0/0, ::/0"),
+            )
+        ports, networks = self._imap_policy()
+        return check_server(
+            self.imap_host,
+            self.imap_port,
+            allowed_ports=ports,
+            allowed_networks=networks,
+        )
+
+    @api.constrains(*SERVER_FIELDS, "imap_set_by_admin")
+    def _check_imap_server(self):
+        for job in self.filtered(lambda j: j.source_type == "imap" and j.imap_host):
+            try:
+                job._check_imap()
+            except MailboxError as error:
+                raise ValidationError(
+                    self.env._("IMAP server refused: %(error)s", error=error)
+                ) from error
+
+    def _imap_settings(self):
+        """The reader's arguments: the checked address to connect to, and a
+        TLS context that verifies the certificate unless a system
+        administrator said otherwise."""
+        self.ensure_one()
+        # sudo: the password is for managers, the flags for system
+        # administrators; the cron reads them to connect
+        job = self.sudo()
+        return {
+            "host": self.imap_host,
+            "port": self.imap_port,
+            "ssl": self.imap_ssl,
+            "user": self.imap_user or "",
+            "password": job.imap_password or "",
+            "folder": self.imap_folder or "INBOX",
+            "address": self._check_imap()[0],
+            "ssl_context": tls_context(verify=not job.imap_allow_unverified),
+            "require_tls": not job.imap_set_by_admin,
+        }
 
     # ------------------------------------------------------------------
     # Source
@@ -142,17 +289,8 @@ class HybridSupportMailImport(models.Model):
     def _open_imap(self):
         if not self.imap_host:
             raise UserError(self.env._("Set the IMAP server first."))
-        settings = {
-            "host": self.imap_host,
-            "port": self.imap_port,
-            "ssl": self.imap_ssl,
-            "user": self.imap_user or "",
-            # sudo: the password field is for managers; the cron reads it too
-            "password": self.sudo().imap_password or "",
-            "folder": self.imap_folder or "INBOX",
-        }
         try:
-            return open_source("imap", imap=settings)
+            return open_source("imap", imap=self._imap_settings())
         except MailboxError as error:
             raise UserError(
                 self.env._("Cannot read the IMAP folder: %(error)s", error=error)
@@ -164,16 +302,34 @@ class HybridSupportMailImport(models.Model):
 
     def action_analyse(self):
         """Count messages, threads, new and known contacts, messages Odoo
-        already has, and the date range; list unreadable messages."""
-        for job in self:
-            reader, temporary = job._open()
-            try:
-                job._analyse(reader)
-            finally:
-                reader.close()
-                if temporary:
-                    os.unlink(temporary)
+        already has, and the date range; list unreadable messages.
+
+        Never inside a web request: reading a large mailbox or a slow IMAP
+        server outlasts it (and ties up a web worker). From the web client
+        the dry run is queued for the import job, and the form shows its
+        state; the job itself (or a shell) runs it at once."""
+        if request:
+            self._queue_dry_run()
+        else:
+            for job in self:
+                job._dry_run()
         return True
+
+    def _queue_dry_run(self):
+        if self.filtered(lambda job: job.state not in ("draft", "analysed")):
+            raise UserError(self.env._("A dry run or an import is already under way."))
+        self.write({"state": "queued", "last_error": False})
+        self.env.ref("hybrid_support_intake.ir_cron_mail_import")._trigger()
+
+    def _dry_run(self):
+        self.ensure_one()
+        reader, temporary = self._open()
+        try:
+            self._analyse(reader)
+        finally:
+            reader.close()
+            if temporary:
+                os.unlink(temporary)
 
     def _analyse(self, reader):
         self.error_ids.unlink()
@@ -197,6 +353,7 @@ class HybridSupportMailImport(models.Model):
         self.write(
             {
                 "state": "analysed",
+                "last_error": False,
                 "message_count": count,
                 "thread_count": len(roots),
                 "known_contact_count": len(known),
@@ -319,9 +476,23 @@ class HybridSupportMailImport(models.Model):
 
     @api.model
     def _cron_import(self, batch_size=200):
+        """Queued dry runs first, then the imports under way; a source that
+        cannot be read stops its job with the reason on the form."""
         cron = self.env["ir.cron"]
+        for job in self.search([("state", "=", "queued")]):
+            try:
+                with self.env.cr.savepoint():
+                    job._dry_run()
+            except UserError as error:
+                job.write({"state": "draft", "last_error": str(error)[:500]})
+            cron._commit_progress(1)
         for job in self.search([("state", "=", "running")]):
-            reader, temporary = job._open()
+            try:
+                reader, temporary = job._open()
+            except UserError as error:
+                job.write({"state": "analysed", "last_error": str(error)[:500]})
+                cron._commit_progress(1)
+                continue
             try:
                 while job.state == "running":
                     read = job._import_batch(batch_size, reader=reader)

@@ -9,3 +9,4 @@ from . import (
     test_import,
     test_attacks,
 )
+from . import test_attacks_patterns, test_attacks_import
