@@ -29,7 +29,10 @@ class HybridSupportKbArticle(models.Model):
         tracking=True,
     )
     source_ticket_id = fields.Many2one(
-        "helpdesk.ticket", string="Drafted from case", readonly=True
+        "helpdesk.ticket",
+        string="Drafted from case",
+        readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",  # another customer's case
     )
 
     def _hs_check_publish(self, vals):

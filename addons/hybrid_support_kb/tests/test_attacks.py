@@ -102,6 +102,15 @@ class TestAttacksKb(HttpCase):
         own = self.call_kw(ARTICLE, "read", [[self.article_b.id], ["name"]])
         self.assertEqual(own[0]["name"], self.article_b.name)
 
+    def test_customer_cannot_read_the_case_an_article_was_drafted_from(self):
+        other = self.env["helpdesk.ticket"].create(
+            {"name": "Initech payroll leak", "description": "<p>x</p>"}
+        )
+        self.article_b.source_ticket_id = other
+        self.authenticate("hs_kb_cust_b", "hs_kb_cust_b")
+        with self.assertRaises(JsonRpcException):
+            self.call_kw(ARTICLE, "read", [[self.article_b.id], ["source_ticket_id"]])
+
     def test_portal_user_allowed_in_two_companies_reads_only_its_own(self):
         """A customer of B whose login is also allowed in A (shared
         contact) still reads only the articles of its own company."""
