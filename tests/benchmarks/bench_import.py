@@ -10,11 +10,16 @@ messages per second and the peak resident memory of the process.
 """
 
 import argparse
-import importlib.util
+import io
 import os
 import resource
+import struct
+import sys
 import tempfile
 import time
+import tracemalloc
+import types
+import zipfile
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -24,11 +29,58 @@ READER = ROOT / "addons" / "hybrid_support_intake" / "tools" / "mailbox_reader.p
 
 
 def load_reader():
-    """The addon's pure reader module, without loading the addon (no ORM)."""
-    spec = importlib.util.spec_from_file_location("mailbox_reader", READER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The addon's pure reader module, without loading the addon (no ORM):
+    its tools folder as a package of its own (the reader imports siblings)."""
+    package = types.ModuleType("hs_intake_tools")
+    package.__path__ = [str(READER.parent)]
+    sys.modules["hs_intake_tools"] = package
+    from hs_intake_tools import mailbox_reader
+
+    return mailbox_reader
+
+
+def zip_bombs(folder):
+    """Hostile archives: a member of 64 MB of zeros (64 KB compressed), one
+    that declares 1,000 bytes and holds 64 MB, one that declares 4 GB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("bomb.eml", "liar.eml"):
+            with archive.open(name, "w") as handle:
+                for _index in range(64):
+                    handle.write(b"\0" * (1024 * 1024))
+        archive.writestr("declares-4gb.eml", b"x" * 1000)
+    data = bytearray(buffer.getvalue())
+    position = 0
+    while (position := data.find(b"PK\x01\x02", position)) >= 0:
+        length = struct.unpack_from("<H", data, position + 28)[0]
+        name = bytes(data[position + 46 : position + 46 + length])
+        forged = {b"liar.eml": 1000, b"declares-4gb.eml": 0xFFFFFFF0}.get(name)
+        if forged:
+            struct.pack_into("<I", data, position + 24, forged)
+        position += 4
+    path = os.path.join(folder, "bombs.zip")
+    with open(path, "wb") as out:
+        out.write(data)
+    return path, len(data)
+
+
+def time_zip_bombs(reader_module, folder):
+    path, size = zip_bombs(folder)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        reader_module.open_source("zip", path=path)
+        outcome = "read"
+    except reader_module.MailboxError as error:
+        outcome = f"refused: {error}"
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    tracemalloc.stop()
+    os.unlink(path)
+    print(
+        f"zip bombs ({size / 1024:.0f} KB declaring over 4 GB): {elapsed * 1000:.0f} ms, "
+        f"peak {peak:.1f} MB allocated; {outcome}"
+    )
 
 
 def write_mbox(path, size_mb):
@@ -91,6 +143,8 @@ def main():
     )
     if not args.keep:
         os.unlink(path)
+    time_zip_bombs(reader_module, folder)
+    if not args.keep:
         os.rmdir(folder)
 
 
