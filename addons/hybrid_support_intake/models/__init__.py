@@ -2,6 +2,7 @@ from . import (
     helpdesk_ticket,
     helpdesk_ticket_team,
     hybrid_support_cached_config,
+    hybrid_support_delivery_key,
     hybrid_support_mail_import,
     hybrid_support_mail_import_error,
     hybrid_support_mail_quarantine,

@@ -1143,7 +1143,10 @@ class HelpdeskTicket(models.Model):
     def _hs_send_pending_acknowledgements(self, limit=None):
         """Send the queued acknowledgements; return how many cases were done."""
         pending = self.search([("ack_pending", "=", True)], order="id", limit=limit)
-        pending._hs_send_acknowledgement()
+        # another run (a second cron server, a manual run) may hold some:
+        # never two acknowledgements, never a wait
+        locked = pending.try_lock_for_update(allow_referencing=True)
+        locked._hs_send_acknowledgement()
         return len(pending)
 
     @api.model

@@ -1,16 +1,20 @@
 import logging
+from email.header import decode_header, make_header
 
 from odoo import SUPERUSER_ID, api, models
-from odoo.tools.mail import email_normalize
+from odoo.exceptions import ConcurrencyError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools.mail import email_normalize, formataddr
 
 from ..tools.body_clean import plain_text_part, repair_charsets
 from ..tools.domains import email_domain
 from ..tools.mail_automation import automation_reason
-from ..tools.sender_trust import dmarc_verdict
+from ..tools.sender_trust import dmarc_verdict, sender_from_header
 
 _logger = logging.getLogger(__name__)
 
 TICKET = "helpdesk.ticket"
+CONCURRENCY_ERRORS = (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError)
 
 
 class MailThread(models.AbstractModel):
@@ -37,6 +41,8 @@ class MailThread(models.AbstractModel):
                     strip_attachments=strip_attachments,
                     thread_id=thread_id,
                 )
+        except CONCURRENCY_ERRORS:
+            raise  # another worker had this email or sender: Odoo runs it again
         except Exception as error:  # any failure must end visible, not lost
             if self.env.context.get("hs_import"):
                 raise  # the import lists it with its reason
@@ -88,15 +94,38 @@ class MailThread(models.AbstractModel):
         except Exception:  # repairing is best effort; parsing decides
             _logger.info("Could not repair the charsets of an email", exc_info=True)
         msg_dict = super().message_parse(message, save_original=save_original)
+        self._hs_fix_sender(message, msg_dict)
         for key, value in msg_dict.items():
             if isinstance(value, str) and "\x00" in value:
                 msg_dict[key] = value.replace("\x00", "")
         return msg_dict
 
     @api.model
+    def _hs_fix_sender(self, message, msg_dict):
+        """The sender is the address in angle brackets of the raw From
+        header, whatever its display name looks like (Python's parser takes
+        ``a@ours.example <b@theirs.example>`` for a@ours.example)."""
+        raw = next((v for k, v in message.raw_items() if k.lower() == "from"), "")
+        try:
+            raw = str(make_header(decode_header(str(raw))))
+        except Exception:  # an undecodable name: read the raw value
+            raw = str(raw)
+        name, address = sender_from_header(raw)
+        if address and email_normalize(address) != email_normalize(
+            msg_dict.get("email_from") or ""
+        ):
+            msg_dict["email_from"] = msg_dict["from"] = formataddr((name, address))
+
+    @api.model
     def message_route(
         self, message, message_dict, model=None, thread_id=None, custom_values=None
     ):
+        # the first step after core's duplicate check: two workers delivering
+        # the same email are serialised here, and the second one, run again,
+        # finds the email processed
+        self.env["hybrid.support.delivery.key"]._claim(
+            "message", message_dict.get("message_id")
+        )
         routes = super().message_route(
             message,
             message_dict,

@@ -162,6 +162,9 @@ class ResPartner(models.Model):
             )
             if partner:
                 return partner
+        # one contact per address even when several emails of a new sender
+        # arrive at once in several workers (see hybrid.support.delivery.key)
+        self.env["hybrid.support.delivery.key"]._claim("contact", normalized)
         company = self._hs_company_for_domain(normalized.rpartition("@")[2])
         return self.create(
             {

@@ -8,5 +8,6 @@ from . import (
     test_duplicates,
     test_import,
     test_attacks,
+    test_gateway_concurrency,
 )
 from . import test_attacks_patterns, test_attacks_import

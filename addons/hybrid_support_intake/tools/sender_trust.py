@@ -68,3 +68,32 @@ def dmarc_verdict(authentication_results, from_domain):
     if named and named.group(1).lower().rstrip(".") != from_domain.lower():
         return ""  # a verdict about another domain vouches for nothing here
     return verdict.group(1).lower()
+
+
+# The address in angle brackets of a From header: the last one wins, as mail
+# clients show it (a display name may itself look like an address).
+_ANGLE_ADDRESS = re.compile(r"<\s*+([^<>\s@]++@[^<>\s@]++)\s*+>")
+_MAX_FROM = 2000
+
+
+def sender_from_header(raw_from):
+    """``(name, address)`` of a raw ``From`` value whose address is in angle
+    brackets, else ``("", "")`` (then the usual parser is right).
+
+    Python's parser reads ``Load burst.x@newco.example <burst.x@newco.example>``
+    as the address ``"Load burst.x"@newco.example`` and
+    ``john@ours.example <evil@evil.example>`` as ``john@ours.example``: both
+    wrong, the second one a spoof. The bracketed address is the one the
+    message came from and answers go to."""
+    value = (raw_from or "")[:_MAX_FROM]
+    matches = list(_ANGLE_ADDRESS.finditer(value))
+    if not matches:
+        return "", ""
+    last = matches[-1]
+    name = value[: last.start()].strip().strip('"').strip()
+    head, comma, tail = name.rpartition(",")
+    if comma and "@" in head:
+        # "Doe, John <j@x>" is one person; "a@x, Eve <e@y>" names two
+        # senders: keep the bracketed one's own name only
+        name = tail.strip().strip('"').strip()
+    return name, last.group(1).lower()

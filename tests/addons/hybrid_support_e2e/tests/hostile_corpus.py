@@ -10,6 +10,19 @@ import random
 
 SEED = 20261123
 
+# (raw From header, the address that must be read as the sender)
+FROM_DISPLAY_SENDERS = [
+    (
+        "Load burst.x@attacker.example <burst.x@attacker.example>",
+        "burst.x@attacker.example",
+    ),
+    ("a b@attacker.example <ab@attacker.example>", "ab@attacker.example"),
+    ("agent@ourdesk.example <mallory@attacker.example>", "mallory@attacker.example"),
+    ("Doe, John <john.doe@attacker.example>", "john.doe@attacker.example"),
+    ('"x@y.example" <quoted@attacker.example>', "quoted@attacker.example"),
+    ("Name (x@y.example) <paren@attacker.example>", "paren@attacker.example"),
+]
+
 
 def _msg(to, n, headers=None, body="Hello, I need help.", content_type=None, cte=None):
     lines = [
@@ -221,6 +234,10 @@ def _content_attacks(add, out, rng):
         ]
     ):
         add("address", headers=headers)
+    # a display name that holds an address, unquoted: the bracketed
+    # address is the sender (FROM_DISPLAY_SENDERS lists what each must give)
+    for raw_from, _sender in FROM_DISPLAY_SENDERS:
+        add("from-display", headers={"From": raw_from})
     # random bytes, with and without a header block
     for i in range(30):
         junk = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 2000)))

@@ -6,7 +6,7 @@ from odoo.addons.hybrid_support_intake.tests.common import (
     SupportTeamMixin,
 )
 
-from .hostile_corpus import corpus
+from .hostile_corpus import FROM_DISPLAY_SENDERS, corpus
 
 
 @tagged("post_install", "-at_install")
@@ -80,3 +80,17 @@ class TestHostileCorpus(SupportTeamMixin, TransactionCase):
         self.assertTrue(acked, "Auto-Submitted: no is a person")
         self.assertTrue(automated, "auto-generated and auto-replied are machines")
         self.assertFalse(acked & automated)
+
+    def test_the_bracketed_address_is_the_sender(self):
+        messages = [
+            raw
+            for family, raw in corpus(f"{ALIAS}@{ALIAS_DOMAIN}", big=False)
+            if family == "from-display"
+        ]
+        self.assertEqual(len(messages), len(FROM_DISPLAY_SENDERS))
+        for raw, (raw_from, sender) in zip(messages, FROM_DISPLAY_SENDERS, strict=True):
+            case = self.env["helpdesk.ticket"].browse(
+                self.env["mail.thread"].message_process(False, raw)
+            )
+            self.assertTrue(case, raw_from)
+            self.assertEqual(case.partner_id.email_normalized, sender, raw_from)

@@ -1,0 +1,138 @@
+"""Two workers delivering the same thing at the same moment, with real
+separate database connections: the same email twice (two fetchmail servers
+on one mailbox, an MTA retrying while the first delivery still runs), and
+several emails of one new sender. Each delivery runs as Odoo runs an RPC
+call: run again, with a fresh transaction, after a serialization failure."""
+
+import threading
+import time
+from functools import partial
+
+from odoo import SUPERUSER_ID, api
+from odoo.orm.environments import Transaction
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
+from odoo.tests import TransactionCase, tagged
+
+from ..models.mail_thread import CONCURRENCY_ERRORS
+from .common import make_email
+
+SENDER = "burst.sender@concurrency-newco.example"
+
+
+@tagged("post_install", "-at_install")
+class TestGatewayConcurrency(TransactionCase):
+    """Committed rows and separate connections: the test removes what it
+    made when it ends."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")  # a regression fails, never hangs
+        return cr
+
+    def setUp(self):
+        super().setUp()
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.team_id = env["helpdesk.ticket.team"].create({"name": "Burst team"}).id
+        self.addCleanup(self._remove)
+
+    def _remove(self):
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            tickets = env["helpdesk.ticket"].search([("team_id", "=", self.team_id)])
+            partners = env["res.partner"].search([("email", "ilike", SENDER)])
+            tickets.message_ids.unlink()
+            tickets.unlink()
+            partners.unlink()
+            env["helpdesk.ticket.team"].browse(self.team_id).unlink()
+
+    def _deliver(self, cr, raw, commit=True):
+        """``raw`` through the gateway as an RPC call runs it: retried on a
+        serialization failure, committed at the end (unless ``commit`` is
+        false: then the transaction stays open, as a slow delivery's)."""
+        # the registry is taken as it is: looking it up by name would wait
+        # for the lock the test runner holds while tests run
+        cr.transaction = cr.transaction or Transaction(self.registry)
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        process = partial(
+            env["mail.thread"].message_process,
+            "helpdesk.ticket",
+            raw,
+            custom_values={"team_id": self.team_id},
+        )
+        if not commit:
+            return process()
+        # what odoo.service.model.retrying does for an RPC call, less its
+        # registry reload and signalling (which wait for the test runner's lock)
+        for _attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
+            try:
+                result = process()
+                cr.commit()
+                return result
+            except CONCURRENCY_ERRORS:
+                cr.rollback()
+                env.transaction.clear()  # reset() would look the registry up
+                time.sleep(0.05)
+        raise AssertionError("the delivery never went through")
+
+    def _deliver_in_thread(self, raw, results):
+        def run():
+            with self._cursor() as cr:
+                results.append(self._deliver(cr, raw))
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def _wait_until_blocked(self, deadline=10):
+        """Until another connection waits for a lock this one holds."""
+        with self._cursor() as probe:
+            for _attempt in range(deadline * 20):
+                probe.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                if probe.fetchone()[0]:
+                    return True
+                time.sleep(0.05)
+        return False
+
+    def _overlap(self, first, second):
+        """Deliver ``first`` in this thread and ``second`` in another while
+        the first transaction is still open; return both results."""
+        results = []
+        with self._cursor() as cr:
+            first_result = self._deliver(cr, first, commit=False)
+            thread = self._deliver_in_thread(second, results)
+            self.assertTrue(self._wait_until_blocked(), "the second delivery waits")
+            cr.commit()
+        thread.join(60)
+        self.assertFalse(thread.is_alive())
+        return first_result, results[0] if results else None
+
+    def _counts(self):
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            tickets = env["helpdesk.ticket"].search([("team_id", "=", self.team_id)])
+            tickets._hs_send_pending_acknowledgements()
+            acks = tickets.message_ids.filtered(
+                lambda m: m.message_type == "auto_comment"
+            )
+            contacts = env["res.partner"].search([("email_normalized", "=", SENDER)])
+            cr.commit()
+            return len(tickets), len(contacts), len(acks)
+
+    def test_same_email_delivered_twice_at_once_makes_one_case(self):
+        raw = bytes(make_email(f"Burst <{SENDER}>", "Printer on fire"))
+        first, second = self._overlap(raw, raw)
+        self.assertTrue(first)
+        self.assertFalse(second, "the second delivery found the email processed")
+        self.assertEqual(self._counts(), (1, 1, 1))
+
+    def test_one_new_senders_emails_at_once_make_one_contact(self):
+        one = bytes(make_email(f"Burst <{SENDER}>", "First question"))
+        two = bytes(make_email(f"Burst <{SENDER}>", "Second question"))
+        first, second = self._overlap(one, two)
+        self.assertTrue(first and second)
+        tickets, contacts, _acks = self._counts()
+        self.assertEqual((tickets, contacts), (2, 1))
