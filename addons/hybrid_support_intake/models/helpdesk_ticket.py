@@ -669,6 +669,22 @@ class HelpdeskTicket(models.Model):
             },
         }
 
+    def action_merge_into_mentioned_case(self):
+        """The merge wizard, preset to merge this case into the case its
+        email named (once an agent has checked the sender belongs there)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merge cases"),
+            "res_model": "helpdesk.ticket.merge",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": self._name,
+                "active_ids": [self.hs_mentioned_case_id.id, self.id],
+            },
+        }
+
     def action_dismiss_probable_duplicate(self):
         self.write({"probable_duplicate_id": False, "probable_duplicate_score": 0})
 
