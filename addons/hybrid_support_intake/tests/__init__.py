@@ -9,5 +9,6 @@ from . import (
     test_import,
     test_attacks,
     test_gateway_concurrency,
+    test_delivery_paths,
 )
 from . import test_attacks_patterns, test_attacks_import

@@ -1,3 +1,8 @@
+import imaplib
+import socket
+import subprocess
+import sys
+import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -95,3 +100,56 @@ class IntakeCase(SupportTeamMixin, TransactionCase):
 
     def acks(self, ticket):
         return ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+
+
+def start_imap_server(test_class, messages, user="hs", password="secret"):
+    """A real IMAP server (pymap, a test requirement) on a free loopback
+    port holding ``messages`` in INBOX, stopped when ``test_class`` ends.
+    Returns its port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from pymap.main import main; main()",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-tls",
+            "dict",
+            "--demo-user",
+            user,
+            "--demo-password",
+            password,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def stop():
+        server.kill()
+        server.wait(timeout=10)  # reaped: no zombie left for Odoo to find
+        server.stderr.close()
+
+    test_class.addClassCleanup(stop)
+    client = None
+    for _attempt in range(100):
+        try:
+            client = imaplib.IMAP4("127.0.0.1", port, timeout=5)
+            break
+        except OSError:
+            if server.poll() is not None:
+                raise AssertionError(
+                    "the pymap IMAP server did not start: "
+                    + server.stderr.read().decode(errors="replace")
+                ) from None
+            time.sleep(0.1)
+    assert client, "the pymap IMAP server did not answer"
+    client.login(user, password)
+    for msg in messages:
+        client.append("INBOX", None, None, bytes(msg))
+    client.logout()
+    return port

@@ -1,10 +1,5 @@
 import base64
-import imaplib
 import io
-import socket
-import subprocess
-import sys
-import time
 import zipfile
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -13,7 +8,7 @@ from pathlib import Path
 from odoo.exceptions import UserError
 
 from ..tools.outlook_msg import MsgError, msg_to_rfc822
-from .common import IntakeCase, make_email
+from .common import IntakeCase, make_email, start_imap_server
 
 DATA = Path(__file__).parent / "data"
 
@@ -193,58 +188,13 @@ class TestImapImport(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            cls.port = probe.getsockname()[1]
-        cls.server = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from pymap.main import main; main()",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(cls.port),
-                "--no-tls",
-                "dict",
-                "--demo-user",
-                "hs",
-                "--demo-password",
-                "secret",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        cls.addClassCleanup(cls._stop_server)
-        client = None
-        for _attempt in range(100):
-            try:
-                client = imaplib.IMAP4("127.0.0.1", cls.port, timeout=5)
-                break
-            except OSError:
-                if cls.server.poll() is not None:
-                    raise AssertionError(
-                        "the pymap IMAP server did not start: "
-                        + cls.server.stderr.read().decode(errors="replace")
-                    ) from None
-                time.sleep(0.1)
-        assert client, "the pymap IMAP server did not answer"
-        client.login("hs", "secret")
         first = _dated(make_email("hank@globex.example", "IMAP question", "Hello?"), 4)
         reply = _dated(
             make_email("hank@globex.example", "Re: IMAP question", "Anyone?"),
             5,
             reply_to=first,
         )
-        for msg in (first, reply):
-            client.append("INBOX", None, None, bytes(msg))
-        client.logout()
-
-    @classmethod
-    def _stop_server(cls):
-        cls.server.kill()
-        cls.server.wait(timeout=10)  # reaped: no zombie left for Odoo to find
-        cls.server.stderr.close()
+        cls.port = start_imap_server(cls, [first, reply])
 
     def _job(self, **values):
         return self.env["hybrid.support.mail.import"].create(
