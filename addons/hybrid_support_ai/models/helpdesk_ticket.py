@@ -324,7 +324,8 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             logs += [
-                ticket._hs_log_values(
+                self.env["hybrid.support.routing.log"]._values(
+                    ticket,
                     "model",
                     name,
                     old,
@@ -368,7 +369,8 @@ class HelpdeskTicket(models.Model):
             ticket.write(self._hs_classify(ticket.name, ticket.clean_body))
         fresh = unclassified if self.env.context.get("hs_reenrich") else self
         logs = [
-            ticket._hs_log_values(
+            self.env["hybrid.support.routing.log"]._values(
+                ticket,
                 "model",
                 "intent",
                 "",
@@ -390,7 +392,8 @@ class HelpdeskTicket(models.Model):
             ):
                 intent, confidence = shadow._predict(ticket._hs_training_text())
                 logs.append(
-                    ticket._hs_log_values(
+                    self.env["hybrid.support.routing.log"]._values(
+                        ticket,
                         "model",
                         "",
                         "",
@@ -430,7 +433,8 @@ class HelpdeskTicket(models.Model):
             before = {ticket: ticket.intent for ticket in self}
             result = super().write(vals)
             logs = [
-                ticket._hs_log_values(
+                self.env["hybrid.support.routing.log"]._values(
+                    ticket,
                     "override",
                     "intent",
                     before[ticket],

@@ -1,4 +1,8 @@
 from . import (
+    hybrid_support_triage_mixin,
+    hybrid_support_duplicate_mixin,
+    hybrid_support_acknowledgement_mixin,
+    ir_cron,
     helpdesk_ticket,
     helpdesk_ticket_team,
     hybrid_support_cached_config,

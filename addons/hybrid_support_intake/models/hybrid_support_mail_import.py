@@ -6,6 +6,7 @@ from datetime import UTC
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools.misc import file_path
 
 from ..tools.mailbox_reader import (
     MailboxError,
@@ -503,3 +504,20 @@ class HybridSupportMailImport(models.Model):
                 reader.close()
                 if temporary:
                     os.unlink(temporary)
+
+    @api.model
+    def _process_demo_emails(self, directory, team_id):
+        """Push the ``.eml`` files of an addon folder through the real mail
+        gateway, in name order, with ``team_id`` as the route of emails that
+        match no alias, then send their acknowledgements (demo data)."""
+        folder = file_path(directory)
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".eml"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    self.env["mail.thread"].message_process(
+                        "helpdesk.ticket",
+                        handle.read(),
+                        custom_values={"team_id": team_id},
+                    )
+        self.env["helpdesk.ticket"]._hs_send_pending_acknowledgements()
+        return True

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HybridSupportRoutingLog(models.Model):
@@ -43,3 +43,29 @@ class HybridSupportRoutingLog(models.Model):
     user_id = fields.Many2one(
         "res.users", string="By", default=lambda self: self.env.user, readonly=True
     )
+
+    @staticmethod
+    def _display(value):
+        if isinstance(value, models.BaseModel):
+            return ", ".join(value.mapped("display_name"))
+        return str(value) if value not in (False, None) else ""
+
+    @api.model
+    def _values(self, ticket, source, field_name, old, new, **extra):
+        """Values of a log row for a decision on ``ticket`` (rows are created
+        in one batch by the caller): ``field_name`` changed from ``old`` to
+        ``new``, values shown as people read them."""
+        field = ticket._fields.get(field_name)
+        if field and field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            old, new = labels.get(old, old), labels.get(new, new)
+        return {
+            "ticket_id": ticket.id,
+            "source": source,
+            "field_name": field.string if field else "",
+            "old_value": self._display(old),
+            "new_value": self._display(new),
+            "team_id": ticket.team_id.id,
+            "company_id": ticket.company_id.id,
+            **extra,
+        }

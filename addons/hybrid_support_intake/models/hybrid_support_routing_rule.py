@@ -1,9 +1,11 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools.mail import email_normalize
 
+from ..tools.assignment import pick_agent
 from ..tools.references import check_pattern, compile_pattern
 from ..tools.regex_safety import SlowPattern
-from ..tools.routing import RuleSpec, split_list
+from ..tools.routing import CaseFacts, RuleSpec, evaluate, split_list
 
 PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 
@@ -160,3 +162,173 @@ class HybridSupportRoutingRule(models.Model):
             (rule.company_id.id, rule._spec())
             for rule in self.sudo().with_context(active_test=True).search([])
         )
+
+    # ------------------------------------------------------------------
+    # Routing new cases
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _route(self, tickets):
+        """Apply the routing rules to new cases, then the fallback assignment;
+        every change is logged with the rule and what it matched."""
+        if not tickets:
+            return
+        specs = self._hs_cached_specs()  # no query per email
+        logs = []
+        for ticket in tickets:
+            facts = self._facts(ticket)
+            usable = [
+                spec for company, spec in specs if company == ticket.company_id.id
+            ]
+            for spec, reasons in evaluate(usable, facts):
+                logs += self.browse(spec.rule_id)._apply(ticket, "; ".join(reasons))
+        logs += tickets._hs_model_routing(logs)
+        unassigned = tickets.filtered(lambda t: not t.user_id and t.team_id)
+        logs += self._fallback_assign(unassigned)
+        self.env["hybrid.support.routing.log"].create(logs)
+
+    @api.model
+    def _facts(self, ticket):
+        """The case as the pure rule evaluation reads it."""
+        partner = ticket.partner_id
+        return CaseFacts(
+            sender=email_normalize(ticket.partner_email or "") or "",
+            subject=ticket.name or "",
+            body=ticket.writer_text or ticket.clean_body or "",
+            tag_ids=frozenset(
+                (partner.category_id | partner.commercial_partner_id.category_id).ids
+            ),
+            is_vip=ticket.is_vip,
+            channel_id=ticket.channel_id.id,
+            team_id=ticket.team_id.id,
+            language=ticket.language or "",
+            intent=ticket.intent or "",
+            intent_confidence=ticket.intent_confidence,
+        )
+
+    def _apply(self, ticket, inputs):
+        """Apply this rule's actions to ``ticket``; returns the log rows."""
+        self.ensure_one()
+        rule, Log = self, self.env["hybrid.support.routing.log"]
+        logs, values = [], {}
+        for name, value in rule._actions().items():
+            if ticket[name] != value:
+                values[name] = (
+                    value.id if isinstance(value, models.BaseModel) else value
+                )
+                logs.append(
+                    Log._values(
+                        ticket,
+                        "rule",
+                        name,
+                        ticket[name],
+                        value,
+                        rule_id=rule.id,
+                        inputs=inputs,
+                    )
+                )
+        new_tags = rule.add_tag_ids - ticket.tag_ids
+        if new_tags:
+            values["tag_ids"] = [(4, tag.id) for tag in new_tags]
+            logs.append(
+                Log._values(
+                    ticket,
+                    "rule",
+                    "tag_ids",
+                    "",
+                    new_tags,
+                    rule_id=rule.id,
+                    inputs=inputs,
+                )
+            )
+        if values:
+            ticket.with_context(hs_routing=True).write(values)
+        if rule.add_follower_ids:
+            ticket.message_subscribe(partner_ids=rule.add_follower_ids.ids)
+        if not logs:  # matched without changing anything: still say so
+            logs.append(
+                Log._values(ticket, "rule", "", "", "", rule_id=rule.id, inputs=inputs)
+            )
+        for log in logs:
+            log["team_id"] = ticket.team_id.id
+        return logs
+
+    @api.model
+    def _fallback_assign(self, tickets):
+        """The customer's last agent when still in the team, otherwise the
+        team's assignment method (``tools/assignment.py``). At most three
+        grouped queries for the whole batch, none when the teams have no
+        members. Returns the log rows."""
+        members = tickets.team_id.user_ids.filtered("active")
+        if not tickets or not members:
+            return []
+        Ticket, Log = tickets.browse(), self.env["hybrid.support.routing.log"]
+        last_agent = {}
+        if any(tickets.team_id.mapped("hs_assign_last_agent")):
+            last_ids = dict(
+                Ticket._read_group(
+                    [
+                        (
+                            "commercial_partner_id",
+                            "in",
+                            tickets.commercial_partner_id.ids,
+                        ),
+                        ("user_id", "!=", False),
+                        ("id", "not in", tickets.ids),
+                    ],
+                    ["commercial_partner_id"],
+                    ["id:max"],
+                )
+            )
+            last_agent = {
+                partner.id: Ticket.browse(ticket_id).user_id.id
+                for partner, ticket_id in last_ids.items()
+            }
+        open_counts = {
+            user.id: count
+            for user, count in Ticket._read_group(
+                [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
+                ["user_id"],
+                ["__count"],
+            )
+        }
+        latest = {
+            user.id: date
+            for user, date in Ticket._read_group(
+                [
+                    ("user_id", "in", members.ids),
+                    ("team_id", "in", tickets.team_id.ids),
+                ],
+                ["user_id"],
+                ["create_date:max"],
+            )
+        }
+        reasons = {
+            "last_agent": lambda agent: self.env._("last agent of this customer"),
+            "least_loaded": lambda agent: self.env._(
+                "%(count)s open cases", count=open_counts.get(agent, 0)
+            ),
+            "round_robin": lambda agent: self.env._("longest without a new case"),
+        }
+        logs = []
+        for ticket in tickets:
+            team = ticket.team_id
+            agent_id, reason = pick_agent(
+                team.hs_assign_method,
+                team.user_ids.filtered("active").ids,
+                last_agent=last_agent.get(ticket.commercial_partner_id.id),
+                prefer_last_agent=team.hs_assign_last_agent,
+                open_counts=open_counts,
+                latest=latest,
+            )
+            if not agent_id:
+                continue
+            agent = self.env["res.users"].browse(agent_id)
+            inputs = reasons[reason](agent_id)
+            ticket.with_context(hs_routing=True).user_id = agent
+            open_counts[agent_id] = open_counts.get(agent_id, 0) + 1
+            latest[agent_id] = fields.Datetime.now()
+            logs.append(
+                Log._values(ticket, "fallback", "user_id", "", agent, inputs=inputs)
+            )
+        return logs

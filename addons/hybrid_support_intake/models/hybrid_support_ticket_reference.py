@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools.references import compile_pattern, find_references
 from .hybrid_support_reference_pattern import KINDS
 
 
@@ -40,3 +41,79 @@ class HybridSupportTicketReference(models.Model):
                 line.record_ref = f"{line.res_model},{line.res_id}"
             else:
                 line.record_ref = False
+
+    @api.model
+    def _extract_for(self, tickets):
+        """Record the references found by the configured patterns in the
+        subject and text of ``tickets``, linked to the customer's records."""
+        # plain rows cached across transactions: no query per email
+        patterns = self.env["hybrid.support.reference.pattern"]._hs_cached_patterns()
+        if not patterns or not tickets:
+            return
+        compiled = {p: compile_pattern(p.pattern) for p in patterns}
+        found, seen = [], set()  # (ticket, pattern, value)
+        for ticket in tickets:
+            seen |= {(ticket, r.kind, r.value) for r in ticket.reference_ids}
+            usable = {
+                p: regex
+                for p, regex in compiled.items()
+                if not p.company_id or p.company_id == ticket.company_id.id
+            }
+            text = (
+                f"{ticket.name or ''}\n{ticket.writer_text or ticket.clean_body or ''}"
+            )
+            for pattern, value in find_references(text, usable):
+                if (ticket, pattern.kind, value) not in seen:
+                    seen.add((ticket, pattern.kind, value))
+                    found.append((ticket, pattern, value))
+        links = self._linked_records(found)
+        self.create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "pattern_id": pattern.id,
+                    "kind": pattern.kind,
+                    "value": value,
+                    "res_model": links.get((ticket, pattern, value))
+                    and pattern.res_model,
+                    "res_id": links.get((ticket, pattern, value), False),
+                }
+                for ticket, pattern, value in found
+                if ticket.id
+            ]
+        )
+
+    @api.model
+    def _linked_records(self, found):
+        """``{(ticket, pattern, value): record id}`` for references that name a
+        record of an installed app belonging to the case's customer; one
+        search per model."""
+        wanted = {}
+        for _ticket, pattern, value in found:
+            if pattern.res_model in self.env and pattern.res_field:
+                wanted.setdefault((pattern.res_model, pattern.res_field), set()).add(
+                    value
+                )
+        links = {}
+        for (model, field), values in wanted.items():
+            Model = self.env[model]
+            if field not in Model._fields:
+                continue
+            # sudo: the gateway user may not read sales or invoices; only the
+            # link is stored, opening it checks the agent's own access
+            records = Model.sudo().search([(field, "in", list(values))])
+            by_value = {}
+            for record in records:
+                by_value.setdefault(record[field], record)
+            for ticket, pattern, value in found:
+                record = by_value.get(value)
+                if (
+                    record
+                    and pattern.res_model == model
+                    and "partner_id" in record._fields
+                    and record.partner_id.commercial_partner_id
+                    == ticket.commercial_partner_id
+                    and record != ticket
+                ):
+                    links[(ticket, pattern, value)] = record.id
+        return links

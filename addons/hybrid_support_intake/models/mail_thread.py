@@ -247,7 +247,7 @@ class MailThread(models.AbstractModel):
         if tickets:
             tickets._hs_route()
             tickets._hs_after_route()
-        tickets._hs_trigger_jobs(
+        self.env["ir.cron"]._hs_trigger_in_slot(
             tickets._hs_jobs_after_intake() + ["mail.ir_cron_mail_scheduler_action"]
         )
         return result
