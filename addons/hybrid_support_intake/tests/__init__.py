@@ -10,5 +10,6 @@ from . import (
     test_attacks,
     test_gateway_concurrency,
     test_delivery_paths,
+    test_assignment,
 )
 from . import test_attacks_patterns, test_attacks_import
