@@ -4,4 +4,5 @@ from . import (
     test_sla,
     test_sla_concurrency,
     test_sla_policies,
+    test_health_tools,
 )
