@@ -1,8 +1,9 @@
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from .common import IntakeCase, make_email
 
 
+@tagged("post_install", "-at_install")
 class TestProbableDuplicates(IntakeCase):
     BODY = "Our printer shows error E42 since this morning and prints nothing."
 

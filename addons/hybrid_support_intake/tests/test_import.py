@@ -6,6 +6,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 from ..tools.outlook_msg import MsgError, msg_to_rfc822
 from .common import IntakeCase, make_email, start_imap_server
@@ -33,6 +34,7 @@ def mbox_bytes(messages):
     return out.getvalue()
 
 
+@tagged("post_install", "-at_install")
 class TestMailboxImport(IntakeCase):
     @classmethod
     def setUpClass(cls):
@@ -182,6 +184,7 @@ class TestMailboxImport(IntakeCase):
             job.action_start()
 
 
+@tagged("post_install", "-at_install")
 class TestImapImport(IntakeCase):
     """Against a real IMAP server (pymap, a test requirement) on loopback."""
 

@@ -1,9 +1,10 @@
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from ..tools.routing import CaseFacts, RuleSpec, evaluate, matches
 from .common import IntakeCase, make_email
 
 
+@tagged("post_install", "-at_install")
 class TestRoutingRules(IntakeCase):
     @classmethod
     def setUpClass(cls):
@@ -135,6 +136,7 @@ class TestRoutingRules(IntakeCase):
         self.assertEqual(override.user_id, self.agent)
 
 
+@tagged("post_install", "-at_install")
 class TestClosedCaseReplies(IntakeCase):
     @classmethod
     def setUpClass(cls):

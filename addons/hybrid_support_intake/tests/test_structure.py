@@ -1,8 +1,10 @@
 from odoo.exceptions import ValidationError
+from odoo.tests import tagged
 
 from .common import IntakeCase
 
 
+@tagged("post_install", "-at_install")
 class TestStructuredFields(IntakeCase):
     def test_phone_numbers_from_signature_in_e164_with_contact_country(self):
         self.customer_company.country_id = self.env.ref("base.uk")
