@@ -115,6 +115,102 @@ class TestTools(BaseCase):
         self.assertIn("second answer", kept)
         self.assertNotIn("wrote:", kept)
 
+    def test_split_reply_keeps_text_around_rules_of_symbols(self):
+        # a rule inside the message separates the customer's text (kilobytes
+        # of it were lost); it ends the message before a header or a signature
+        text = (
+            "Here is the export you asked for:\n\nOrder  Qty\n----------\nS0042  3\n\n"
+            "====\n\nThe second file is attached too, please check it.\n\n"
+            "____\n\nIt failed again this morning at 9:12.\nAnn"
+        )
+        self.assertEqual(split_reply(text)[0], text)
+        signed = "It works now.\n\n________\nAnn Smith\nAcme Ltd\n+44 20 7946 0018"
+        self.assertEqual(split_reply(signed)[0], "It works now.")
+        outlook = (
+            "Fine.\n________________________________\nFrom: Bob <b@x.example>\n"
+            "Sent: Monday\nTo: Ann\nSubject: x\n\nold"
+        )
+        self.assertEqual(split_reply(outlook)[0], "Fine.")
+
+    def test_split_reply_keeps_the_lines_above_a_reply_header(self):
+        for above in ("Call me on 070-123 45 67", "Order S00042", "12 Rue de la Paix"):
+            text = (
+                f"Hello,\nthe invoice is wrong.\n\nAnn\n{above}\n\n\n"
+                "ons 4 dec. 2024 kl. 20:42 skrev Bob <bob@x.example>:\n\n> old"
+            )
+            self.assertEqual(
+                split_reply(text)[0], f"Hello,\nthe invoice is wrong.\n\nAnn\n{above}"
+            )
+        wrapped = (
+            "Thanks\n\nOn Nov 21, 2014,\nat 10:18,\nAnn <a@x.example> wrote:\n> old"
+        )
+        self.assertEqual(split_reply(wrapped)[0], "Thanks")
+
+    def test_split_reply_keeps_sentences_about_sending(self):
+        text = "Here is the log.\n\nSent from my desk, the mobile app cannot attach it."
+        self.assertEqual(split_reply(text)[0], text)
+        middle = "Sent from my iPhone\nthe photo does not upload.\n\nAnn"
+        self.assertEqual(split_reply(middle)[0], middle)
+        self.assertEqual(split_reply("Yes\n\nSent from my Galaxy")[0], "Yes")
+
+    def test_split_reply_same_line_as_the_header(self):
+        for text, expected in {
+            "Thanks! On Mon, 2 Feb 2026 at 10:00, Ann <a@x.example> wrote:\n> q": "Thanks!",
+            "reply--- On Wed, Apr 4, 2012 at 3:59 PM, a@x.example wrote:\n> Hi": "reply",
+        }.items():
+            self.assertEqual(split_reply(text)[0], expected)
+
+    def test_split_reply_header_forms(self):
+        cases = {
+            "Ok\n\n---- Ann Smith wrote ----\n\n> old": "Ok",
+            "Ok\n\n-----Reply Message-----\n\nold": "Ok",
+            "Ok\n\n-----Antwort Nachricht-----\n\nalt": "Ok",
+            "Ok\n\n-----Oprindelig meddelelse-----\nFra: Ann\n\ngammel": "Ok",
+            "Ok\n\nThu, 26 Jun 2014 14:00:51 +0400 от Ann <a@x.example>:\n\n> old": "Ok",
+            "Ok\n\n2022年1月1日(金) 9:00 田中太郎 <t@x.example>:\n> old": "Ok",
+            "Ok\n\nOn 11-Apr-2011, at 6:54 PM, Ann <a@x.example> sent:\n\n> old": "Ok",
+            "Ok\n\n----- Forwarded by Ann Smith/Acme on 01/02/2003 10:00 AM -----\nold": "Ok",
+            # Lotus Notes reply block, Outlook with Sent: first
+            "Ok\n\nTo: Bob\ncc: Carl\nSubject: Re: order\n\nold": "Ok",
+            "Ok\n\nSent: Monday\nTo: Bob\nSubject: order\n\nold": "Ok",
+        }
+        for text, expected in cases.items():
+            self.assertEqual(split_reply(text)[0], expected, text)
+
+    def test_split_reply_wrapped_lines_inside_a_quote(self):
+        text = (
+            "Blah\n\nOn Monday, 24 September, 2012 at 3:46 PM, bob wrote:\n\n"
+            "> [Ticket #50] test\n>\n> View ticket (http://example.com/action\n"
+            "_nonce=3dd518)\n>\n"
+        )
+        self.assertEqual(split_reply(text)[0], "Blah")
+        interleaved = "> Which order?\n\nS00042\n\n> When?\n\nYesterday"
+        self.assertIn("Yesterday", split_reply(interleaved)[0])
+
+    def test_html_and_plain_text_give_the_same_clean_text(self):
+        plain = (
+            "Hello, the export fails.\n\nAnn\n\n-----Original Message-----\n"
+            "From: Bob\nSent: Monday\nTo: Ann\nSubject: x\n\nold"
+        )
+        html = (
+            "<div>Hello, the export fails.</div><div><br></div><div>Ann</div>"
+            "<div>-----Original Message-----<br>From: Bob<br>Sent: Monday<br>"
+            "To: Ann<br>Subject: x</div><p>old</p>"
+        )
+        self.assertEqual(split_reply(html_to_text(html))[0], split_reply(plain)[0])
+        gmail = (
+            "<div>Thanks, it works.</div><br><div class=gmail_quote>On Mon, 2 Feb 2026 "
+            'at 10:00, Ann &lt;<a href="mailto:a@x.example">a@x.example</a>&gt; wrote:'
+            "<blockquote>old</blockquote></div>"
+        )
+        self.assertNotIn("](mailto:", html_to_text(gmail))
+        self.assertEqual(split_reply(html_to_text(gmail))[0], "Thanks, it works.")
+        hotmail = (
+            "<p>Fine.</p><hr><p>Date: Mon<br>From: a@x.example<br>To: b</p><p>old</p>"
+        )
+        self.assertNotIn("* * *", html_to_text(hotmail))
+        self.assertEqual(split_reply(html_to_text(hotmail))[0], "Fine.")
+
     def test_html_to_text(self):
         text = html_to_text("<p>Hello <b>there</b></p><ul><li>one</li></ul>")
         self.assertIn("Hello there", text)

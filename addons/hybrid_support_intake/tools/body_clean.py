@@ -6,6 +6,7 @@ functions so they can be measured on labelled corpora (see tests/bench_trim.py).
 """
 
 import codecs
+import itertools
 import re
 
 import chardet
@@ -20,7 +21,7 @@ import html2text
 _WROTE = (
     r"wrote|writes|a [ée]crit|schrieb|escribi[óo]|escreveu|ha scritto|schreef|geschreven|"
     r"skrev|kirjoitti|napisa[łl]a?|pisze|написал[аи]?|написав|пише|yazd[ıi]|"
-    r"[íi]rta|napsal|έγραψε"
+    r"[íi]rta|napsal|έγραψε|đã viết"
 )
 _REPLY_HEADER = re.compile(
     # "wrote:" closes a header that names a date or an address, never a sentence
@@ -37,8 +38,19 @@ _REPLY_HEADER = re.compile(
     r"Message d'origine|Message transf[ée]r[ée]|Urspr[üu]ngliche Nachricht|"
     r"Weitergeleitete Nachricht|Messaggio originale|Messaggio inoltrato|"
     r"Oorspronkelijk bericht|Doorgestuurd bericht|Oryginalna wiadomo[śs][ćc]|"
-    r"Исходное сообщение|Пересылаемое сообщение|Mensagem original)\s*+-{2,}+[\s*]*+$"
-    r"|^[\s>]*+(Begin forwarded message|D[ée]but du message r[ée]exp[ée]di[ée])\s*:",
+    r"Исходное сообщение|Пересылаемое сообщение|Mensagem original|Reply Message|"
+    r"Antwort Nachricht|Oprindelig meddelelse|Oprindelig besked|Ursprungligt meddelande|"
+    r"Opprinnelig melding|Alkuper[äa]inen viesti|P[ůu]vodn[íi] zpr[áa]va|Eredeti [üu]zenet)\s*+-{2,}+[\s*]*+$"
+    r"|^[\s>]*+(Begin forwarded message|D[ée]but du message r[ée]exp[ée]di[ée])\s*:"
+    # Android: "---- Ann wrote ----"
+    rf"|^[\s>]*+-{{2,}}+ ?[^-\n]{{1,100}}\b({_WROTE}) ?-{{2,}}+\s*+$"
+    # Lotus Notes / Domino: "----- Forwarded by Ann/Acme on 01/02/2003 10:00 AM -----"
+    r"|^[\s>]*+-{2,}+ ?Forwarded by\b.{0,200}\bon\b.{0,100}\d.{0,100}$"
+    # a date and time, then an address in brackets and a colon, in any language
+    # (Gmail in Russian or Japanese, Mail.ru's "... от Ann <a@b.c>:")
+    r"|^[\s>]*+\S.{0,150}\d{1,2}:\d{2}.{0,150}<[^<>@\s]{1,100}+@[^<>\s]{1,100}+>\s*+:\s*+$"
+    # "On <date>, Ann <a@b.c> sent:"
+    r"|^[\s>]*+(On|Am|Le|El|Em|Op)\b.{0,200}@.{0,100}\bsent\s*+:\s*+$",
     re.IGNORECASE,
 )
 # Reply headers are short lines; a longer one is text. The header patterns
@@ -47,10 +59,13 @@ _REPLY_HEADER = re.compile(
 _HEADER_MAX = 1000
 # Words that start a wrapped reply header, so that we only join lines there.
 _REPLY_HEADER_START = re.compile(
-    r"^[\s>]*+-*+\s*+((On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b|\d|[^\W\d]++,\s*+\d)"
+    r"^[\s>]*+-*+\s*+((On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b|\d|[^\W\d]{1,12}+\.?,?\s*+\d)"
     # an address read from the start of its run of characters only
     r"|(?<![\w.+-])[\w.+-]++@[\w-]+\.\w",
     re.IGNORECASE,
+)
+_HEADER_OPENING = re.compile(
+    r"^[\s>]*+-*+\s*+(On|Le|Am|El|Em|Il|Op|W dniu|Den|P[åa]|At)\b", re.IGNORECASE
 )
 _HEADER_FIELD = re.compile(
     r"^\s*+\*?\s*+(From|Sent|To|Cc|Bcc|Subject|Date|Reply-To|Von|Gesendet|An|Betreff|"
@@ -63,9 +78,24 @@ _HEADER_FIELD = re.compile(
 _FROM_FIELD = re.compile(
     r"^\s*+\*?\s*+(From|Von|De|Da|Van|Fr[åa]n|Fra|Od|От|Від)\s*+\*?\s*+:", re.IGNORECASE
 )
-# A line of symbols only ("--", "___", "****", Gmail's "ᐧ") ends the message.
+# A line of symbols only ("--", "___", "****", Gmail's "ᐧ") may end the message;
+# "--" and a dash always do (the signature delimiter), a longer rule only when
+# a header or a short signature block follows it (see _symbol_rules).
 _DELIMITER = re.compile(r"^\s*+([-_=*~#+•ᐧ—–])\1*+\s*+$|^\s*+-- ?$")
+_SIGNATURE_DELIMITER = re.compile(r"^\s*+(-- ?|[—–ᐧ]++)\s*+$")
+_SUBJECT_FIELD = re.compile(
+    r"^\s*+\*?\s*+(Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|[ÄA]mne|Emne|Temat|"
+    r"Тема|Assunto)\s*+\*?\s*+:",
+    re.IGNORECASE,
+)
+# A reply header that starts after the writer's text on the same line
+# ("Thanks! On Mon, 2 Feb 2026, Ann <a@b.c> wrote:", "reply--- On ...").
+_INLINE_HEADER_START = re.compile(
+    r"(?:\s|-{2,}+)((On|Le|Am|El|Em|Il|Op|Den|W dniu)\s)", re.IGNORECASE
+)
 # A short line saying which device or app sent the mail, in any language.
+# (a line of at most 10 words, the last of the writer's text: "Sent from my
+# phone, which is why I am short" is a sentence, kept)
 _MOBILE_SIGNATURE = re.compile(
     r"^\W{0,3}(Sent|Envoy[ée]|Enviado|Inviato|Verzonden|Skickat|Sendt|Wys[łl]ane|"
     r"Отправлено|Von meinem|Diese Nachricht wurde)\b.{0,80}$"
@@ -86,22 +116,127 @@ _QUOTE = re.compile(r"^\s*+([A-Z]{1,3})?>|^\s*+\|(?!.*\|\s*$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
+# html2text writes Markdown; a reply header or a separator must reach
+# split_reply as the plain-text client writes it: "\-----Original Message"
+# unescaped, <hr> as Outlook's rule of underscores (not "* * *"), automatic
+# links without their angle brackets (mailto links are plain text already).
+_MD_ESCAPE = re.compile(r"^([ \t>]*+)\\([-+#])|^([ \t>]*+\d{1,9})\\\.", re.MULTILINE)
+_MD_RULE = re.compile(r"^([ \t>]*+)\* \* \*[ \t]*+$", re.MULTILINE)
+_MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]{1,2000}+)>")
+
+
 def html_to_text(html):
-    """Plain text of an HTML body: paragraphs kept, no line wrapping."""
+    """Plain text of an HTML body: paragraphs kept, no line wrapping, written
+    as the plain-text part of the same email would be."""
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.ignore_images = True
     converter.ignore_emphasis = True
     converter.ignore_tables = True
+    converter.ignore_mailto_links = True
     converter.single_line_break = False
     converter.unicode_snob = True
-    return converter.handle(html or "").strip()
+    text = converter.handle(html or "")
+    text = _MD_ESCAPE.sub(
+        lambda m: (m[1] or "") + (m[2] or "") if m[2] else m[3] + ".", text
+    )
+    text = _MD_RULE.sub(r"\1" + "_" * 32, text)
+    text = _MD_AUTOLINK.sub(r"\1", text)
+    # html2text's hard breaks ("  ") and the empty paragraphs of HTML mail
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}+", "\n\n", text).strip()
+
+
+def _split_inline_headers(lines):
+    """Lines where the writer's text runs into a reply header, cut in two
+    (the text, the header): the header alone then ends the message."""
+    out = []
+    for line in lines:
+        if len(line) <= _HEADER_MAX and _REPLY_HEADER.match(line):
+            for found in itertools.islice(_INLINE_HEADER_START.finditer(line), 5):
+                head, tail = line[: found.start()].rstrip(" -"), line[found.start(1) :]
+                if (
+                    head.strip()
+                    and not _QUOTE.match(line)
+                    and _REPLY_HEADER.match(tail)
+                ):
+                    out.extend((head, tail))
+                    break
+            else:
+                out.append(line)
+        else:
+            out.append(line)
+    return out
+
+
+def _symbol_rules(lines, kinds):
+    """A rule of symbols ends the message only before a header or a short
+    signature block; under a line of text it underlines a title or a table,
+    elsewhere it separates parts of the writer's text (both are text)."""
+    for index, kind in enumerate(kinds):
+        if kind != "d" or _SIGNATURE_DELIMITER.match(lines[index]):
+            continue
+        after = [i for i in range(index + 1, len(kinds)) if kinds[i] != "e"]
+        if any(kinds[i] in "bh" for i in after[:3]):
+            continue  # Outlook's rule above the header of the quoted message
+        if index and kinds[index - 1] == "t":
+            kinds[index] = "t"
+            continue
+        block = []
+        for i in after:
+            if kinds[i] in "bq":
+                break
+            block.append(i)
+        if len(block) > 8 or any(_is_sentence(lines[i]) for i in block):
+            kinds[index] = "t"
+    return kinds
+
+
+def _is_sentence(line):
+    """A long line, or six words or more ending a sentence: not a signature."""
+    stripped = line.strip()
+    return len(stripped) > 100 or (
+        len(stripped.split()) >= 6 and stripped.endswith((".", "!", "?"))
+    )
+
+
+def _signature_position(kinds):
+    """A device line is a signature only at the end of the writer's text."""
+    for index, kind in enumerate(kinds):
+        if kind != "s":
+            continue
+        following = next((k for k in kinds[index + 1 :] if k not in "e"), "")
+        if following == "t":
+            kinds[index] = "t"
+    return kinds
+
+
+def _wrapped_quotes(lines, kinds):
+    """A text line between two quoted lines that carries on the line above
+    (lower case, a link, a bracket: a hard wrap of the quote, not an answer)."""
+    for index in range(1, len(kinds) - 1):
+        if kinds[index] == "t" and kinds[index - 1] == "q" and kinds[index + 1] == "q":
+            stripped = lines[index].strip()
+            if (
+                stripped[:1].islower()
+                or stripped[:1] in "([_/<.,;:)"
+                or (stripped.startswith(("http://", "https://")))
+            ):
+                kinds[index] = "q"
+    return kinds
 
 
 def _classify(lines):
     """One letter a line: e(mpty) d(elimiter) s(ignature) b (reply header)
     h(eader field) q(uote) t(ext). Reply headers wrapped over several lines
     are joined, every line of them marked b."""
+    kinds = _classify_lines(lines)
+    kinds = _symbol_rules(lines, kinds)
+    kinds = _signature_position(kinds)
+    return _wrapped_quotes(lines, kinds)
+
+
+def _classify_lines(lines):
     kinds, fenced, index = [], False, 0
     while index < len(lines):
         line = lines[index]
@@ -114,7 +249,12 @@ def _classify(lines):
             kinds.append("e")
         elif _DELIMITER.match(line):
             kinds.append("d")
-        elif _MOBILE_SIGNATURE.match(line) and _DEVICE.search(line):
+        elif (
+            _MOBILE_SIGNATURE.match(line)
+            and _DEVICE.search(line)
+            and len(line.split()) <= 10
+            and not _is_sentence(line)
+        ):
             kinds.append("s")
         elif len(line) <= _HEADER_MAX and _REPLY_HEADER.match(line):
             kinds.append("b")
@@ -144,16 +284,27 @@ def _wrapped_reply_header(lines, index):
     ):
         return 0
     joined = first.strip()
+    # "On <date>, Ann" may be wrapped around blank lines; a line that opens
+    # with a number (a phone, an order) only joins the lines right under it
+    crosses_blanks = bool(_HEADER_OPENING.match(first))
     for offset in range(1, 7):
         if index + offset >= len(lines):
             break
         following = lines[index + offset].strip()
-        if len(following.split()) > 12:
+        if len(following.split()) > 12 or not (following or crosses_blanks):
             break  # a paragraph, not the tail of a header
         joined = f"{joined} {following}".strip()
         if len(joined) > 500:
             break
         if _REPLY_HEADER.match(joined):
+            # a line above the header (a phone or order number, an address)
+            # is not part of it when the header stands without that line
+            if (
+                not crosses_blanks
+                and offset > 1
+                and _wrapped_reply_header(lines, index + 1) == offset
+            ):
+                return 0
             return offset + 1
     return 0
 
@@ -164,11 +315,16 @@ def _header_blocks(lines, kinds):
     field among consecutive non-empty lines."""
     index = 0
     while index < len(kinds):
-        if kinds[index] == "h" and _FROM_FIELD.match(lines[index]):
+        if kinds[index] == "h":
             end = index
             while end + 1 < len(kinds) and kinds[end + 1] in "ht":
                 end += 1
-            if kinds[index : end + 1].count("h") >= 2:
+            fields = [i for i in range(index, end + 1) if kinds[i] == "h"]
+            # From-led (Outlook, Gmail), or Sent:/To:-led with a subject (Outlook
+            # in other layouts, Lotus Notes "To: ... cc: ... Subject:")
+            if (_FROM_FIELD.match(lines[index]) and len(fields) >= 2) or (
+                len(fields) >= 3 and any(_SUBJECT_FIELD.match(lines[i]) for i in fields)
+            ):
                 kinds[index : end + 1] = ["b"] * (end + 1 - index)
             index = end + 1
         else:
@@ -190,9 +346,13 @@ def _drop_leading_history(kinds):
     return index
 
 
-def _is_interleaved(kinds, index):
-    """A reply header followed by a quote, then by the writer's text."""
-    rest = "".join(kinds[index + 1 :]).replace("e", "")
+def _is_interleaved(lines, kinds, index):
+    """A reply header followed by a quote, then by the writer's text (a reply
+    header inside the quote, "> On ... wrote:", is part of the quote)."""
+    rest = "".join(
+        "q" if kind == "b" and _QUOTE.match(line) else kind
+        for line, kind in zip(lines[index + 1 :], kinds[index + 1 :], strict=True)
+    ).replace("e", "")
     return bool(re.match(r"b*q+[qs]*t", rest))
 
 
@@ -201,7 +361,7 @@ def split_reply(text):
     quoted history, reply headers, embedded or forwarded headers, signature
     delimiters and mobile signatures are cut away."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = _split_inline_headers(text.split("\n"))
     kinds = _header_blocks(lines, _classify(lines))
     keep = [True] * len(lines)
     start = _drop_leading_history(kinds) if "t" in kinds else 0
@@ -213,7 +373,7 @@ def split_reply(text):
     # unless the writer answers between the quoted lines (an interleaved reply)
     for index in range(start, len(kinds)):
         if kinds[index] in "db" and "t" in kinds[start:index]:
-            if kinds[index] == "b" and _is_interleaved(kinds, index):
+            if kinds[index] == "b" and _is_interleaved(lines, kinds, index):
                 continue
             keep[index:] = [False] * (len(keep) - index)
             break
@@ -237,6 +397,7 @@ def writer_text(text):
     """What the writer typed in this message, signature included (where phone
     numbers and account numbers live), without quoted history."""
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _split_inline_headers(lines)
     kinds = _header_blocks(lines, _classify(lines))
     kept = []
     for line, kind in zip(lines, kinds, strict=True):
