@@ -9,9 +9,23 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
                 "status_timeline": self._hs_status_timeline(ticket),
                 # the case's company, not the reader's: ``ticket`` is sudo
                 "kb_articles": ticket._hs_kb_suggestions(),
+                "customer_attachments": self._hs_customer_attachments(ticket),
             }
         )
         return values
+
+    def _hs_customer_attachments(self, ticket):
+        """The case's attachments a customer may see: those of messages
+        customers see (emails, replies, the portal form) and those of no
+        message (the new-case form); never those of internal notes.
+
+        ``ticket`` is sudo (from _document_check_access): its messages and
+        their subtypes are read to decide, only the public ones leave."""
+        internal = ticket.message_ids.filtered(
+            lambda m: m.message_type not in ("email", "comment", "email_outgoing")
+            or (m.subtype_id and m.subtype_id.internal)
+        )
+        return ticket.attachment_ids - internal.attachment_ids
 
     def _hs_status_timeline(self, ticket):
         """(date, stage name) of every stage the case went through, oldest first.

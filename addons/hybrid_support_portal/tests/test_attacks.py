@@ -199,3 +199,34 @@ class TestRoutesAgainstAnotherAccount(HttpCase):
                     "kwargs": {},
                 },
             )
+
+    def test_case_page_lists_no_attachment_of_an_internal_note(self):
+        self.case_b.message_post(
+            body="Internal: customer looks like a fraud risk.",
+            subtype_xmlid="mail.mt_note",
+            attachments=[("fraud-risk-assessment.txt", b"internal only")],
+        )
+        self.case_b.message_post(
+            body="Here is the invoice copy you asked for.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachments=[("invoice-copy.txt", b"for the customer")],
+        )
+        self.authenticate("hs_route_bob", "hs_route_bob")
+        page = self.url_open(f"/my/ticket/{self.case_b.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("invoice-copy.txt", page.text)
+        self.assertNotIn("fraud-risk-assessment.txt", page.text)
+        # the page hands out download tokens of the listed files only, and
+        # a customer has no right on attachments without one
+        Attachment = self.env["ir.attachment"]
+        internal = Attachment.search([("name", "=", "fraud-risk-assessment.txt")])
+        public = Attachment.search([("name", "=", "invoice-copy.txt")])
+        self.assertNotIn(internal.access_token, page.text)
+        self.assertIn(public.access_token, page.text)
+        download = self.url_open(f"/web/content/{internal.id}?download=true")
+        self.assertNotIn("internal only", download.text)
+        download = self.url_open(
+            f"/web/content/{public.id}?download=true&access_token={public.access_token}"
+        )
+        self.assertEqual(download.text, "for the customer")
