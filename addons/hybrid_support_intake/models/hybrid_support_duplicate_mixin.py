@@ -99,11 +99,10 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
                     subtype_xmlid="mail.mt_note",
                 )
 
-    def action_merge_into_probable_duplicate(self):
-        """helpdesk_mgmt_merge's wizard, preset to merge this case into the
-        original: messages, attachments and followers move over."""
+    def _merge_into(self, original):
+        """helpdesk_mgmt_merge's wizard, preset to merge this case into
+        ``original``: messages, attachments and followers move over."""
         self.ensure_one()
-        original = self.probable_duplicate_id
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Merge cases"),
@@ -116,21 +115,13 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
             },
         }
 
+    def action_merge_into_probable_duplicate(self):
+        return self._merge_into(self.probable_duplicate_id)
+
     def action_merge_into_mentioned_case(self):
-        """The merge wizard, preset to merge this case into the case its
-        email named (once an agent has checked the sender belongs there)."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Merge cases"),
-            "res_model": "helpdesk.ticket.merge",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "active_model": self._name,
-                "active_ids": [self.hs_mentioned_case_id.id, self.id],
-            },
-        }
+        """Once an agent has checked that the sender belongs to the case
+        the email named."""
+        return self._merge_into(self.hs_mentioned_case_id)
 
     def action_dismiss_probable_duplicate(self):
         self.write({"probable_duplicate_id": False, "probable_duplicate_score": 0})
