@@ -113,7 +113,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--keep", action="store_true", help="keep the mbox file")
+    parser.add_argument("--smoke", action="store_true", help="CI: a 4 MB mbox")
     args = parser.parse_args()
+    if args.smoke:
+        args.size_mb = 4
     reader_module = load_reader()
     open_source, summary = reader_module.open_source, reader_module.summary
 

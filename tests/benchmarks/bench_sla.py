@@ -71,7 +71,12 @@ def main():
     add_db_options(parser)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--accounts", type=int, default=2_000)
+    parser.add_argument(
+        "--smoke", action="store_true", help="CI: 2,000 cases of 50 accounts"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.cases, args.accounts = 2_000, 50
     check_postgres(args)
     check_odoo()
     import odoo

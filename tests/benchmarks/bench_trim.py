@@ -243,7 +243,15 @@ def main():
     parser.add_argument("--corpus", type=Path, nargs="+", default=DEFAULT_CORPORA)
     parser.add_argument("--libraries", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI: ours only, and fail when it loses any customer text",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.libraries = False
+    losses = 0
     module = body_clean()
     for corpus in args.corpus:
         texts, expected = load(corpus, module)
@@ -261,6 +269,8 @@ def main():
                 print(f"{name:24} not available: {outputs[:60]}")
                 continue
             exact, near, lost = score(outputs, expected)
+            if "ours" in name:
+                losses += len(lost)
             print(
                 f"{name:24} {len(exact):>4}/{total:<4} {len(near):>4}/{total:<4}"
                 f" {len(lost):>8} ({sum(lost.values())})"
@@ -277,6 +287,8 @@ def main():
         print(
             f"  {name:24} {len(HOSTILE[name]):>7} chars a line: {seconds * 1000:8.1f} ms"
         )
+    if args.smoke and losses:
+        sys.exit(f"ours lost customer text in {losses} emails")
 
 
 if __name__ == "__main__":
