@@ -15,6 +15,7 @@ from . import (
     hybrid_support_routing_rule,
     hybrid_support_ticket_reference,
     mail_thread,
+    mail_alias,
     res_company,
     res_config_settings,
     res_partner,

@@ -31,9 +31,16 @@ class MailThread(models.AbstractModel):
         thread_id=None,
     ):
         """Never lose an email: what cannot be processed goes to quarantine."""
+        gateway = self._hs_is_gateway_caller()
+        # sudo: the mail gateway's callers deliver email as fetchmail does (as
+        # superuser): core's duplicate check, the replied-to message and the
+        # author are looked up with the caller's rights, and a Mail gateway
+        # user who may not read cases would make a second case of an email
+        # retried after another worker's delivery of it
+        thread = self.sudo() if gateway else self
         try:
             with self.env.cr.savepoint():
-                return super().message_process(
+                return super(MailThread, thread).message_process(
                     model,
                     message,
                     custom_values=custom_values,
@@ -46,7 +53,7 @@ class MailThread(models.AbstractModel):
         except Exception as error:  # any failure must end visible, not lost
             if self.env.context.get("hs_import"):
                 raise  # the import lists it with its reason
-            if not self._hs_is_gateway_caller():
+            if not gateway:
                 # anyone else calling this over RPC gets the error itself:
                 # the quarantine keeps what the mail gateway received, never
                 # payloads staged by users (a manager would replay them)
@@ -134,14 +141,7 @@ class MailThread(models.AbstractModel):
             custom_values=custom_values,
         )
         routes = self._hs_adjust_ticket_routes(message, message_dict, routes)
-        routes = self._hs_followup_routes(message_dict, routes)
-        # sudo: core marks a newly used alias valid once its email made a
-        # record, with the rights of whoever delivers the email, which only
-        # administrators have: the gateway user must not need them
-        return [
-            (model, thread_id, values, user_id, alias.sudo() if alias else alias)
-            for model, thread_id, values, user_id, alias in routes
-        ]
+        return self._hs_followup_routes(message_dict, routes)
 
     @api.model
     def _hs_adjust_ticket_routes(self, message, message_dict, routes):
@@ -224,6 +224,16 @@ class MailThread(models.AbstractModel):
                 message_dict, routes, verified
             ),
         }
+        if not message_dict.get("author_id") and any(
+            model == TICKET and not thread_id for model, thread_id, *_rest in routes
+        ):
+            # a new sender's case will create their contact: several workers
+            # with emails of that sender are serialised here, before core
+            # creates the case (an error inside message_new makes core bounce
+            # the email), and the second one, run again, finds the contact
+            self.env["hybrid.support.delivery.key"]._claim(
+                "contact", email_normalize(message_dict.get("email_from") or "")
+            )
         created = []
         context = {"hs_gateway": gateway, "hs_new_tickets": created}
         cases = any(route[0] == TICKET for route in routes or ())
@@ -251,13 +261,6 @@ class MailThread(models.AbstractModel):
             tickets._hs_jobs_after_intake() + ["mail.ir_cron_mail_scheduler_action"]
         )
         return result
-
-    def _get_parent_message(self, msg_dict):
-        # sudo: core looks for the replied-to message with the rights of
-        # whoever delivers the email; the mailgate user may not read cases,
-        # and a reply must thread the same whoever delivers it
-        parent = super(MailThread, self.sudo())._get_parent_message(msg_dict)
-        return parent.with_env(self.env) if parent else parent
 
     @api.model
     def _hs_drop_unverified_internal_author(self, message_dict, routes, verified):

@@ -162,9 +162,12 @@ class ResPartner(models.Model):
             )
             if partner:
                 return partner
-        # one contact per address even when several emails of a new sender
-        # arrive at once in several workers (see hybrid.support.delivery.key)
-        self.env["hybrid.support.delivery.key"]._claim("contact", normalized)
+        if not known_absent:
+            # one contact per address even when several emails of a new
+            # sender arrive at once in several workers (the gateway claims
+            # the address before core creates the case: see
+            # mail.thread._message_route_process)
+            self.env["hybrid.support.delivery.key"]._claim("contact", normalized)
         company = self._hs_company_for_domain(normalized.rpartition("@")[2])
         return self.create(
             {
