@@ -44,7 +44,11 @@ class HybridSupportMailQuarantine(models.Model):
     email_from = fields.Char(string="From", readonly=True)
     message_id = fields.Char(string="Message-ID", readonly=True, index=True)
     reason = fields.Selection(
-        [("error", "Processing error"), ("loop", "Mail loop")],
+        [
+            ("error", "Processing error"),
+            ("loop", "Mail loop"),
+            ("busy", "Delivered elsewhere at the same moment"),
+        ],
         required=True,
         readonly=True,
     )
@@ -144,6 +148,26 @@ class HybridSupportMailQuarantine(models.Model):
 
     def action_dismiss(self):
         self.state = "dismissed"
+
+    @api.model
+    def _cron_retry_busy(self):
+        """Process again the emails that met another worker's delivery of the
+        same email or sender outside an RPC call (fetchmail, which cannot run
+        them again itself): by now the other delivery is committed, and the
+        email threads into its result or is recognised as a duplicate."""
+        busy = self.sudo().search([("reason", "=", "busy"), ("state", "=", "new")])
+        for record in busy:
+            error = record.error
+            # sudo: the email came in through the mail gateway (see action_retry)
+            result = (
+                self.env["mail.thread"]
+                .sudo()
+                .with_context(hs_quarantine_retry_id=record.id)
+                .message_process(False, base64.b64decode(record.raw))
+            )
+            if result or record.error == error:  # done, or found done already
+                record.write({"state": "processed", "thread_id": result or False})
+        return len(busy)
 
     @api.model
     def _cron_vacuum(self):

@@ -3,6 +3,8 @@ from email.header import decode_header, make_header
 
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import ConcurrencyError
+from odoo.http import request
+from odoo.orm.environments import Transaction
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.mail import email_normalize, formataddr
 
@@ -49,7 +51,13 @@ class MailThread(models.AbstractModel):
                     thread_id=thread_id,
                 )
         except CONCURRENCY_ERRORS:
-            raise  # another worker had this email or sender: Odoo runs it again
+            # another worker had this email or sender: an RPC call is run
+            # again by Odoo; fetchmail would roll it back and mark it read,
+            # so the email is kept aside (committed now) and processed again
+            # by the quarantine's job once the other delivery is done
+            if gateway and not request:
+                self._hs_keep_busy_email(message)
+            raise
         except Exception as error:  # any failure must end visible, not lost
             if self.env.context.get("hs_import"):
                 raise  # the import lists it with its reason
@@ -64,6 +72,24 @@ class MailThread(models.AbstractModel):
                 message, "error", repr(error)
             )
             return False
+
+    @api.model
+    def _hs_keep_busy_email(self, message):
+        # a cursor of its own: the delivery's transaction is about to be
+        # rolled back by its caller
+        with self.env.registry.cursor() as cr:
+            # the registry this worker runs, not looked up again by name
+            cr.transaction = Transaction(self.env.registry)
+            env = self.env(cr=cr)
+            env["hybrid.support.mail.quarantine"]._quarantine(
+                message,
+                "busy",
+                self.env._("Delivered by another worker at the same moment."),
+            )
+            # sudo: the scheduler's rows are technical
+            env.ref(
+                "hybrid_support_intake.ir_cron_quarantine_retry_busy"
+            ).sudo()._trigger()
 
     @api.model
     def _hs_is_gateway_caller(self):

@@ -17,6 +17,7 @@ from ..models.mail_thread import CONCURRENCY_ERRORS
 from .common import make_email
 
 SENDER = "burst.sender@concurrency-newco.example"
+TEAM_ADDRESS = "burst@burst-test.example"
 
 
 @tagged("post_install", "-at_install")
@@ -33,7 +34,27 @@ class TestGatewayConcurrency(TransactionCase):
         super().setUp()
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.team_id = env["helpdesk.ticket.team"].create({"name": "Burst team"}).id
+            # kept afterwards: the company may take it as its alias domain
+            domain = env["mail.alias.domain"].search(
+                [("name", "=", "burst-test.example")]
+            ) or env["mail.alias.domain"].create({"name": "burst-test.example"})
+            self.alias_domain_id = domain.id
+            self.team_id = (
+                env["helpdesk.ticket.team"]
+                .create(
+                    {
+                        "name": "Burst team",
+                        "alias_name": "burst",
+                        "alias_domain_id": domain.id,
+                    }
+                )
+                .id
+            )
+            # an alias in use: core would otherwise mark it valid in both
+            # first deliveries, a conflict of its own (logged as an error)
+            env["helpdesk.ticket.team"].browse(
+                self.team_id
+            ).alias_id.alias_status = "valid"
             # what odoo-mailgate.py -u delivers as: no right to read cases,
             # so core's own duplicate check could not see the first delivery
             self.gateway_uid = new_test_user(
@@ -52,6 +73,9 @@ class TestGatewayConcurrency(TransactionCase):
             tickets.unlink()
             partners.unlink()
             env["helpdesk.ticket.team"].browse(self.team_id).unlink()
+            env["hybrid.support.mail.quarantine"].search(
+                [("email_from", "ilike", SENDER)]
+            ).unlink()
             gateway = env["res.users"].browse(self.gateway_uid)
             gateway_partner = gateway.partner_id
             gateway.unlink()
@@ -145,5 +169,42 @@ class TestGatewayConcurrency(TransactionCase):
         two = bytes(make_email(f"Burst <{SENDER}>", "Second question"))
         first, second = self._overlap(one, two)
         self.assertTrue(first and second)
+        tickets, contacts, _acks = self._counts()
+        self.assertEqual((tickets, contacts), (2, 1))
+
+    def test_fetchmail_meeting_another_delivery_keeps_the_email(self):
+        """fetchmail cannot run a delivery again: it rolls it back and marks
+        the email read. Such an email is kept aside and processed again."""
+        one = make_email(f"Burst <{SENDER}>", "First question", to=TEAM_ADDRESS)
+        two = make_email(f"Burst <{SENDER}>", "Second question", to=TEAM_ADDRESS)
+        errors = []
+
+        def fetchmail():
+            with self._cursor() as cr:
+                cr.transaction = cr.transaction or Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                try:
+                    env["mail.thread"].message_process(False, bytes(two))
+                except CONCURRENCY_ERRORS as error:
+                    errors.append(error)
+                    cr.rollback()  # what fetchmail does, before marking it read
+
+        with self._cursor() as cr:
+            self._deliver(cr, bytes(one), commit=False)
+            thread = threading.Thread(target=fetchmail)
+            thread.start()
+            self.assertTrue(self._wait_until_blocked())
+            cr.commit()
+        thread.join(60)
+        self.assertTrue(errors, "fetchmail's delivery met the other one")
+        with self._cursor() as cr:
+            cr.transaction = cr.transaction or Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Quarantine = env["hybrid.support.mail.quarantine"]
+            kept = Quarantine.search([("message_id", "=", two["Message-ID"])])
+            self.assertEqual(kept.reason, "busy")
+            Quarantine._cron_retry_busy()
+            self.assertEqual(kept.state, "processed")
+            cr.commit()
         tickets, contacts, _acks = self._counts()
         self.assertEqual((tickets, contacts), (2, 1))
