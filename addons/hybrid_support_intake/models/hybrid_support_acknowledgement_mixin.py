@@ -264,6 +264,9 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
                 email_layout_xmlid="mail.mail_notification_light",
             )
         to_send.ack_sent = True
+        # the acknowledgements wait in the mail queue: run it within seconds
+        # rather than at its next hourly pass
+        self.env["ir.cron"]._hs_trigger_in_slot(["mail.ir_cron_mail_scheduler_action"])
 
     @api.model
     def _hs_send_pending_acknowledgements(self, limit=None):
