@@ -22,8 +22,10 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         ``ticket`` is sudo (from _document_check_access): its messages and
         their subtypes are read to decide, only the public ones leave."""
         internal = ticket.message_ids.filtered(
-            lambda m: m.message_type not in ("email", "comment", "email_outgoing")
-            or (m.subtype_id and m.subtype_id.internal)
+            lambda m: (
+                m.message_type not in ("email", "comment", "email_outgoing")
+                or (m.subtype_id and m.subtype_id.internal)
+            )
         )
         return ticket.attachment_ids - internal.attachment_ids
 
