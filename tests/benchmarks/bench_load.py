@@ -675,7 +675,9 @@ class Feeder:
             barrier.wait()
             self.deliver(mail, server)
 
-        threads = [threading.Thread(target=run, args=pair) for pair in pairs]
+        threads = [
+            threading.Thread(target=run, args=pair, daemon=True) for pair in pairs
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -705,7 +707,7 @@ class Feeder:
                     index, task = queue.pop()
                 self.run_task(index, task)
 
-        threads = [threading.Thread(target=client) for _ in range(clients)]
+        threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -1176,8 +1178,17 @@ def parse_args():
     return args
 
 
+def stop_on_signal(signum, _frame):
+    """SIGTERM or SIGHUP: leave through the ``finally`` blocks, which stop
+    the servers (their own process groups, out of reach of a signal to ours)
+    and drop the databases."""
+    raise SystemExit(128 + signum)
+
+
 def main():
     started = time.monotonic()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop_on_signal)
     args = parse_args()
     check_postgres(args)
     check_odoo()
