@@ -802,6 +802,14 @@ def pending_jobs(conn):
             pending[label] = scalar(
                 conn, f"SELECT count(*) FROM helpdesk_ticket WHERE {column}"
             )
+    if has_table(conn, "hybrid_support_mail_quarantine"):
+        # emails kept aside while another worker delivered the same email or
+        # sender, waiting for the job that processes them again
+        pending["busy emails"] = scalar(
+            conn,
+            "SELECT count(*) FROM hybrid_support_mail_quarantine "
+            "WHERE reason = 'busy' AND state = 'new'",
+        )
     return pending
 
 
@@ -830,16 +838,16 @@ def count_results(conn, base, mailset, sink, ack_limit):
         (ids,),
     ):
         on_cases[msgid].append(res_id)
-    quarantined = {}
+    quarantined, quarantine_rows = {}, []
     if base["quarantine"] is not None:
-        quarantined = dict(
-            rows(
-                conn,
-                "SELECT message_id, error FROM hybrid_support_mail_quarantine "
-                "WHERE id > %s",
-                (base["quarantine"],),
-            )
+        quarantine_rows = rows(
+            conn,
+            "SELECT message_id, error, reason, state "
+            "FROM hybrid_support_mail_quarantine WHERE id > %s",
+            (base["quarantine"],),
         )
+        # an email kept aside and processed again since is in a case too
+        quarantined = {msgid: error for msgid, error, _r, _s in quarantine_rows}
     lost = [i for i in ids if not on_cases.get(i) and i not in quarantined]
     acks = rows(
         conn,
@@ -891,9 +899,13 @@ def count_results(conn, base, mailset, sink, ack_limit):
             1 for _m, objects, _r, _refs in sink.received if objects in cases_objects
         ),
         "bounces": bounces,
-        "quarantined": len(quarantined) if base["quarantine"] is not None else None,
+        # still to be looked at by a person (state new)
+        "quarantined": sum(1 for *_rest, state in quarantine_rows if state == "new")
+        if base["quarantine"] is not None
+        else None,
         "quarantine reasons": Counter(
-            e.splitlines()[0][:120] for e in quarantined.values()
+            f"{reason}/{state}: {(error or '').splitlines()[0][:100]}"
+            for _m, error, reason, state in quarantine_rows
         ),
         "lost": lost,
         "dup messages": sum(len(r) - 1 for r in on_cases.values() if len(r) > 1),
@@ -1040,7 +1052,9 @@ def print_details(results):
         if r["failure details"]:
             notes.append(f"RPC errors: {dict(r['failure details'])}")
         if r["quarantine reasons"]:
-            notes.append(f"quarantine reasons: {dict(r['quarantine reasons'])}")
+            notes.append(
+                f"quarantine rows (reason/state: error): {dict(r['quarantine reasons'])}"
+            )
         if r["still pending"]:
             notes.append(f"jobs still pending at the timeout: {r['still pending']}")
         if r["drafts pending"]:
@@ -1222,6 +1236,7 @@ def main():
     sink = SmtpSink()
     results, scaling = [], []
     setup_log = open(f"/tmp/bench_load_setup_{stamp}.log", "w")
+    stopped = None
     try:
         creators = [
             threading.Thread(
@@ -1263,6 +1278,8 @@ def main():
                         sink,
                     )
                 )
+    except SystemExit as stop:  # a signal: report what was measured
+        stopped = stop
     finally:
         sink.close()
         if args.keep_db:
@@ -1275,6 +1292,9 @@ def main():
     with open(f"/tmp/bench_load_{stamp}.json", "w") as handle:
         json.dump({"results": results, "scaling": scaling}, handle, default=str)
     print_report(args, results, scaling, mailset, started)
+    if stopped:
+        print(f"STOPPED by a signal (exit {stopped.code}): the runs above only")
+        return stopped.code
     bad = [
         r["label"]
         for r in results + scaling
