@@ -24,15 +24,19 @@ class HelpdeskTicket(models.Model):
 
     def _compute_ack_suggestions_html(self):
         """Up to three published articles relevant to the case, quoted in the
-        acknowledgement so that the customer may help themselves at once."""
+        acknowledgement with a link to their help center page (absolute: it
+        is read in a mail client) so that the customer may help themselves
+        at once."""
         for ticket in self:
             articles = ticket._hs_kb_suggestions(limit=3)
             if not articles:
                 ticket.ack_suggestions_html = False
                 continue
+            base_url = ticket.get_base_url()
             items = Markup("").join(
-                Markup("<li><strong>%s</strong>: %s</li>")
+                Markup('<li><a href="%s"><strong>%s</strong></a>: %s</li>')
                 % (
+                    f"{base_url}{article.help_url}",
                     article.name,
                     textwrap.shorten(
                         html2plaintext(article.body or ""), EXCERPT, placeholder=" …"
@@ -44,3 +48,28 @@ class HelpdeskTicket(models.Model):
                 escape(self.env._("These articles may already answer your question:")),
                 items,
             )
+
+    def _hs_close_as_answered_by(self, article):
+        """Close the case because ``article`` answered it, as the customer
+        would with the portal's close button: to the first closing stage of
+        the case's team that customers may pick. The caller has checked the
+        customer's access to the case (``_document_check_access``). Returns
+        whether the case was closed."""
+        self.ensure_one()
+        # sudo: customers do not read stages of other teams nor write cases
+        case = self.sudo()
+        if case.closed:
+            return False
+        stages = case.team_id.with_company(case.company_id)._get_applicable_stages()
+        stage = stages.filtered(lambda s: s.close_from_portal and s.closed)[:1]
+        if not stage:
+            return False
+        case.stage_id = stage
+        case.message_post(
+            body=self.env._(
+                "Closed by the customer: the article “%(title)s” answered the question.",
+                title=article.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True

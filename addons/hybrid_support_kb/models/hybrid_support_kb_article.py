@@ -1,10 +1,28 @@
+import importlib
+import logging
+import threading
+from collections import OrderedDict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext
 
-from odoo.addons.hybrid_support_intake.tools.similarity import rank
+from ..tools.search_index import Document, SearchIndex
+
+_logger = logging.getLogger(__name__)
 
 KB_MANAGER = "hybrid_support_kb.group_kb_manager"
+CUSTOMER_AUDIENCES = ("public", "customers")
+
+# Search indexes of this process: {(database, company, language, encoder):
+# (signature, SearchIndex)}. Never trusted as such: each use first reads the
+# articles' signature from PostgreSQL (``_hs_search_signature``), so a change
+# committed by another worker rebuilds the index here too.
+_INDEXES = OrderedDict()
+_INDEX_LIMIT = 16
+_INDEX_LOCK = threading.Lock()
+# Sentence vectors by text digest: a rebuilt index encodes changed texts only.
+_VECTORS = {}
 
 
 class HybridSupportKbArticle(models.Model):
@@ -16,7 +34,19 @@ class HybridSupportKbArticle(models.Model):
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     body = fields.Html(translate=True, sanitize_style=True)
     keywords = fields.Char(help="Extra words customers use for this topic.")
-    category_id = fields.Many2one("helpdesk.ticket.category")
+    category_id = fields.Many2one("helpdesk.ticket.category", index=True)
+    audience = fields.Selection(
+        [
+            ("public", "Everyone"),
+            ("customers", "Customers (signed in)"),
+            ("internal", "Internal users"),
+        ],
+        default="customers",
+        required=True,
+        tracking=True,
+        help="Who reads the article once published: anyone visiting the help "
+        "center, signed-in customers (portal users), or employees only.",
+    )
     company_id = fields.Many2one(
         "res.company",
         default=lambda self: self.env.company,
@@ -28,12 +58,26 @@ class HybridSupportKbArticle(models.Model):
         required=True,
         tracking=True,
     )
+    help_url = fields.Char(
+        compute="_compute_help_url",
+        help="Path of the article's page in the help center, readable and "
+        "stable: the title may change, the trailing id finds the article.",
+    )
     source_ticket_id = fields.Many2one(
         "helpdesk.ticket",
         string="Drafted from case",
         readonly=True,
         groups="helpdesk_mgmt.group_helpdesk_user_own",  # another customer's case
     )
+
+    @api.depends("name")
+    def _compute_help_url(self):
+        for article in self:
+            article.help_url = (
+                f"/help/article/{self.env['ir.http']._slug(article)}"
+                if article.id
+                else False
+            )
 
     def _hs_check_publish(self, vals):
         """Publishing is the review: only knowledge base managers publish an
@@ -70,21 +114,120 @@ class HybridSupportKbArticle(models.Model):
     def action_unpublish(self):
         self.state = "draft"
 
+    # -- search -------------------------------------------------------------
+
     @api.model
-    def _hs_suggest(self, text, limit=3, company=None):
+    def _hs_suggest(self, text, limit=3, company=None, audiences=CUSTOMER_AUDIENCES):
         """Published articles of ``company`` (default: the current one) or
-        of no company most relevant to ``text``, best first. Callers in sudo
+        of no company most relevant to ``text``, best first, among those of
+        ``audiences`` (default: what customers read). Callers in sudo
         (acknowledgement, portal page) must give the case's company."""
         company = company if company is not None else self.env.company
-        articles = self.search(
-            [("state", "=", "published"), ("company_id", "in", [company.id, False])]
+        found = self._hs_search_index(company).search(
+            text, limit=limit, audiences=audiences
         )
-        documents = [
-            (
-                article.id,
-                f"{article.name} {article.keywords or ''} "
-                f"{html2plaintext(article.body or '')}",
+        return self.browse(key for key, _score in found)
+
+    @api.model
+    def _hs_visible_domain(self, company, audiences):
+        return [
+            ("state", "=", "published"),
+            ("company_id", "in", [company.id, False]),
+            ("audience", "in", list(audiences)),
+        ]
+
+    @api.model
+    def _hs_search_signature(self, company):
+        """What the published articles of ``company`` (or of none) are as
+        committed or written in this transaction: their number, the sum of
+        their rows' versions (``xmin`` changes with any write, translations
+        included, whichever worker made it) and the latest write date. All
+        states count, so that unpublishing changes the signature."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT count(*), coalesce(sum(xmin::text::bigint), 0), max(write_date)
+              FROM hybrid_support_kb_article
+             WHERE company_id = %s OR company_id IS NULL
+            """,
+            [company.id],
+        )
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _hs_search_encoder(self):
+        """Sentence encoder for the search (``encode(texts)`` to unit rows),
+        or ``None``: words and characters only. The hook: the encoder of
+        hybrid_support_ai when that addon is installed and its model folder
+        configured; kb does not depend on it."""
+        if "hybrid_support_ai" not in self.env.registry._init_modules:
+            return None, None
+        # sudo: a system parameter, read to rank articles for any visitor
+        folder = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("hybrid_support_ai.embedding_model")
+        )
+        if not folder:
+            return None, None
+        try:
+            embeddings = importlib.import_module(
+                "odoo.addons.hybrid_support_ai.tools.embeddings"
+            )
+            return folder, embeddings.encoder(folder)
+        except (ImportError, RuntimeError, OSError, ValueError) as error:
+            _logger.info("knowledge base search without sentence vectors: %s", error)
+            return None, None
+
+    @api.model
+    def _hs_search_documents(self, company, lang):
+        # sudo: the index holds every published article of the company;
+        # each query filters by audience, and callers by the visitor's rights
+        articles = (
+            self.sudo()
+            .with_context(lang=lang, active_test=False)
+            .search(
+                [
+                    ("state", "=", "published"),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="id",
+            )
+        )
+        return [
+            Document(
+                key=article.id,
+                title=article.name or "",
+                keywords=article.keywords or "",
+                body=html2plaintext(article.body or ""),
+                category=article.category_id.id or 0,
+                audience=article.audience,
             )
             for article in articles
         ]
-        return self.browse(key for key, _score in rank(text, documents, limit=limit))
+
+    @api.model
+    def _hs_search_index(self, company=None, lang=None):
+        """The ``SearchIndex`` of the published articles of ``company`` (or
+        of none) in ``lang``, built once per change of the articles."""
+        company = company if company is not None else self.env.company
+        lang = lang or self.env.lang or "en_US"
+        folder, encoder = self._hs_search_encoder()
+        key = (self.env.cr.dbname, company.id, lang, folder)
+        signature = self._hs_search_signature(company)
+        with _INDEX_LOCK:
+            cached = _INDEXES.get(key)
+            if cached and cached[0] == signature:
+                _INDEXES.move_to_end(key)
+                return cached[1]
+        if len(_VECTORS) > 50_000:
+            _VECTORS.clear()
+        index = SearchIndex(
+            self._hs_search_documents(company, lang), encoder=encoder, vectors=_VECTORS
+        )
+        with _INDEX_LOCK:
+            _INDEXES[key] = (signature, index)
+            _INDEXES.move_to_end(key)
+            while len(_INDEXES) > _INDEX_LIMIT:
+                _INDEXES.popitem(last=False)
+        return index
