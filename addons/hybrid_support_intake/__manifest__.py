@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Email Intake",
     "summary": "Every support email becomes a clean, threaded, acknowledged case",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -35,6 +35,7 @@
         "views/hybrid_support_routing_rule_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_templates.xml",
+        "wizards/hybrid_support_log_call_views.xml",
     ],
     "demo": [
         "demo/hybrid_support_demo.xml",

@@ -202,10 +202,11 @@ class HelpdeskTicket(models.Model):
     def _message_create(self, values_list):
         # the email that makes a case was scored with it (_hs_classify): the
         # score goes into the message's INSERT rather than a later UPDATE
-        if len(self) == 1 and self.id in (self.env.context.get("hs_new_tickets") or ()):
+        if len(self) == 1 and self.source_message_id:
             values_list = [
                 {**values, "hs_sentiment": self.sentiment, "hs_sentiment_done": True}
                 if values.get("message_type") == "email"
+                and values.get("message_id") == self.source_message_id
                 else values
                 for values in values_list
             ]
@@ -213,10 +214,9 @@ class HelpdeskTicket(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        # every customer email and public answer; a case the gateway is
-        # creating gets its summary once, from the enrichment that follows
-        creating = set(self.env.context.get("hs_new_tickets") or ())
-        others = self.filtered(lambda t: t.id not in creating)
+        # every customer email and public answer; the email that makes a
+        # case gets its summary once, from the enrichment that follows
+        others = self.filtered(lambda t: t.source_message_id != message.message_id)
         if (
             others
             and message.message_type in ("email", "comment")
@@ -354,20 +354,20 @@ class HelpdeskTicket(models.Model):
         )
 
     @api.model
-    def _hs_new_case_values(self, subject, clean_body):
-        values = super()._hs_new_case_values(subject, clean_body)
+    def _hs_new_case_values(self, subject, clean_body, origin):
+        values = super()._hs_new_case_values(subject, clean_body, origin)
         values.update(self._hs_classify(subject, clean_body))
         return values
 
-    def _hs_enrich(self):
+    def _hs_enrich(self, origin):
         """Classify cases that arrived before this addon, log the decisions
         on the new ones (classified in their INSERT), and let shadow versions
         predict without acting."""
-        result = super()._hs_enrich()
+        result = super()._hs_enrich(origin)
         unclassified = self.filtered(lambda t: not t.urgency)
         for ticket in unclassified:
             ticket.write(self._hs_classify(ticket.name, ticket.clean_body))
-        fresh = unclassified if self.env.context.get("hs_reenrich") else self
+        fresh = unclassified if origin is None else self
         logs = [
             self.env["hybrid.support.routing.log"]._values(
                 ticket,
@@ -406,8 +406,8 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         self.env["hybrid.support.routing.log"].create(logs)
-        # now with the references found by intake
-        if self.env.context.get("hs_gateway_created"):
+        # now with the references found by intake; a new case holds one text
+        if origin is not None:
             fresh._hs_first_summary()
         else:
             fresh._hs_update_summary()

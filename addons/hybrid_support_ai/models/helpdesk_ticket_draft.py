@@ -45,14 +45,14 @@ class HelpdeskTicket(models.Model):
             ticket.hs_draft_sources = draft.sources
 
     @api.model
-    def _hs_new_case_values(self, subject, clean_body):
-        values = super()._hs_new_case_values(subject, clean_body)
+    def _hs_new_case_values(self, subject, clean_body, origin):
+        values = super()._hs_new_case_values(subject, clean_body, origin)
         # the draft job decides by tier; history being imported needs none
-        values["hs_draft_pending"] = not self.env.context.get("hs_import")
+        values["hs_draft_pending"] = origin != "import"
         return values
 
-    def _hs_jobs_after_intake(self):
-        jobs = super()._hs_jobs_after_intake()
+    def _hs_jobs_after_intake(self, origin):
+        jobs = super()._hs_jobs_after_intake(origin)
         if any(self.mapped("hs_draft_pending")):
             jobs.append("hybrid_support_ai.ir_cron_make_drafts")
         return jobs

@@ -174,9 +174,8 @@ class HelpdeskTicket(models.Model):
             vals.setdefault("sla_start_date", now)
             vals.setdefault("hs_last_activity_date", now)
         tickets = super().create(vals_list)
-        context = self.env.context
-        if not ("hs_new_tickets" in context or context.get("hs_import")):
-            tickets._hs_apply_sla()  # the gateway applies it once routed
+        # a case of the intake pipeline gets it once routed (_hs_after_route)
+        tickets.filtered(lambda t: not t.hs_origin)._hs_apply_sla()
         return tickets
 
     def write(self, vals):
@@ -189,8 +188,8 @@ class HelpdeskTicket(models.Model):
             self._hs_apply_sla()
         return result
 
-    def _hs_after_route(self):
-        result = super()._hs_after_route()
+    def _hs_after_route(self, origin):
+        result = super()._hs_after_route(origin)
         self._hs_apply_sla()
         return result
 
@@ -257,8 +256,8 @@ class HelpdeskTicket(models.Model):
         """The first message an agent sends to the customer is the first
         response; the acknowledgement (auto_comment) and notes are not."""
         result = super()._message_post_after_hook(message, msg_values)
-        creating = set(self.env.context.get("hs_new_tickets") or ())
-        active = self.filtered(lambda t: t.id not in creating)  # set by create
+        # the email that makes a case: the activity date was set by create
+        active = self.filtered(lambda t: t.source_message_id != message.message_id)
         if message.message_type in ("comment", "email") and message.author_id:
             # sudo: whoever writes, the activity date is the case's own record
             active.sudo().write({"hs_last_activity_date": message.date})

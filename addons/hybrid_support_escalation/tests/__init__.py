@@ -4,5 +4,6 @@ from . import (
     test_sla,
     test_sla_concurrency,
     test_sla_policies,
+    test_sla_channels,
     test_health_tools,
 )

@@ -6,7 +6,6 @@ from odoo import api, fields, models, tools
 from odoo.tools.mail import email_normalize, plaintext2html
 
 from ..tools.body_clean import html_to_text, split_reply, writer_text
-from ..tools.phones import find_phone_numbers
 from ..tools.references import subject_references
 from ..tools.sender_trust import key_matches, reference_readings
 from ..tools.signature import strip_signature
@@ -204,8 +203,14 @@ class HelpdeskTicket(models.Model):
             and not self.env.context.get("hs_import"),
         )
         values.setdefault("received_date", msg.get("date") or fields.Datetime.now())
+        origin = False
+        if "hs_gateway" in self.env.context:
+            # the gateway runs the pipeline on it once core has posted the
+            # email (mail.thread._message_route_process)
+            origin = "import" if self.env.context.get("hs_import") else "gateway"
+            values.setdefault("hs_origin", origin)
         for key, value in self._hs_new_case_values(
-            msg.get("subject") or "", clean
+            msg.get("subject") or "", clean, origin or "gateway"
         ).items():
             values.setdefault(key, value)
         # _xmlid_to_res_id is cached; env.ref would query existence per email.
@@ -272,9 +277,6 @@ class HelpdeskTicket(models.Model):
         if self.env.context.get("hs_import_stage_id"):
             # helpdesk_mgmt computes the stage from the team on create
             ticket.stage_id = self.env.context["hs_import_stage_id"]
-        new_tickets = self.env.context.get("hs_new_tickets")
-        if new_tickets is not None:
-            new_tickets.append(ticket.id)
         return ticket
 
     @api.model
@@ -371,12 +373,6 @@ class HelpdeskTicket(models.Model):
         return bool(subtype) and (subtype.id == comment or not subtype.internal)
 
     @api.model
-    def _hs_new_case_values(self, subject, clean_body):
-        """Hook: more values for a case the gateway is about to create, so
-        that classifiers write in the same INSERT instead of an UPDATE."""
-        return {}
-
-    @api.model
     def _hs_ticket_from_subject(self, subject, email_from, verified_sender=False):
         """``(case, trusted)``: the case whose reference is in ``subject``, and
         whether this email may thread into it by the subject alone.
@@ -426,54 +422,6 @@ class HelpdeskTicket(models.Model):
         )
         return self.browse(named.id), trusted
 
-    def _hs_enrich(self):
-        """Hook run on the cases an email has just created, before routing
-        and the acknowledgement: intake extracts phone numbers and
-        references; the other addons classify, set SLA deadlines..."""
-        # duplicates first: their search flushes the new cases, better before
-        # the other values are written than between them (one UPDATE)
-        self._hs_flag_duplicates()
-        self._hs_extract_phone_numbers()
-        self._hs_extract_references()
-        return True
-
-    def _hs_extract_phone_numbers(self):
-        for ticket in self:
-            country = (
-                ticket.partner_id.country_id
-                or ticket.partner_id.commercial_partner_id.country_id
-                or ticket.company_id.country_id
-            )
-            numbers = find_phone_numbers(
-                ticket.writer_text or ticket.clean_body, country.code
-            )
-            if numbers:
-                ticket.phone_numbers = ", ".join(numbers)
-
-    def _hs_extract_references(self):
-        self.env["hybrid.support.ticket.reference"]._extract_for(self)
-
-    def _hs_route(self):
-        """Apply the routing rules to new cases, then the fallback
-        assignment; every change is logged with the rule and what it matched
-        (``hybrid.support.routing.rule._route``)."""
-        self.env["hybrid.support.routing.rule"]._route(self)
-
-    def _hs_model_routing(self, rule_logs):
-        """Hook: trained models may set what no rule set; returns logs."""
-        return []
-
-    def _hs_after_route(self):
-        """Hook run once the case's team and priority are final (SLA...)."""
-        return True
-
-    def _hs_jobs_after_intake(self):
-        """Hook: xmlids of the cron jobs the gateway's new cases wait for
-        (acknowledgements here; draft replies in the ai addon)."""
-        if any(self.mapped("ack_pending")):
-            return ["hybrid_support_intake.ir_cron_send_acknowledgements"]
-        return []
-
     def write(self, vals):
         watched = [f for f in ROUTED_FIELDS if f in vals]
         if not watched or self.env.context.get("hs_routing") or self.env.su:
@@ -490,7 +438,7 @@ class HelpdeskTicket(models.Model):
                 ticket[name],
                 user_id=self.env.uid,
             )
-            for ticket in self.filtered("source_message_id")
+            for ticket in self.filtered(lambda t: t.hs_origin or t.source_message_id)
             for name in watched
             if before[ticket][name] != ticket[name]
         ]
@@ -507,14 +455,3 @@ class HelpdeskTicket(models.Model):
         action["domain"] = [("ticket_id", "=", self.id)]
         action["context"] = {}
         return action
-
-    @api.model
-    def _hs_enrich_open_cases(self):
-        """Run the enrichment again on open email cases, e.g. once an addon that
-        classifies or sets deadlines is installed after they arrived."""
-        cases = self.with_context(hs_reenrich=True).search(
-            [("source_message_id", "!=", False), ("stage_id.closed", "=", False)]
-        )
-        cases._hs_enrich()
-        cases._hs_after_route()
-        return True

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.intake import ORIGINS
+
 
 class HybridSupportRoutingLog(models.Model):
     """One routing decision on a case: who decided (a rule, a model, the
@@ -29,6 +31,12 @@ class HybridSupportRoutingLog(models.Model):
         required=True,
         readonly=True,
         index=True,
+    )
+    origin = fields.Selection(
+        ORIGINS,
+        string="Case arrived by",
+        readonly=True,
+        help="The channel of the case when the decision was taken.",
     )
     rule_id = fields.Many2one(
         "hybrid.support.routing.rule", ondelete="set null", readonly=True, index=True
@@ -67,5 +75,6 @@ class HybridSupportRoutingLog(models.Model):
             "new_value": self._display(new),
             "team_id": ticket.team_id.id,
             "company_id": ticket.company_id.id,
+            "origin": ticket.hs_origin,
             **extra,
         }

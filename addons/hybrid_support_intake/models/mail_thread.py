@@ -260,32 +260,40 @@ class MailThread(models.AbstractModel):
             self.env["hybrid.support.delivery.key"]._claim(
                 "contact", email_normalize(message_dict.get("email_from") or "")
             )
-        created = []
-        context = {"hs_gateway": gateway, "hs_new_tickets": created}
+        context = {"hs_gateway": gateway}
         cases = any(route[0] == TICKET for route in routes or ())
         if cases:
             # the followers' notification emails go to the mail queue, sent
             # within the minute by its job, instead of holding this email's
             # transaction until the mail server has taken them
             context["mail_notify_force_send"] = False
+        # the route that makes a new case goes last, so that the thread core
+        # returns is that case (one email makes at most one case, see
+        # _hs_adjust_ticket_routes)
+        new_case = [r for r in routes or () if r[0] == TICKET and not r[1]]
+        routes = [r for r in routes or () if r not in new_case] + new_case
         result = super(MailThread, self.with_context(**context))._message_route_process(
             message, message_dict, routes
         )
+        if not cases:
+            return result
         # sudo: core creates the cases with superuser rights (message_new
         # under sudo); the rest of the pipeline must not depend on the rights
         # of whoever delivers the email (fetchmail, odoo-mailgate.py's -u
         # user, an API user)
-        tickets = self.env[TICKET].sudo().browse(created)
+        tickets = self.env[TICKET].sudo().browse(result if new_case else [])
+        if len(new_case) > 1:  # a reply to several closed cases (follow-ups)
+            tickets = tickets.search(
+                [("source_message_id", "=", message_dict.get("message_id"))]
+            )
+        mail_queue = ["mail.ir_cron_mail_scheduler_action"]
         if tickets:
-            tickets.with_context(hs_gateway_created=True)._hs_enrich()
-        if self.env.context.get("hs_import") or not cases:
-            return result  # history: no routing, SLA, acknowledgement or mail
-        if tickets:
-            tickets._hs_route()
-            tickets._hs_after_route()
-        self.env["ir.cron"]._hs_trigger_in_slot(
-            tickets._hs_jobs_after_intake() + ["mail.ir_cron_mail_scheduler_action"]
-        )
+            # history (hs_import) is enriched only: no routing, SLA,
+            # acknowledgement or mail
+            origin = "import" if self.env.context.get("hs_import") else "gateway"
+            tickets._hs_intake(origin, extra_jobs=mail_queue)
+        elif not self.env.context.get("hs_import"):
+            self.env["ir.cron"]._hs_trigger_in_slot(mail_queue)
         return result
 
     @api.model

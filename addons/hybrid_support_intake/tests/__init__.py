@@ -11,5 +11,6 @@ from . import (
     test_gateway_concurrency,
     test_delivery_paths,
     test_assignment,
+    test_channels,
 )
 from . import test_attacks_patterns, test_attacks_import

@@ -51,7 +51,7 @@ class TestStructuredFields(IntakeCase):
             "another customer's case is recorded but never linked",
         )
         # running the enrichment again adds nothing twice
-        ticket._hs_enrich()
+        ticket._hs_enrich(None)
         self.assertEqual(len(ticket.reference_ids), 5)
 
     def test_invalid_reference_pattern_is_refused(self):

@@ -33,3 +33,16 @@ def find_phone_numbers(text, region=None, limit=5):
             if len(found) >= limit:
                 break
     return found
+
+
+def normalize_phone(text, region=None):
+    """``text`` as one E.164 number (``+442079460123``), or ``""`` when it is
+    not a valid phone number (without a country prefix, ``region`` says
+    which country it is dialled in)."""
+    try:
+        number = phonenumbers.parse(text or "", (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

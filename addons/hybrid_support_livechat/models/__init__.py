@@ -1,0 +1,1 @@
+from . import discuss_channel, helpdesk_ticket, res_users
