@@ -30,6 +30,7 @@ SUITE = [
     "hybrid_support_escalation",
     "hybrid_support_kb",
     "hybrid_support_portal",
+    "hybrid_support_livechat",
 ]
 E2E = ["hybrid_support_e2e"]
 HOST_TESTS = ["helpdesk_mgmt"]
