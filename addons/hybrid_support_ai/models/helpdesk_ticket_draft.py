@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
+from odoo.addons.hybrid_support_intake.models.ir_cron import retry_soon_on_conflict
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 from odoo.addons.hybrid_support_intake.tools.similarity import rank
 
@@ -247,6 +248,7 @@ class HelpdeskTicket(models.Model):
         return len(tickets)
 
     @api.model
+    @retry_soon_on_conflict
     def _hs_cron_make_drafts(self, batch_size=50):
         cron = self.env["ir.cron"]
         while done := self._hs_make_pending_drafts(batch_size):

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import format_datetime
 
+from odoo.addons.hybrid_support_intake.models.ir_cron import retry_soon_on_conflict
+
 from .hybrid_support_ticket_sla import OPEN, STATUSES
 
 # SLA internals and analytics are for agents; customers read the promise
@@ -304,6 +306,7 @@ class HelpdeskTicket(models.Model):
         return self.env["hybrid.support.ticket.sla"]._hs_transitions(now, limit)
 
     @api.model
+    @retry_soon_on_conflict
     def _cron_sla_status(self, batch_size=5000):
         now = fields.Datetime.now()
         cron = self.env["ir.cron"]

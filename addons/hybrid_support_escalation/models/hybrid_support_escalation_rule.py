@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from odoo.addons.hybrid_support_intake.models.ir_cron import retry_soon_on_conflict
+
 PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 TRIGGERS = [
     ("sla_at_risk", "SLA at risk"),
@@ -242,6 +244,7 @@ class HybridSupportEscalationRule(models.Model):
         return len(logs)
 
     @api.model
+    @retry_soon_on_conflict
     def _cron_escalate(self):
         cron = self.env["ir.cron"]
         while True:

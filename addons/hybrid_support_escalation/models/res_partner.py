@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.hybrid_support_intake.models.ir_cron import retry_soon_on_conflict
+
 from ..tools import health
 
 # the score and its reasons are the support team's view of an account
@@ -125,6 +127,7 @@ class ResPartner(models.Model):
             )
 
     @api.model
+    @retry_soon_on_conflict
     def _cron_health(self, batch_size=500):
         """Accounts with cases in the last four months, in batches."""
         now = fields.Datetime.now()

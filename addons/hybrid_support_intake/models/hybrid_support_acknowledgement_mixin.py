@@ -7,6 +7,7 @@ from odoo import api, fields, models
 
 from ..tools.ack_text import quotable
 from ..tools.sender_trust import keyed_reference
+from .ir_cron import retry_soon_on_conflict
 
 _logger = logging.getLogger(__name__)
 
@@ -279,6 +280,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         return len(pending)
 
     @api.model
+    @retry_soon_on_conflict
     def _hs_cron_send_acknowledgements(self, batch_size=100):
         cron = self.env["ir.cron"]
         remaining = self.search_count([("ack_pending", "=", True)])

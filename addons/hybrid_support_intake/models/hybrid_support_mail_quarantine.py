@@ -8,6 +8,8 @@ from xmlrpc.client import Binary
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .ir_cron import retry_soon_on_conflict
+
 _logger = logging.getLogger(__name__)
 
 # Larger than any mail server accepts (most refuse 25-50 MB): kept whole
@@ -150,6 +152,7 @@ class HybridSupportMailQuarantine(models.Model):
         self.state = "dismissed"
 
     @api.model
+    @retry_soon_on_conflict
     def _cron_retry_busy(self):
         """Process again the emails that met another worker's delivery of the
         same email or sender outside an RPC call (fetchmail, which cannot run

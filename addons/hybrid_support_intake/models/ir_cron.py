@@ -1,8 +1,52 @@
+import functools
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ConcurrencyError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+_logger = logging.getLogger(__name__)
 
 JOB_SLOT_SECONDS = 10  # the requests of the same slot share their triggers
+CONFLICT_ERRORS = (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError)
+
+
+def retry_soon_on_conflict(job):
+    """Decorate a cron job's method: when its batch meets another
+    transaction's concurrent write (a serialization failure, a lock not
+    available, a deadlock — normal with several workers: the gateway writes
+    the case the job is about to lock), the batch is rolled back and the job
+    runs again in a few seconds, instead of failing and waiting for its next
+    interval (an hour for some). Batches committed before stay done.
+
+    Only inside a cron run (``cron_id`` in the context, as the scheduler
+    sets it); a direct call gets the error, as an RPC call would (and
+    retries it)."""
+
+    @functools.wraps(job)
+    def run(self, *args, **kwargs):
+        try:
+            return job(self, *args, **kwargs)
+        except CONFLICT_ERRORS as error:
+            cron_id = self.env.context.get("cron_id")
+            if not cron_id:
+                raise
+            self.env.cr.rollback()
+            _logger.info(
+                "%s.%s met a concurrent update (%s): runs again in %s s",
+                self._name,
+                job.__name__,
+                type(error).__name__,
+                JOB_SLOT_SECONDS,
+            )
+            # sudo: the job's user may not write the scheduler's rows
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger(
+                fields.Datetime.now() + timedelta(seconds=JOB_SLOT_SECONDS)
+            )
+            return False
+
+    return run
 
 
 class IrCron(models.Model):

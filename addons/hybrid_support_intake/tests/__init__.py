@@ -14,3 +14,4 @@ from . import (
     test_channels,
 )
 from . import test_attacks_patterns, test_attacks_import
+from . import test_job_conflicts
