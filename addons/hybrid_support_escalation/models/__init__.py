@@ -5,4 +5,10 @@ from . import (
     hybrid_support_sla_policy,
     hybrid_support_ticket_sla,
     res_partner,
+    hybrid_support_case_kpi,
+    hybrid_support_kpi_report,
+    hybrid_support_routing_log,
+    helpdesk_ticket_team,
+    rating_rating,
+    helpdesk_ticket_kpi,
 )

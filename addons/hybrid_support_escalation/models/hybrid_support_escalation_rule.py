@@ -16,7 +16,10 @@ TRIGGERS = [
     ("frustration", "Frustrated customer"),
     ("reopened", "Reopened several times"),
     ("health", "Customer health under a threshold"),
+    ("rating", "Customer rated the case unhappy"),
 ]
+# a rating comes after the closing: this trigger also escalates closed cases
+CLOSED_TOO = ("rating",)
 
 
 class HybridSupportEscalationRule(models.Model):
@@ -53,6 +56,12 @@ class HybridSupportEscalationRule(models.Model):
     sentiment_below = fields.Float(default=-0.3)
     reopen_count = fields.Integer(string="Reopened at least", default=2)
     health_below = fields.Integer(string="Health under", default=40)
+    rating_at_most = fields.Integer(
+        string="Rating at most",
+        default=1,
+        help="Ratings go 1 (unhappy), 3 (neutral), 5 (happy); only ratings "
+        "given in the last 7 days count.",
+    )
     # actions
     set_priority = fields.Selection(PRIORITIES, string="Raise priority to")
     set_team_id = fields.Many2one("helpdesk.ticket.team", string="Move to team")
@@ -117,6 +126,15 @@ class HybridSupportEscalationRule(models.Model):
             return Domain(
                 "commercial_partner_id.hs_health_score", "<", self.health_below
             ) & Domain("commercial_partner_id.hs_health_date", "!=", False)
+        if self.trigger == "rating":
+            return Domain(
+                "rating_ids",
+                "any",
+                Domain("consumed", "=", True)
+                & Domain("rating", ">", 0)
+                & Domain("rating", "<=", self.rating_at_most)
+                & Domain("write_date", ">=", now - timedelta(days=7)),
+            )
         words = [w.strip() for w in (self.keywords or "").split(",") if w.strip()]
         if not words:
             return Domain.FALSE
@@ -130,9 +148,10 @@ class HybridSupportEscalationRule(models.Model):
         domain = (
             self._trigger_domain(now)
             & Domain("company_id", "=", self.company_id.id)
-            & Domain("stage_id.closed", "=", False)
             & Domain("escalation_level", "<", self.level)
         )
+        if self.trigger not in CLOSED_TOO:
+            domain &= Domain("stage_id.closed", "=", False)
         if self.team_ids:
             domain &= Domain("team_id", "in", self.team_ids.ids)
         return domain

@@ -6,4 +6,7 @@ from . import (
     test_sla_policies,
     test_sla_channels,
     test_health_tools,
+    test_kpi,
+    test_csat,
+    test_workspace,
 )

@@ -1,0 +1,352 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import kpi as kpi_tools
+
+CSAT_STATES = [
+    ("due", "Request due"),
+    ("sent", "Request sent"),
+    ("skipped", "Not asked"),
+]
+SKIP_REASONS = [
+    ("automated", "Automated case or robot sender"),
+    ("opted_out", "No rating on this case"),
+    ("no_email", "No customer email"),
+    ("employee", "Requester is an employee"),
+    ("rate_limited", "Contact asked recently"),
+    ("team_off", "Team sends no request"),
+]
+OCA_RATING_TEMPLATE = "helpdesk_mgmt_rating.rating_ticket_email_template"
+
+
+class HybridSupportCaseKpi(models.Model):
+    """The support KPIs of one case, written when their event happens (a
+    public reply, a closing, a reopening, a routing decision, a rating), so
+    that reports read stored numbers and never replay a case's history.
+    Durations count working hours of the case's SLA calendar (or its
+    company's). One row per case, made at its first event."""
+
+    _name = "hybrid.support.case.kpi"
+    _description = "Support KPIs of a case"
+    _order = "id desc"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    first_response_date = fields.Datetime(readonly=True)
+    first_response_hours = fields.Float(
+        string="First response (working hours)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+    )
+    agent_replies = fields.Integer(string="Public agent replies", readonly=True)
+    customer_wrote_after_reply = fields.Boolean(
+        help="The customer wrote again after an agent's public reply.", readonly=True
+    )
+    closed_date = fields.Datetime(readonly=True, index=True)
+    resolution_hours = fields.Float(
+        string="Resolution (working hours)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="From the case's start to its last closing.",
+    )
+    first_contact_resolution = fields.Boolean(
+        readonly=True,
+        help="Closed after one public agent reply, no later customer message, "
+        "never reopened.",
+    )
+    reopen_count = fields.Integer(readonly=True)
+    escalated = fields.Boolean(readonly=True)
+    sla_result = fields.Selection(
+        [("met", "Met"), ("breached", "Breached")],
+        string="SLA at closing",
+        readonly=True,
+    )
+    auto_routed = fields.Boolean(
+        readonly=True, help="A routing rule or a model set the team, agent or field."
+    )
+    agent_rerouted = fields.Boolean(
+        readonly=True, help="An agent changed a routed field (team, agent...)."
+    )
+    ai_decided = fields.Boolean(
+        string="Model decided", readonly=True, help="A trained model set a field."
+    )
+    ai_overridden = fields.Boolean(
+        string="Model overridden",
+        readonly=True,
+        help="An agent later changed a field a model had set.",
+    )
+    ai_model = fields.Char(string="Model and version", readonly=True)
+    reviewed = fields.Boolean(
+        readonly=True, help="A person confirmed or corrected the triage."
+    )
+    draft_used = fields.Boolean(
+        readonly=True, help="A proposed draft reply was sent (edited or not)."
+    )
+    draft_edit_rate = fields.Float(
+        readonly=True,
+        digits=(3, 2),
+        aggregator="avg",
+        help="Share of the draft the agent changed (0: sent as is).",
+    )
+    rating = fields.Float(string="CSAT", readonly=True, aggregator="avg")
+    effort = fields.Integer(string="CES", readonly=True, aggregator="avg")
+    csat_state = fields.Selection(CSAT_STATES, readonly=True, index="btree_not_null")
+    csat_due_date = fields.Datetime(string="Rating request due", readonly=True)
+    csat_sent_date = fields.Datetime(string="Rating request sent", readonly=True)
+    csat_skip_reason = fields.Selection(SKIP_REASONS, readonly=True)
+
+    _ticket_unique = models.Constraint(
+        "UNIQUE(ticket_id)", "A case has one row of KPIs."
+    )
+    _csat_due_idx = models.Index("(csat_due_date) WHERE csat_state = 'due'")
+
+    # -- rows ---------------------------------------------------------------
+
+    @api.model
+    def _hs_for(self, tickets):
+        """The KPI rows of ``tickets``, made where missing. Two workers may
+        reach a new case at once: the INSERT skips rows another made."""
+        ids = tuple(tickets.ids)
+        if not ids:
+            return self.browse()
+        tickets.flush_recordset(["company_id"])
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO hybrid_support_case_kpi
+                       (ticket_id, company_id, create_uid, write_uid,
+                        create_date, write_date)
+                   SELECT t.id, t.company_id, %(uid)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM helpdesk_ticket t
+                    WHERE t.id IN %(ids)s
+                   ON CONFLICT (ticket_id) DO NOTHING""",
+                uid=self.env.uid,
+                ids=ids,
+            )
+        )
+        return self.search([("ticket_id", "in", list(ids))])
+
+    @api.model
+    def _hs_working_hours(self, ticket, start, end):
+        """Working hours from ``start`` to ``end`` on the case's SLA calendar,
+        else its company's; wall-clock hours without either."""
+        if not (start and end) or end <= start:
+            return 0.0
+        calendar = ticket.sla_policy_id.calendar_id or (
+            ticket.company_id.resource_calendar_id
+        )
+        if not calendar:
+            return kpi_tools.wall_clock_hours(start, end)
+        return calendar.get_work_hours_count(start, end, compute_leaves=True)
+
+    @api.model
+    def _hs_start(self, ticket):
+        return ticket.sla_start_date or ticket.create_date
+
+    # -- events -------------------------------------------------------------
+
+    @api.model
+    def _hs_on_agent_reply(self, tickets, date):
+        """An agent wrote to the customer: the first one is the first response."""
+        for row in self._hs_for(tickets):
+            values = {"agent_replies": row.agent_replies + 1}
+            if not row.first_response_date:
+                ticket = row.ticket_id
+                values["first_response_date"] = date
+                values["first_response_hours"] = self._hs_working_hours(
+                    ticket, self._hs_start(ticket), date
+                )
+            row.write(values)
+
+    @api.model
+    def _hs_on_customer_message(self, tickets):
+        """The customer wrote after an agent's reply: no first-contact
+        resolution. Cases nobody answered yet need no row for this."""
+        self.search(
+            [
+                ("ticket_id", "in", tickets.ids),
+                ("agent_replies", ">", 0),
+                ("customer_wrote_after_reply", "=", False),
+            ]
+        ).write({"customer_wrote_after_reply": True})
+
+    @api.model
+    def _hs_on_close(self, tickets, now):
+        extra = tickets._hs_kpi_close_values()
+        for row in self._hs_for(tickets):
+            ticket = row.ticket_id
+            values = {
+                "closed_date": now,
+                "resolution_hours": self._hs_working_hours(
+                    ticket, self._hs_start(ticket), now
+                ),
+                "first_contact_resolution": kpi_tools.first_contact_resolution(
+                    row.agent_replies, row.customer_wrote_after_reply, row.reopen_count
+                ),
+                "escalated": row.escalated or bool(ticket.escalation_level),
+                "sla_result": kpi_tools.sla_result(
+                    [
+                        (line.status, line.deadline, bool(line.paused_since))
+                        for line in ticket.sla_ids
+                    ],
+                    now,
+                ),
+                **extra.get(ticket.id, {}),
+            }
+            team = ticket.team_id
+            if team.hs_rating_enabled and not row.csat_state:
+                values["csat_state"] = "due"
+                values["csat_due_date"] = kpi_tools.rating_due(
+                    now, team.hs_rating_delay_hours
+                )
+            row.write(values)
+
+    @api.model
+    def _hs_on_reopen(self, tickets):
+        for row in self._hs_for(tickets):
+            values = {"reopen_count": row.reopen_count + 1}
+            values["first_contact_resolution"] = False
+            if row.csat_state == "due":  # asked at the next closing instead
+                values.update(csat_state=False, csat_due_date=False)
+            row.write(values)
+
+    @api.model
+    def _hs_on_escalation(self, tickets):
+        self._hs_for(tickets).filtered(lambda r: not r.escalated).write(
+            {"escalated": True}
+        )
+
+    @api.model
+    def _hs_on_routing(self, logs):
+        """Routing decisions were logged: automatic or not, and whether an
+        agent changed what a model had decided (the model's override rate)."""
+        logs = logs.filtered("ticket_id")
+        if not logs:
+            return
+        overrides = logs.filtered(lambda log: log.source == "override")
+        decided_by_model = set()
+        if overrides:
+            decided_by_model = {
+                (ticket.id, name)
+                for ticket, name in self.env["hybrid.support.routing.log"]._read_group(
+                    [
+                        ("ticket_id", "in", overrides.ticket_id.ids),
+                        ("source", "=", "model"),
+                        ("field_name", "!=", False),
+                    ],
+                    ["ticket_id", "field_name"],
+                )
+            }
+        by_ticket = defaultdict(list)
+        for log in logs:
+            by_ticket[log.ticket_id.id].append(log)
+        for row in self._hs_for(logs.ticket_id):
+            values = {}
+            for log in by_ticket[row.ticket_id.id]:
+                if not log.field_name:
+                    continue  # a shadow model's prediction: it decided nothing
+                if log.source in ("rule", "model"):
+                    values["auto_routed"] = True
+                if log.source == "model":
+                    values["ai_decided"] = True
+                    values["ai_model"] = " v".join(
+                        filter(None, (log.model_name, log.model_version))
+                    )
+                if log.source == "override":
+                    values["agent_rerouted"] = True
+                    if (row.ticket_id.id, log.field_name) in decided_by_model:
+                        values["ai_overridden"] = True
+            if values:
+                row.write(values)
+
+    @api.model
+    def _hs_on_rating(self, ratings):
+        by_case = {rating.res_id: rating for rating in ratings}
+        tickets = self.env["helpdesk.ticket"].browse(list(by_case))
+        for row in self._hs_for(tickets.exists()):
+            rating = by_case[row.ticket_id.id]
+            row.write({"rating": rating.rating, "effort": rating.hs_effort_score})
+
+    # -- satisfaction requests ------------------------------------------------
+
+    @api.model
+    def _hs_send_rating_requests(self, now, limit):
+        """Send the due satisfaction requests of one batch; returns how many
+        rows were handled. Never to robots or automated cases, once per case,
+        at most one per contact in the team's window."""
+        rows = self.search(
+            [("csat_state", "=", "due"), ("csat_due_date", "<=", now)],
+            limit=limit,
+            order="csat_due_date, id",
+        )
+        # rows another worker is sending wait for the next pass
+        rows = rows.try_lock_for_update(allow_referencing=True)
+        if not rows:
+            return 0
+        last_asked = self._hs_last_requests(rows.ticket_id.partner_id, rows, now)
+        default_template = self.env.ref(OCA_RATING_TEMPLATE, raise_if_not_found=False)
+        for row in rows:
+            ticket = row.ticket_id
+            if not ticket.stage_id.closed:
+                row.write({"csat_state": False, "csat_due_date": False})
+                continue
+            team, partner = ticket.team_id, ticket._rating_get_partner()
+            reason = kpi_tools.request_blocked(
+                ticket.automated_reason,
+                partner.email,
+                bool(partner.user_ids.filtered(lambda u: not u.share)),
+                ticket.rating_status == "no_rate",
+            )
+            if not reason and not team.hs_rating_enabled:
+                reason = "team_off"
+            window = timedelta(days=team.hs_rating_contact_days or 0)
+            if not reason and window and partner in last_asked:
+                if last_asked[partner] >= now - window:
+                    reason = "rate_limited"
+            template = team.hs_rating_template_id or default_template
+            if reason or not template:
+                row.write(
+                    {"csat_state": "skipped", "csat_skip_reason": reason or "team_off"}
+                )
+                continue
+            ticket.rating_send_request(template, lang=partner.lang, force_send=False)
+            last_asked[partner] = now
+            row.write({"csat_state": "sent", "csat_sent_date": now})
+        return len(rows)
+
+    @api.model
+    def _hs_last_requests(self, partners, rows, now):
+        """{contact: when the suite last sent them a rating request}, within
+        the longest window of the teams of ``rows``; one read."""
+        longest = max(rows.ticket_id.team_id.mapped("hs_rating_contact_days") or [0])
+        sent = self.search_fetch(
+            [
+                ("csat_state", "=", "sent"),
+                ("csat_sent_date", ">=", now - timedelta(days=longest)),
+                ("ticket_id.partner_id", "in", partners.ids),
+            ],
+            ["ticket_id", "csat_sent_date"],
+        )
+        last = {}
+        for row in sent:
+            partner = row.ticket_id.partner_id
+            last[partner] = max(
+                last.get(partner, row.csat_sent_date), row.csat_sent_date
+            )
+        return last
+
+    @api.model
+    def _cron_send_rating_requests(self, batch_size=200):
+        now = fields.Datetime.now()
+        cron = self.env["ir.cron"]
+        while True:
+            done = self._hs_send_rating_requests(now, batch_size)
+            if not done or cron._commit_progress(done) <= 0:
+                break

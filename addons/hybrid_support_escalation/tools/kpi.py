@@ -1,0 +1,83 @@
+"""Support KPIs of one case, decided from plain facts (no ORM).
+
+The ORM side (``hybrid.support.case.kpi``) gathers the facts when an event
+happens (a reply, a closing, a reopening, a routing decision) and stores what
+these functions return, so that reports never replay a case's history.
+"""
+
+from datetime import datetime, timedelta
+
+# Customer Effort Score: "How easy was it to get your issue resolved?"
+EFFORT_MIN, EFFORT_MAX = 1, 7
+
+
+def first_contact_resolution(agent_replies, customer_wrote_after_reply, reopen_count):
+    """Resolved at the first contact: closed after exactly one public agent
+    reply, with no customer message after it and never reopened."""
+    return agent_replies == 1 and not customer_wrote_after_reply and not reopen_count
+
+
+def sla_result(lines, closed_at):
+    """'met', 'breached' or False (no target) for a case closed at
+    ``closed_at``; ``lines`` are (status, deadline, paused) tuples. A target
+    still open whose deadline passed before the closing was breached even if
+    the status job had not said so yet."""
+    if not lines:
+        return False
+    for status, deadline, paused in lines:
+        if status == "breached":
+            return "breached"
+        if status in ("ongoing", "at_risk") and not paused and deadline:
+            if deadline < closed_at:
+                return "breached"
+    return "met"
+
+
+def valid_effort(value):
+    """The effort score as an int, or None when it is not one of 1-7."""
+    try:
+        score = int(value)
+    except (TypeError, ValueError):
+        return None
+    return score if EFFORT_MIN <= score <= EFFORT_MAX else None
+
+
+def rating_due(closed_at, delay_hours):
+    """When the satisfaction request of a case closed at ``closed_at`` leaves."""
+    return closed_at + timedelta(hours=max(delay_hours or 0.0, 0.0))
+
+
+def request_blocked(automated_reason, partner_email, partner_is_employee, opted_out):
+    """Why no satisfaction request goes to this case's requester (a reason
+    for the skip), or None. Robots and automated cases never get one."""
+    if automated_reason:
+        return "automated"
+    if opted_out:
+        return "opted_out"
+    if not partner_email:
+        return "no_email"
+    if partner_is_employee:
+        return "employee"
+    return None
+
+
+def wall_clock_hours(start, end):
+    """Hours between two naive datetimes when no calendar is known."""
+    if not (isinstance(start, datetime) and isinstance(end, datetime)):
+        return 0.0
+    return max((end - start).total_seconds() / 3600.0, 0.0)
+
+
+def time_left(deadline, now):
+    """'3h 20m', '2d 4h' or, once overdue, '-45m'; '' without a deadline."""
+    if not deadline:
+        return ""
+    seconds = int((deadline - now).total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    return f"{sign}{minutes}m"
