@@ -31,6 +31,7 @@ SUITE = [
     "hybrid_support_kb",
     "hybrid_support_portal",
     "hybrid_support_livechat",
+    "hybrid_support_dashboard",
 ]
 E2E = ["hybrid_support_e2e"]
 HOST_TESTS = ["helpdesk_mgmt"]

@@ -1,0 +1,120 @@
+import base64
+import json
+from pathlib import Path
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.hybrid_support_escalation.tests.test_kpi import (
+    MONDAY_10AM,
+    MONDAY_NOON,
+    KpiCase,
+)
+
+from ..tools import dashboards
+
+FILES = Path(__file__).resolve().parent.parent / "data" / "files"
+
+
+def _aggregate(measure):
+    if measure["fieldName"] == "__count":
+        return "__count"
+    return f"{measure['fieldName']}:{measure['aggregator']}"
+
+
+@tagged("post_install", "-at_install")
+class TestDashboards(KpiCase):
+    def test_shipped_files_are_the_builders(self):
+        for key in dashboards.DASHBOARDS:
+            for sample in (False, True):
+                name = f"{key}_{'sample_' if sample else ''}dashboard.json"
+                self.assertEqual(
+                    (FILES / name).read_text(),
+                    dashboards.dump(dashboards.build(key, sample=sample)),
+                    f"{name}: run python3 tools/dashboards.py",
+                )
+
+    def test_every_pivot_and_chart_reads_as_a_manager(self):
+        """What the dashboards ask the server, asked here: a renamed field or
+        a wrong aggregate fails this test rather than a manager's screen."""
+        case = self.open_case()
+        self.agent_reply(case, MONDAY_10AM)
+        self.close(case, MONDAY_NOON)
+        env = self.env(user=self.manager)
+        for key in dashboards.DASHBOARDS:
+            document = dashboards.build(key)
+            for pivot in document["pivots"].values():
+                model = env[pivot["model"]]
+                model._read_group(
+                    pivot["domain"], [], [_aggregate(m) for m in pivot["measures"]]
+                )
+            for figure in document["sheets"][0]["figures"]:
+                data = figure["data"]
+                if not data["type"].startswith("odoo_"):
+                    continue
+                meta = data["metaData"]
+                measure = meta["measure"]
+                env[meta["resModel"]]._read_group(
+                    data["searchParams"]["domain"],
+                    meta["groupBy"],
+                    ["__count" if measure == "__count" else f"{measure}:sum"],
+                )
+
+    def test_dashboards_are_for_managers_in_their_own_group(self):
+        boards = self.env["spreadsheet.dashboard"].search(
+            [
+                (
+                    "dashboard_group_id",
+                    "=",
+                    self.env.ref(
+                        "hybrid_support_dashboard.spreadsheet_dashboard_group_support"
+                    ).id,
+                )
+            ]
+        )
+        self.assertEqual(
+            set(boards.mapped("name")),
+            {"Support overview", "Customers", "AI and automation"},
+        )
+        managers = self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
+        for board in boards:
+            self.assertEqual(board.group_ids, managers)
+            document = json.loads(base64.b64decode(board.spreadsheet_binary_data))
+            self.assertTrue(document["pivots"])
+        agent_view = self.env["spreadsheet.dashboard"].with_user(self.own_agent)
+        self.assertFalse(agent_view.search([("id", "in", boards.ids)]))
+
+    def test_digest_gives_managers_the_support_kpis(self):
+        case = self.open_case()
+        self.agent_reply(case, MONDAY_10AM)
+        self.close(case, MONDAY_NOON)
+        digest = self.env["digest.digest"].create({"name": "Weekly"})
+        period = {
+            "start_datetime": MONDAY_NOON.replace(day=16),
+            "end_datetime": MONDAY_NOON.replace(day=30),
+        }
+        as_manager = digest.with_user(self.manager).with_context(**period)
+        self.assertGreaterEqual(as_manager.kpi_hs_cases_opened_value, 1)
+        self.assertEqual(as_manager.kpi_hs_fcr_value, 100.0)
+        self.assertAlmostEqual(as_manager.kpi_hs_first_response_value, 3.0, places=1)
+        with self.assertRaises(AccessError):
+            digest.with_user(self.own_agent).with_context(
+                **period
+            )._compute_kpi_hs_values()
+
+    def test_a_sent_draft_and_its_edit_rate_are_kept_at_closing(self):
+        case = self.open_case()
+        self.env["hybrid.support.draft"].create(
+            {
+                "ticket_id": case.id,
+                "intent": "printer",
+                "body": "Try turning it off and on.",
+                "state": "proposed",
+            }
+        )
+        self.agent_reply(case, MONDAY_10AM, "Try turning it off and on again.")
+        self.close(case, MONDAY_NOON)
+        kpi = self.kpi(case)
+        self.assertTrue(kpi.draft_used)
+        self.assertGreater(kpi.draft_edit_rate, 0.0)
+        self.assertLess(kpi.draft_edit_rate, 0.5)

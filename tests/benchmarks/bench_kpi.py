@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Support KPIs at scale: the reporting view and the dashboards over 100,000 cases.
+
+Creates a throw-away database with hybrid_support_dashboard (the escalation
+addon's stored case KPIs and reporting view, the AI addon, the spreadsheet
+dashboards), inserts a year of cases with their KPI rows in bulk
+(server-side generate_series: the set-up is not what is measured), then,
+as a helpdesk manager (record rules applied), times the reporting view's main
+pivots (each KPI by team and week, channel, intent, account, agent,
+priority) and every query of every shipped dashboard (scorecard pivots for the
+last 90 days and the 90 before, charts). Prints each query's time and SQL
+count; the target is under 2 s each.
+
+    python3 tests/benchmarks/bench_kpi.py [--cases 100000] [--accounts 2000] [--smoke]
+"""
+
+import argparse
+import importlib.util
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from run_tests import (  # noqa: E402
+    ADDONS,
+    add_db_options,
+    check_odoo,
+    check_postgres,
+    create_db,
+    db_args,
+    drop_db,
+)
+
+# the dashboards' definitions, read from the addon without importing Odoo
+_SPEC = importlib.util.spec_from_file_location(
+    "hs_dashboards", ROOT / "addons/hybrid_support_dashboard/tools/dashboards.py"
+)
+dashboards = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(dashboards)
+
+TARGET_SECONDS = 2.0
+MEASURES = [
+    "case_count:sum",
+    "first_response_hours:avg",
+    "resolution_hours:avg",
+    "fcr_rate:avg",
+    "sla_rate:avg",
+    "reopen_rate:avg",
+    "escalation_rate:avg",
+    "override_rate:avg",
+    "rating:avg",
+    "effort:avg",
+]
+PIVOTS = [
+    ("team x week", ["team_id", "create_date:week"]),
+    ("channel", ["channel_id"]),
+    ("intent", ["intent"]),
+    ("account", ["partner_id"]),
+    ("agent", ["user_id"]),
+    ("priority x week", ["priority", "create_date:week"]),
+    ("routing x model version", ["routing", "ai_model"]),
+]
+
+SETUP = """
+INSERT INTO res_partner (name, is_company, active, type, create_date, write_date,
+                         hs_health_score, hs_health_date)
+SELECT 'Account ' || n, TRUE, TRUE, 'contact', now(), now(), (n * 37) %% 101, now()
+FROM generate_series(1, %(accounts)s) AS n;
+
+INSERT INTO helpdesk_ticket (
+    name, description, number, active, company_id, stage_id, team_id, user_id,
+    channel_id, priority, intent, partner_id, commercial_partner_id,
+    create_date, write_date, sla_start_date, intent_needs_review)
+SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
+       CASE WHEN n %% 5 = 0 THEN %(open_stage)s ELSE %(closed_stage)s END,
+       (%(teams)s)[1 + n %% array_length(%(teams)s, 1)],
+       (%(users)s)[1 + n %% array_length(%(users)s, 1)],
+       (%(channels)s)[1 + n %% array_length(%(channels)s, 1)],
+       (n %% 4)::text,
+       (ARRAY['billing', 'password', 'outage', 'refund', 'how_to', 'bug',
+              'shipping', 'account', 'legal', 'other'])[1 + n %% 10],
+       p.id, p.id,
+       now() - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour',
+       now(), now() - (n %% 365) * interval '1 day', n %% 50 = 0
+FROM generate_series(1, %(cases)s) AS n
+JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
+      WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
+
+INSERT INTO hybrid_support_case_kpi (
+    ticket_id, company_id, first_response_date, first_response_hours,
+    agent_replies, customer_wrote_after_reply, closed_date, resolution_hours,
+    first_contact_resolution, reopen_count, escalated, sla_result, auto_routed,
+    agent_rerouted, ai_decided, ai_overridden, ai_model, reviewed, draft_used,
+    draft_edit_rate, rating, effort, create_date, write_date)
+SELECT t.id, t.company_id, t.create_date + interval '2 hours', (t.id %% 17) / 2.0,
+       1 + t.id %% 3, t.id %% 4 = 0,
+       CASE WHEN t.id %% 5 <> 0 THEN t.create_date + interval '1 day' END,
+       CASE WHEN t.id %% 5 <> 0 THEN (t.id %% 40) / 1.5 END,
+       t.id %% 3 = 1 AND t.id %% 4 <> 0, (t.id %% 13 = 0)::int, t.id %% 25 = 0,
+       CASE WHEN t.id %% 5 = 0 THEN NULL WHEN t.id %% 11 = 0 THEN 'breached'
+            ELSE 'met' END,
+       t.id %% 10 < 7, t.id %% 10 = 6, t.id %% 2 = 0, t.id %% 20 = 0,
+       'Intent model v' || (1 + t.id %% 3), t.id %% 9 = 0, t.id %% 3 = 0,
+       (t.id %% 7) / 10.0,
+       CASE WHEN t.id %% 4 = 0 THEN 1 + 2 * (t.id %% 3) END,
+       CASE WHEN t.id %% 8 = 0 THEN 1 + t.id %% 7 END,
+       now(), now()
+FROM helpdesk_ticket t WHERE t.number LIKE 'K%%';
+ANALYZE helpdesk_ticket;
+ANALYZE hybrid_support_case_kpi;
+ANALYZE res_partner;
+"""
+
+
+def timed(cr, label, function, results):
+    before, started = cr.sql_log_count, time.perf_counter()
+    rows = function()
+    seconds = time.perf_counter() - started
+    queries = cr.sql_log_count - before
+    results.append((label, seconds, queries))
+    mark = "ok" if seconds < TARGET_SECONDS else "OVER 2 s"
+    print(
+        f"  {label:<58} {seconds * 1000:8.0f} ms {queries:3d} queries "
+        f"{len(rows):6d} groups  {mark}",
+        flush=True,
+    )
+    return rows
+
+
+def aggregate(field, aggregator):
+    return "__count" if field == "__count" else f"{field}:{aggregator}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_db_options(parser)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--accounts", type=int, default=2_000)
+    parser.add_argument(
+        "--smoke", action="store_true", help="CI: 2,000 cases of 50 accounts"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.cases, args.accounts = 2_000, 50
+    check_postgres(args)
+    check_odoo()
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tests import new_test_user
+    from odoo.tools import config
+
+    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
+    db = f"hs_bench_kpi_{int(time.time())}"
+    create_db(args, db, ["hybrid_support_dashboard"])
+    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
+    results = []
+    try:
+        registry = Registry(db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            teams = env["helpdesk.ticket.team"].create(
+                [{"name": f"Bench team {n}"} for n in range(8)]
+            )
+            users = [
+                new_test_user(
+                    env,
+                    login=f"bench_agent_{n}",
+                    groups="helpdesk_mgmt.group_helpdesk_user",
+                )
+                for n in range(40)
+            ]
+            manager = new_test_user(
+                env,
+                login="bench_manager",
+                groups="helpdesk_mgmt.group_helpdesk_manager",
+            )
+            Stage = env["helpdesk.ticket.stage"]
+            env.flush_all()
+            started = time.perf_counter()
+            cr.execute(
+                SETUP,
+                {
+                    "accounts": args.accounts,
+                    "cases": args.cases,
+                    "company": env.company.id,
+                    "open_stage": Stage.search([("closed", "=", False)], limit=1).id,
+                    "closed_stage": Stage.search([("closed", "=", True)], limit=1).id,
+                    "teams": teams.ids,
+                    "users": [user.id for user in users],
+                    "channels": env["helpdesk.ticket.channel"].search([]).ids,
+                },
+            )
+            cr.commit()
+            print(
+                f"{args.cases} cases over {args.accounts} accounts, a year of "
+                f"history, set up in {time.perf_counter() - started:.0f} s"
+            )
+            env.invalidate_all()
+            as_manager = env(user=manager)
+            report = as_manager["hybrid.support.kpi.report"]
+            print("Reporting view, all cases, every KPI:")
+            for label, groupby in PIVOTS:
+                timed(
+                    cr,
+                    f"pivot by {label}",
+                    lambda g=groupby: report._read_group([], g, MEASURES),
+                    results,
+                )
+            now = odoo.fields.Datetime.now()
+            periods = {
+                0: [("create_date", ">=", now - timedelta(days=90))],
+                -1: [
+                    ("create_date", ">=", now - timedelta(days=180)),
+                    ("create_date", "<", now - timedelta(days=90)),
+                ],
+            }
+            for key in dashboards.DASHBOARDS:
+                document = dashboards.build(key)
+                print(f"Dashboard {dashboards.DASHBOARDS[key][0]} (last 90 days):")
+                for pivot in document["pivots"].values():
+                    offset = pivot["fieldMatching"][dashboards.PERIOD].get("offset", 0)
+                    domain = pivot["domain"] + periods[offset]
+                    measures = [
+                        aggregate(m["fieldName"], m["aggregator"])
+                        for m in pivot["measures"]
+                    ]
+                    timed(
+                        cr,
+                        f"scorecard {pivot['name']}",
+                        lambda d=domain, m=measures, p=pivot: as_manager[
+                            p["model"]
+                        ]._read_group(d, [], m),
+                        results,
+                    )
+                for figure in document["sheets"][0]["figures"]:
+                    data = figure["data"]
+                    if not data["type"].startswith("odoo_"):
+                        continue
+                    meta = data["metaData"]
+                    measure = meta["measure"]
+                    domain = data["searchParams"]["domain"] + periods[0]
+                    timed(
+                        cr,
+                        f"chart {data['title']['text']}",
+                        lambda d=domain, m=meta, x=measure: as_manager[
+                            m["resModel"]
+                        ]._read_group(
+                            d,
+                            m["groupBy"],
+                            ["__count" if x == "__count" else f"{x}:sum"],
+                        ),
+                        results,
+                    )
+            cr.rollback()
+        worst = max(results, key=lambda r: r[1])
+        over = [r for r in results if r[1] >= TARGET_SECONDS]
+        print(
+            f"{len(results)} queries; slowest: {worst[0]} {worst[1]:.2f} s; "
+            f"over {TARGET_SECONDS:g} s: {len(over)} (target: none)"
+        )
+    finally:
+        Registry.delete(db)
+        odoo.sql_db.close_db(db)
+        drop_db(args, db)
+
+
+if __name__ == "__main__":
+    main()
