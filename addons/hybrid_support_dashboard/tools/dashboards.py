@@ -264,7 +264,7 @@ DASHBOARDS = {
             ("Escalated %", "escalation_rate", "avg", [], 4),
         ],
         [
-            ("Cases by channel", ["channel_id"], "__count", "bar", {"order": "DESC"}),
+            ("Cases by channel", ["origin"], "__count", "bar", {"order": "DESC"}),
             ("SLA met % by week", WEEK, "sla_rate", "line", {}),
             (
                 "First response (h) by team",

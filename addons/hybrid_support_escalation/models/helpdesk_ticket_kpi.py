@@ -53,8 +53,8 @@ class HelpdeskTicket(models.Model):
             "rating_id"
         ):
             return result
-        creating = set(self.env.context.get("hs_new_tickets") or ())
-        active = self.filtered(lambda t: t.id not in creating)  # the first email
+        # the email that makes a case is no reply to anything
+        active = self.filtered(lambda t: t.source_message_id != message.message_id)
         if not active:
             return result
         # sudo: see write

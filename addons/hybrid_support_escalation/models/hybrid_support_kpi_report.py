@@ -22,6 +22,7 @@ class HybridSupportKpiReport(models.Model):
             "team_id",
             "user_id",
             "channel_id",
+            "hs_origin",
             "intent",
             "commercial_partner_id",
             "priority",
@@ -58,6 +59,12 @@ class HybridSupportKpiReport(models.Model):
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     channel_id = fields.Many2one(
         "helpdesk.ticket.channel", string="Channel", readonly=True
+    )
+    origin = fields.Selection(
+        selection="_hs_origin_selection",
+        string="Arrived by",
+        readonly=True,
+        help="The channel the case arrived by (email, portal, phone...).",
     )
     intent = fields.Char(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Account", readonly=True)
@@ -111,6 +118,9 @@ class HybridSupportKpiReport(models.Model):
         help="The account's current health score (0-100).",
     )
 
+    def _hs_origin_selection(self):
+        return self.env["helpdesk.ticket"]._fields["hs_origin"].selection
+
     def _hs_rate(self, condition, applies="TRUE"):
         return SQL(
             "CASE WHEN NOT (%s) THEN NULL WHEN %s THEN 100.0 ELSE 0.0 END",
@@ -128,6 +138,7 @@ class HybridSupportKpiReport(models.Model):
                    t.team_id,
                    t.user_id,
                    t.channel_id,
+                   t.hs_origin AS origin,
                    t.intent,
                    t.commercial_partner_id AS partner_id,
                    t.priority,
