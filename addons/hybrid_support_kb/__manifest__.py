@@ -3,17 +3,29 @@
 {
     "name": "Hybrid Support - Knowledge Base",
     "summary": "Reviewed knowledge base articles, suggested to customers and agents",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
     "website": "https://github.com/hybrid-support/hybrid-support",
-    "depends": ["hybrid_support_intake"],
+    "depends": ["hybrid_support_intake", "portal"],
+    "external_dependencies": {"python": ["scikit-learn", "rapidfuzz", "numpy"]},
     "data": [
         "security/hybrid_support_kb_security.xml",
         "security/ir.model.access.csv",
         "views/hybrid_support_kb_article_views.xml",
+        "views/hybrid_support_kb_event_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/help_templates.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "hybrid_support_kb/static/src/interactions/*.js",
+        ],
+        "web.assets_tests": [
+            "hybrid_support_kb/static/tests/tours/*.js",
+        ],
+    },
     "demo": ["demo/hybrid_support_kb_demo.xml"],
     "installable": True,
 }

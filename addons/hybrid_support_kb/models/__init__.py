@@ -1,1 +1,8 @@
-from . import helpdesk_ticket, hybrid_support_kb_article
+from . import (
+    helpdesk_ticket,
+    hybrid_support_kb_article,
+    hybrid_support_kb_event,
+    hybrid_support_kb_search,
+    res_company,
+    res_config_settings,
+)

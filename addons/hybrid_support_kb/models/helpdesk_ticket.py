@@ -1,4 +1,5 @@
 import textwrap
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
@@ -22,6 +23,20 @@ class HelpdeskTicket(models.Model):
             company=self.company_id or self.env.company,
         )
 
+    def _hs_kb_article_url(self, article, source="case_page"):
+        """The help center page of ``article`` opened from this case (on
+        its portal page or from its acknowledgement): the visit counts for
+        ``source``, and a customer for whom the article was the answer can
+        close the case from there; the case's access token lets them do it
+        without signing in, as the case's own portal link does."""
+        self.ensure_one()
+        query = {"src": source, "case_id": self.id}
+        # sudo: the token is the customer's own key to this case
+        token = self.sudo().access_token
+        if token:
+            query["access_token"] = token
+        return f"{article.help_url}?{urlencode(query)}"
+
     def _compute_ack_suggestions_html(self):
         """Up to three published articles relevant to the case, quoted in the
         acknowledgement with a link to their help center page (absolute: it
@@ -36,7 +51,7 @@ class HelpdeskTicket(models.Model):
             items = Markup("").join(
                 Markup('<li><a href="%s"><strong>%s</strong></a>: %s</li>')
                 % (
-                    f"{base_url}{article.help_url}",
+                    base_url + ticket._hs_kb_article_url(article, "acknowledgement"),
                     article.name,
                     textwrap.shorten(
                         html2plaintext(article.body or ""), EXCERPT, placeholder=" …"

@@ -13,6 +13,7 @@ _logger = logging.getLogger(__name__)
 
 KB_MANAGER = "hybrid_support_kb.group_kb_manager"
 CUSTOMER_AUDIENCES = ("public", "customers")
+SEARCH_CHANGES = "hybrid_support_kb.search_changes"
 
 # Search indexes of this process: {(database, company, language, encoder):
 # (signature, SearchIndex)}. Never trusted as such: each use first reads the
@@ -99,11 +100,17 @@ class HybridSupportKbArticle(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self.browse()._hs_check_publish(vals)
+        self._hs_search_changed()
         return super().create(vals_list)
 
     def write(self, vals):
         self._hs_check_publish(vals)
+        self._hs_search_changed()
         return super().write(vals)
+
+    def unlink(self):
+        self._hs_search_changed()
+        return super().unlink()
 
     def action_submit_review(self):
         self.state = "review"
@@ -137,13 +144,29 @@ class HybridSupportKbArticle(models.Model):
         ]
 
     @api.model
+    def _hs_search_changed(self):
+        """Count the changes this cursor makes: within one transaction the
+        rows' versions and write dates do not change from one write to the
+        next (same transaction id, same timestamp)."""
+        cache = self._hs_connection().cache
+        cache[SEARCH_CHANGES] = cache.get(SEARCH_CHANGES, 0) + 1
+
+    def _hs_connection(self):
+        # tests wrap the transaction's cursor in one cursor per request
+        return getattr(self.env.cr, "_cursor", self.env.cr)
+
+    @api.model
     def _hs_search_signature(self, company):
         """What the published articles of ``company`` (or of none) are as
         committed or written in this transaction: their number, the sum of
         their rows' versions (``xmin`` changes with any write, translations
-        included, whichever worker made it) and the latest write date. All
-        states count, so that unpublishing changes the signature."""
+        and raw SQL included, whichever worker made it) and the latest write
+        date; plus the changes this cursor made, if any. All states count,
+        so that unpublishing changes the signature."""
         self.env.flush_all()
+        connection = self._hs_connection()
+        changes = connection.cache.get(SEARCH_CHANGES)
+        local = (id(connection), changes) if changes else None
         self.env.cr.execute(
             """
             SELECT count(*), coalesce(sum(xmin::text::bigint), 0), max(write_date)
@@ -152,7 +175,7 @@ class HybridSupportKbArticle(models.Model):
             """,
             [company.id],
         )
-        return self.env.cr.fetchone()
+        return (*self.env.cr.fetchone(), local)
 
     @api.model
     def _hs_search_encoder(self):

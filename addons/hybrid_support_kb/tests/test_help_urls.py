@@ -32,5 +32,9 @@ class TestHelpUrls(IntakeCase):
         )
         body = self.acks(ticket).body
         base_url = ticket.get_base_url()
-        self.assertIn(f'href="{base_url}{self.article.help_url}"', body)
+        self.assertIn(
+            f'href="{base_url}{self.article.help_url}?src=acknowledgement'
+            f"&amp;case_id={ticket.id}&amp;access_token={ticket.access_token}",
+            body,
+        )
         self.assertTrue(base_url.startswith("http"))

@@ -33,6 +33,7 @@ AUDIENCES = ("public", "customers", "internal")
 MAX_QUERY_CHARS = 2000
 TYPO_SIMILARITY = 80  # rapidfuzz ratio, 0..100
 TYPO_MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+TYPO_MAX_WORDS = 12  # words corrected per query: the time stays bounded
 # How much each block weighs in the score, and what it takes for an article
 # to be a result at all: a shared word (after typo correction), a close
 # character match of its title/keywords, or a close sentence vector. Char
@@ -143,11 +144,13 @@ class SearchIndex:
         if self.words is None:
             return query
         known = self.words.vocabulary_
-        words = _WORD.findall(query.lower())
+        unknown = [
+            word
+            for word in dict.fromkeys(_WORD.findall(query.lower()))
+            if len(word) >= TYPO_MIN_LENGTH and word not in known and not word.isdigit()
+        ]
         extra = []
-        for word in words:
-            if len(word) < TYPO_MIN_LENGTH or word in known or word.isdigit():
-                continue
+        for word in unknown[:TYPO_MAX_WORDS]:
             candidates = [
                 term
                 for size in (len(word) - 1, len(word), len(word) + 1)
