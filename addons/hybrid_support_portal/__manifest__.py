@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Customer Portal",
     "summary": "Customers follow their email cases in the portal: SLA, status, articles",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -15,7 +15,14 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/helpdesk_ticket_templates.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/portal_action_templates.xml",
+    ],
+    "demo": [
+        "demo/helpdesk_ticket_team_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

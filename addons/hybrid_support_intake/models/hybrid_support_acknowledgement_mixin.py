@@ -54,6 +54,13 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         "when hybrid_support_kb is installed.",
     )
 
+    ack_case_actions_html = fields.Html(
+        compute="_compute_ack_case_actions_html",
+        sanitize=False,  # built from escaped values by the code that fills it
+        help="The customer's one-click answers quoted in the acknowledgement, "
+        'e.g. "This solved my problem" when hybrid_support_portal is installed.',
+    )
+
     response_promise = fields.Char(
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
@@ -92,6 +99,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         "object.hs_ack_customer_name",
         "object.response_promise",
         "object.ack_suggestions_html",
+        "object.ack_case_actions_html",
         "object.ack_portal_button",
         "object.ack_signature",
     )
@@ -101,6 +109,9 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
 
     def _compute_ack_suggestions_html(self):
         self.ack_suggestions_html = False
+
+    def _compute_ack_case_actions_html(self):
+        self.ack_case_actions_html = False
 
     def _compute_ack_portal_button(self):
         for ticket in self:

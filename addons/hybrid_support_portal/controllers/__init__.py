@@ -1,2 +1,3 @@
 from . import portal
 from . import new_ticket
+from . import portal_actions

@@ -1,1 +1,1 @@
-from . import test_attacks, test_portal
+from . import test_attacks, test_portal, test_portal_actions
