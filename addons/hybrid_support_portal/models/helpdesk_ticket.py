@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import misc
 
+from odoo.addons.hybrid_support_intake.models.ir_cron import retry_soon_on_conflict
+
 from ..tools import case_actions
 from ..tools.case_actions import REOPEN, SOLVED
 
@@ -365,6 +367,7 @@ class HelpdeskTicket(models.Model):
         return len(held)
 
     @api.model
+    @retry_soon_on_conflict
     def _hs_cron_remind_waiting_customers(self, batch_size=100):
         cron = self.env["ir.cron"]
         while True:
