@@ -265,10 +265,16 @@ class HelpdeskTicket(models.Model):
                 ticket.stage_id = stage
 
     def write(self, vals):
+        result = super().write(vals)
         if "stage_id" in vals:
-            # a new wait starts a new series of reminders
-            vals = {**vals, "hs_reminder_count": 0, "hs_last_reminder_date": False}
-        return super().write(vals)
+            # a new wait starts a new series of reminders; sudo: whoever
+            # moves the case (an agent, a customer's answer) restarts it
+            reminded = self.sudo().filtered(
+                lambda t: t.hs_reminder_count or t.hs_last_reminder_date
+            )
+            if reminded:
+                reminded.write({"hs_reminder_count": 0, "hs_last_reminder_date": False})
+        return result
 
     # -- reminders of cases waiting on the customer ------------------------
 
