@@ -166,3 +166,20 @@ class TestLivechatCase(HttpCase):
         with self.assertRaises(JsonRpcException):
             self._command(chat, "/case Someone else's chat")
         self.assertFalse(self._case(chat))
+
+    def test_the_chat_window_offers_the_case_command(self):
+        # the operator's web client loads this addon's assets without an
+        # error and registers /case beside Odoo's own chat commands
+        self.browser_js(
+            "/odoo",
+            """
+            const { registry } = odoo.loader.modules.get("@web/core/registry");
+            if (registry.category("discuss.channel_commands").contains("case")) {
+                console.log("test successful");
+            } else {
+                console.error("the /case command is not registered");
+            }
+            """,
+            "odoo.isReady",
+            login="hs_chat_operator",
+        )
