@@ -3,18 +3,24 @@
 {
     "name": "Hybrid Support - Knowledge Base",
     "summary": "Reviewed knowledge base articles, suggested to customers and agents",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
     "website": "https://github.com/hybrid-support/hybrid-support",
     "depends": ["hybrid_support_intake", "portal"],
-    "external_dependencies": {"python": ["scikit-learn", "rapidfuzz", "numpy"]},
+    "external_dependencies": {
+        "python": ["scikit-learn", "rapidfuzz", "numpy", "phonenumbers"]
+    },
     "data": [
         "security/hybrid_support_kb_security.xml",
         "security/ir.model.access.csv",
+        "data/hybrid_support_kb_cron.xml",
         "views/hybrid_support_kb_article_views.xml",
         "views/hybrid_support_kb_event_views.xml",
+        "views/hybrid_support_kb_gap_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "wizards/hybrid_support_kb_draft_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/help_templates.xml",
     ],
@@ -26,6 +32,9 @@
             "hybrid_support_kb/static/tests/tours/*.js",
         ],
     },
-    "demo": ["demo/hybrid_support_kb_demo.xml"],
+    "demo": [
+        "demo/hybrid_support_kb_demo.xml",
+        "demo/hybrid_support_kb_drafts_demo.xml",
+    ],
     "installable": True,
 }

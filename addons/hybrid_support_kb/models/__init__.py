@@ -1,7 +1,9 @@
 from . import (
+    hybrid_support_kb_case_mixin,
     helpdesk_ticket,
     hybrid_support_kb_article,
     hybrid_support_kb_event,
+    hybrid_support_kb_gap,
     hybrid_support_kb_search,
     res_company,
     res_config_settings,

@@ -10,7 +10,8 @@ EXCERPT = 160
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "hybrid.support.kb.case.mixin"]
 
     def _hs_kb_suggestions(self, limit=3):
         """Published articles relevant to the case, of the case's company (or

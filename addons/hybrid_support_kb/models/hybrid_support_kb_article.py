@@ -3,6 +3,8 @@ import logging
 import threading
 from collections import OrderedDict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext
@@ -64,11 +66,21 @@ class HybridSupportKbArticle(models.Model):
         help="Path of the article's page in the help center, readable and "
         "stable: the title may change, the trailing id finds the article.",
     )
-    source_ticket_id = fields.Many2one(
+    source_ticket_ids = fields.Many2many(
         "helpdesk.ticket",
-        string="Drafted from case",
+        "hybrid_support_kb_article_ticket_rel",
+        "article_id",
+        "ticket_id",
+        string="Drafted from cases",
         readonly=True,
-        groups="helpdesk_mgmt.group_helpdesk_user_own",  # another customer's case
+        copy=False,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",  # other customers' cases
+    )
+    review_date = fields.Date(
+        string="Review by",
+        tracking=True,
+        help="The nightly knowledge gaps job lists the article as stale "
+        "from this date.",
     )
 
     @api.depends("name")
@@ -254,3 +266,51 @@ class HybridSupportKbArticle(models.Model):
             while len(_INDEXES) > _INDEX_LIMIT:
                 _INDEXES.popitem(last=False)
         return index
+
+    # -- drafts from resolved cases (tools/drafts.py) ------------------------
+
+    def _hs_kb_text(self):
+        """The article's words as suggestions and the knowledge base jobs
+        compare them: title, keywords, body."""
+        self.ensure_one()
+        return f"{self.name} {self.keywords or ''} {html2plaintext(self.body or '')}"
+
+    def _hs_kb_source_questions(self):
+        """The questions of the resolved cases the article was drafted from:
+        the knowledge gaps job counts their topic as answered too."""
+        self.ensure_one()
+        # sudo: the nightly job's comparison, never shown
+        return [
+            f"{ticket.name or ''}\n{ticket.clean_body or ''}"
+            for ticket in self.sudo().source_ticket_ids
+        ]
+
+    @api.model
+    def _hs_kb_create_draft(self, proposal, company):
+        """A draft article from ``proposal`` (a ``drafts.Draft``, already
+        anonymised), for ``company``; always a draft, reviewed before it
+        is published."""
+        headings = (self.env._("Problem"), self.env._("Customers also wrote"))
+        problem, *others = proposal.problem or [""]
+        body = Markup("<h3>%s</h3><p>%s</p>") % (headings[0], problem)
+        if others:
+            body += Markup("<p>%s:</p><ul>%s</ul>") % (
+                headings[1],
+                Markup("").join(Markup("<li>%s</li>") % line for line in others),
+            )
+        body += Markup("<h3>%s</h3><ol>%s</ol>") % (
+            self.env._("Solution"),
+            Markup("").join(Markup("<li>%s</li>") % step for step in proposal.steps)
+            or Markup("<li>%s</li>") % self.env._("(to be written by the reviewer)"),
+        )
+        return self.create(
+            {
+                "name": proposal.title or self.env._("Draft from resolved cases"),
+                "body": body,
+                "keywords": " ".join(proposal.keywords),
+                "category_id": proposal.category,
+                "company_id": company.id if company else False,
+                "state": "draft",
+                "source_ticket_ids": [fields.Command.set(list(proposal.keys))],
+            }
+        )

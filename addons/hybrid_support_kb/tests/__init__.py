@@ -1,1 +1,10 @@
-from . import test_attacks, test_help_center, test_help_search, test_help_urls, test_kb
+from . import (
+    test_anonymise,
+    test_attacks,
+    test_help_center,
+    test_help_search,
+    test_help_urls,
+    test_kb,
+    test_kb_drafts,
+    test_kb_gaps,
+)

@@ -106,10 +106,10 @@ class TestAttacksKb(HttpCase):
         other = self.env["helpdesk.ticket"].create(
             {"name": "Initech payroll leak", "description": "<p>x</p>"}
         )
-        self.article_b.source_ticket_id = other
+        self.article_b.source_ticket_ids = other
         self.authenticate("hs_kb_cust_b", "hs_kb_cust_b")
         with self.assertRaises(JsonRpcException):
-            self.call_kw(ARTICLE, "read", [[self.article_b.id], ["source_ticket_id"]])
+            self.call_kw(ARTICLE, "read", [[self.article_b.id], ["source_ticket_ids"]])
 
     def test_portal_user_allowed_in_two_companies_reads_only_its_own(self):
         """A customer of B whose login is also allowed in A (shared
