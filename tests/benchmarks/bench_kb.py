@@ -8,11 +8,10 @@ phrasings, keywords) from the intent's training messages; the test split
 is never drafted from. Then:
 
 (a) suggestions: for each test message, is the article of its intent the
-    first suggestion, or among the first three? Words: TF-IDF on words and
-    word pairs over the articles' text, as hybrid_support_intake's
-    ``similarity.rank`` behind ``_hs_suggest``; sentence vectors: the
-    article's text and the message encoded by the MiniLM of
-    requirements-test-models.txt, cosine.
+    first suggestion, or among the first three? The help center's search
+    index (``tools/search_index.py``, behind ``_hs_suggest``), with words
+    only, then with the MiniLM of requirements-test-models.txt as its
+    sentence encoder.
 (b) gaps: the articles of 10 intents are removed; every test message is a
     recent case; ``tools/gaps.py find_gaps`` lists the gaps. A removed
     intent is found when it is the most frequent intent of a gap; a gap
@@ -121,24 +120,41 @@ def draft_articles(tools, train):
     return articles
 
 
-def suggestions(tools, articles, test_texts, test_labels, vectors=None):
-    """Top-1 and top-3 rates of the intent's article."""
-    labels = sorted(articles)
-    documents = [tools.drafts.draft_text(articles[label]) for label in labels]
-    if vectors is None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+class CachedEncoder:
+    """``encode(texts)`` for the search index, on the shared ``vectors``."""
 
-        # the settings of intake's similarity.rank (behind _hs_suggest)
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-        matrix = vectorizer.fit_transform(documents)
-        scores = (vectorizer.transform(test_texts) @ matrix.T).toarray()
-    else:
-        scores = vectors(test_texts) @ vectors(documents).T
-    gold = np.array([labels.index(label) for label in test_labels])
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :3]
-    return float((top[:, 0] == gold).mean()), float(
-        (top == gold[:, None]).any(1).mean()
-    )
+    def __init__(self, vectors):
+        self.vectors = vectors
+
+    def encode(self, texts):
+        return self.vectors(list(texts))
+
+
+def suggestions(tools, articles, test_texts, test_labels, vectors=None):
+    """Top-1 and top-3 rates of the intent's article, as the help center
+    and the acknowledgement suggest them (``tools/search_index.py``: words
+    and word pairs, character n-grams of title and keywords, typo
+    correction, and sentence vectors when an encoder is given)."""
+    search_index = importlib.import_module("hs_kb_tools.search_index")
+    labels = sorted(articles)
+    documents = [
+        search_index.Document(
+            key=i,
+            title=articles[label].title,
+            keywords=" ".join(articles[label].keywords),
+            body="\n".join(articles[label].problem + articles[label].steps),
+        )
+        for i, label in enumerate(labels)
+    ]
+    encoder = CachedEncoder(vectors) if vectors is not None else None
+    index = search_index.SearchIndex(documents, encoder=encoder)
+    first = top3 = 0
+    for text, label in zip(test_texts, test_labels, strict=True):
+        found = [key for key, _score in index.search(text, limit=3)]
+        gold = labels.index(label)
+        first += bool(found) and found[0] == gold
+        top3 += gold in found
+    return first / len(test_texts), top3 / len(test_texts)
 
 
 def gap_detection(tools, articles, train, test_texts, test_labels, seed, vectors=None):

@@ -261,8 +261,19 @@ class HybridSupportKbGap(models.Model):
             for word in _WORD.findall(name or "")
         }
         self.search([("company_id", "=", company.id), ("state", "=", "new")]).unlink()
+        # a topic a manager dismissed stays dismissed: a gap whose sample
+        # cases are mostly those of a dismissed gap is not listed again
+        dismissed = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("kind", "=", "gap"),
+                ("state", "=", "dismissed"),
+            ]
+        ).ticket_ids.ids
         values = []
         for gap in found:
+            if len(set(gap.samples) & set(dismissed)) * 2 > len(gap.samples):
+                continue
             # a customer's name is never a topic
             words = [word for word in gap.top_words if word not in names]
             values.append(

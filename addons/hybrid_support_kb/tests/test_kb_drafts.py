@@ -5,6 +5,8 @@ attacker (another customer's data, portal users)."""
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
+from odoo.addons.hybrid_support_intake.tools.regex_safety import check_linear
+
 from ..tools import drafts
 
 ARTICLE = "hybrid.support.kb.article"
@@ -310,3 +312,11 @@ class TestDraftTools(TransactionCase):
         ]
         groups = drafts.group_similar(cases)
         self.assertEqual(sorted(len(group) for group in groups), [1, 2])
+
+    def test_drafting_patterns_are_linear(self):
+        for name in ("_GREETING_PREFIX", "_SENTENCE", "_LIST_ITEM", "_WORD"):
+            with self.subTest(pattern=name):
+                check_linear(getattr(drafts, name), limit=4000)
+        for name in ("_COURTESY", "_PLACEHOLDER", "_PLACEHOLDER_ONLY", "_GREETING"):
+            with self.subTest(pattern=name):
+                check_linear(getattr(drafts, name), limit=4000)

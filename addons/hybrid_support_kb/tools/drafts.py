@@ -40,6 +40,12 @@ MAX_STEPS = 8
 _SENTENCE = re.compile(r"(?<=[.!?])[ \t]++(?=[A-Z0-9\"'(\[])|\n++")
 _LIST_ITEM = re.compile(r"^[ \t]*+(?:[-*•]|\d{1,2}[.)])[ \t]++")
 _WORD = re.compile(r"[^\W\d_][\w'-]{1,30}+")
+# "Hi [name], " before the first words on the same line
+_GREETING_PREFIX = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b"
+    r"[^,!.:\n]{0,40}+[,!:][ \t]*+",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b",
     re.IGNORECASE,
@@ -186,6 +192,7 @@ def sentences(text):
 
 def _first_sentence(text):
     for sentence in sentences(text):
+        sentence = _GREETING_PREFIX.sub("", sentence).strip()
         if not _GREETING.match(sentence) and len(_WORD.findall(sentence)) >= 2:
             return sentence
     return (text or "").strip()
@@ -209,7 +216,7 @@ def solution_steps(answer):
     greetings, courtesies and lines that hold only placeholders."""
     steps = []
     for sentence in sentences(answer):
-        line = _LIST_ITEM.sub("", sentence).strip()
+        line = _GREETING_PREFIX.sub("", _LIST_ITEM.sub("", sentence)).strip()
         if (
             not line
             or _GREETING.match(line)
