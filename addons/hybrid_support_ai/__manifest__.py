@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - AI Triage",
     "summary": "Classify intent, urgency and sentiment of incoming cases",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",

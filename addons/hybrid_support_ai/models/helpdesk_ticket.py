@@ -4,7 +4,8 @@ from odoo.tools import email_normalize, html2plaintext
 
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 
-from ..tools import language, lexicon, llm, sentiment, summary
+from ..tools import classifier, language, lexicon, llm, sentiment, summary
+from ..tools.priority import priority_from_triage
 
 LEXICON = "keyword lexicon"
 # A request is stated in the subject and the opening of the email; the rest
@@ -35,6 +36,14 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         help="The classification was not confident enough to act on: a person "
         "confirms or corrects it in the review queue.",
+    )
+    intent_unknown = fields.Boolean(
+        groups=AGENTS,
+        string="Unlike known intents",
+        readonly=True,
+        help="The email is unlike every intent the model learnt (or like the "
+        "cases agents marked as none of these): it goes to review whatever the "
+        "confidence. Answer with a new intent, or 'None of these'.",
     )
     intent_reviewed = fields.Boolean(
         groups=AGENTS,
@@ -233,8 +242,9 @@ class HelpdeskTicket(models.Model):
         text = triage_text(subject, clean_body)
         company = self.env.company
         model = self.env["hybrid.support.ai.model"]._active(company)
+        known = True
         if model:
-            intent, intent_confidence = model._predict(text)
+            intent, intent_confidence, known = model._predict(text)
             source, threshold = model.name, model.threshold
         else:
             intent, intent_confidence = lexicon.classify_intent(text)
@@ -250,9 +260,9 @@ class HelpdeskTicket(models.Model):
         for target in ("team", "priority"):
             trained = self.env["hybrid.support.ai.model"]._active(company, target)
             if trained:
-                label, confidence = trained._predict(text)
-                if not label:
-                    continue
+                label, confidence, usual = trained._predict(text)
+                if not label or not usual:
+                    continue  # unlike the cases it learnt from: no suggestion
                 field = (
                     "team_suggestion_id" if target == "team" else "priority_suggestion"
                 )
@@ -265,7 +275,8 @@ class HelpdeskTicket(models.Model):
             "intent": intent or False,
             "intent_confidence": intent_confidence,
             "intent_source": source,
-            "intent_needs_review": intent_confidence < threshold,
+            "intent_needs_review": intent_confidence < threshold or not known,
+            "intent_unknown": not known,
             "urgency": level,
             "urgency_confidence": urgency_confidence,
             "sentiment": score,
@@ -307,6 +318,15 @@ class HelpdeskTicket(models.Model):
                 )
             priority_model = Model._active(ticket.company_id, "priority")
             if (
+                not priority_model
+                and (
+                    ticket.id,
+                    ticket._fields["priority"].string,
+                )
+                not in ruled
+            ):
+                logs += ticket._hs_priority_from_triage()
+            if (
                 priority_model
                 and ticket.priority_suggestion
                 and ticket.priority_suggestion != ticket.priority
@@ -341,6 +361,33 @@ class HelpdeskTicket(models.Model):
                 ticket.with_context(hs_routing=True).write(values)
         return logs
 
+    def _hs_priority_from_triage(self):
+        """Until a priority model is trained: the priority the company's
+        mapping gives to the urgency (a VIP account or a frustrated customer
+        one step up), written and logged like any routing decision; returns
+        the log rows."""
+        self.ensure_one()
+        priority, reasons = priority_from_triage(
+            self.company_id._hs_priority_mapping(),
+            self.urgency,
+            is_vip=self.is_vip,
+            frustrated=self.frustrated,
+        )
+        if not priority or priority == self.priority:
+            return []
+        log = self.env["hybrid.support.routing.log"]._values(
+            self,
+            "model",
+            "priority",
+            self.priority,
+            priority,
+            model_name=self.env._("urgency to priority (settings)"),
+            confidence=self.urgency_confidence,
+            inputs="; ".join(reasons),
+        )
+        self.with_context(hs_routing=True).write({"priority": priority})
+        return [log]
+
     @api.model
     def _hs_languages(self):
         """ISO codes of the languages installed in Odoo, cached per registry."""
@@ -367,7 +414,34 @@ class HelpdeskTicket(models.Model):
         unclassified = self.filtered(lambda t: not t.urgency)
         for ticket in unclassified:
             ticket.write(self._hs_classify(ticket.name, ticket.clean_body))
-        fresh = unclassified if origin is None else self
+        reenriched = origin is None
+        fresh = unclassified if reenriched else self
+        priority_logs = []
+        if reenriched:
+            # open cases that arrived before this addon: routing has passed;
+            # the urgency now sets the priority nobody decided (left at its
+            # default, never logged)
+            default = self._fields["priority"].default(self)
+            decided = set(
+                self.env["hybrid.support.routing.log"]
+                .search(
+                    [
+                        ("ticket_id", "in", self.ids),
+                        ("field_name", "=", self._fields["priority"].string),
+                    ]
+                )
+                .ticket_id.ids
+            )
+            Model = self.env["hybrid.support.ai.model"]
+            for ticket in self.filtered(
+                lambda t: (
+                    t.urgency
+                    and t.priority == default
+                    and t.id not in decided
+                    and not Model._active(t.company_id, "priority")
+                )
+            ):
+                priority_logs += ticket._hs_priority_from_triage()
         logs = [
             self.env["hybrid.support.routing.log"]._values(
                 ticket,
@@ -380,17 +454,22 @@ class HelpdeskTicket(models.Model):
                 confidence=ticket.intent_confidence,
                 inputs=self.env._("subject and customer text")
                 + (
+                    self.env._("; unlike every known intent")
+                    if ticket.intent_unknown
+                    else ""
+                )
+                + (
                     self.env._("; sent to review") if ticket.intent_needs_review else ""
                 ),
             )
             for ticket in fresh.filtered("intent")
-        ]
+        ] + priority_logs
         shadows = self.env["hybrid.support.ai.model"]._shadows(fresh.company_id)
         for shadow in shadows:
             for ticket in fresh.filtered(
                 lambda t, s=shadow: t.company_id == s.company_id
             ):
-                intent, confidence = shadow._predict(ticket._hs_training_text())
+                intent, confidence, _known = shadow._predict(ticket._hs_training_text())
                 logs.append(
                     self.env["hybrid.support.routing.log"]._values(
                         ticket,
@@ -422,6 +501,14 @@ class HelpdeskTicket(models.Model):
         self.write({"intent_reviewed": True, "intent_needs_review": False})
         return True
 
+    def action_hs_intent_none_of_these(self):
+        """No intent fits: the case is labelled "other", which the next
+        models learn as emails to send to a person (and which agents may
+        later rename into a new intent)."""
+        self.check_access("write")
+        self.write({"intent": classifier.OTHER})
+        return True
+
     def write(self, vals):
         # An agent's correction of the intent is a label and ends the review.
         if (
@@ -429,7 +516,12 @@ class HelpdeskTicket(models.Model):
             and not self.env.su
             and not self.env.context.get("hs_routing")
         ):
-            vals = {**vals, "intent_reviewed": True, "intent_needs_review": False}
+            vals = {
+                **vals,
+                "intent_reviewed": True,
+                "intent_needs_review": False,
+                "intent_unknown": False,
+            }
             before = {ticket: ticket.intent for ticket in self}
             result = super().write(vals)
             logs = [

@@ -5,6 +5,8 @@ import json
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
@@ -44,7 +46,12 @@ class HybridSupportAiModel(models.Model):
         "sentence vectors of an embedding model when one was configured.",
     )
     state = fields.Selection(
-        [("shadow", "Shadow"), ("active", "Active"), ("retired", "Retired")],
+        [
+            ("shadow", "Shadow"),
+            ("active", "Active"),
+            ("retired", "Retired"),
+            ("failed", "Failed"),
+        ],
         default="shadow",
         required=True,
         readonly=True,
@@ -61,24 +68,85 @@ class HybridSupportAiModel(models.Model):
     training_seconds = fields.Float(readonly=True, digits=(6, 1))
     accuracy = fields.Float(readonly=True, digits=(4, 3))
     macro_f1 = fields.Float(string="Macro-F1", readonly=True, digits=(4, 3))
-    ece = fields.Float(string="Calibration error", readonly=True, digits=(4, 3))
+    ece = fields.Float(
+        string="Calibration error",
+        readonly=True,
+        digits=(4, 3),
+        help="Expected calibration error of the calibrated confidences, out of "
+        "fold: the mean gap between confidence and accuracy (0: a confidence "
+        "of 90% is right 90% of the time).",
+    )
+    ece_uncalibrated = fields.Float(
+        string="Calibration error before calibration", readonly=True, digits=(4, 3)
+    )
+    reliability = fields.Text(
+        readonly=True,
+        help="Reliability diagram, out of fold: per confidence bin, the number "
+        "of predictions, their mean confidence and their accuracy (JSON).",
+    )
+    reliability_table = fields.Html(
+        compute="_compute_reliability_table", string="Reliability diagram"
+    )
     threshold = fields.Float(
         readonly=True,
         digits=(4, 3),
-        help="Predictions at or above this confidence are applied; below, the "
-        "case goes to the review queue. Chosen on the hold-out so that applied "
-        "predictions are at least 97% precise.",
+        help="Predictions at or above this calibrated confidence are applied; "
+        "below, the case goes to the review queue. Chosen on out-of-fold "
+        "predictions so that applied predictions are at least 97% precise at "
+        "the lower bound of a 95% confidence interval.",
     )
     coverage = fields.Float(
         readonly=True,
         digits=(4, 3),
-        help="Share of hold-out cases at or above the threshold.",
+        help="Share of the training cases, predicted out of fold, that the "
+        "thresholds apply.",
     )
-    confusion = fields.Text(
-        readonly=True, help="Confusion matrix of the hold-out (JSON)."
+    precision = fields.Float(
+        readonly=True,
+        digits=(4, 3),
+        help="Precision of the predictions the thresholds apply, out of fold.",
     )
+    unknown_routed = fields.Float(
+        string="Unknown intents applied",
+        readonly=True,
+        digits=(4, 3),
+        help="Share of cases, each predicted as if its own intent did not "
+        "exist, that would still be applied: what happens to an email about "
+        "something no intent covers. The rest go to review.",
+    )
+    confusion = fields.Text(readonly=True, help="Confusion matrix, out of fold (JSON).")
+    error = fields.Text(readonly=True, help="Why the training failed (state Failed).")
     payload = fields.Binary(attachment=True, readonly=True, groups="base.group_system")
     signature = fields.Char(readonly=True, groups="base.group_system")
+
+    def _compute_reliability_table(self):
+        for model in self:
+            rows = json.loads(model.reliability or "[]")
+            model.reliability_table = (
+                Markup(
+                    "<table class='table table-sm'><tr><th>%s</th><th>%s</th>"
+                    "<th>%s</th><th>%s</th></tr>"
+                )
+                % (
+                    self.env._("Confidence"),
+                    self.env._("Cases"),
+                    self.env._("Mean confidence"),
+                    self.env._("Accuracy"),
+                )
+                + Markup().join(
+                    Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+                    % (
+                        row["bin"],
+                        row["count"],
+                        f"{row['confidence']:.1%}",
+                        f"{row['accuracy']:.1%}",
+                    )
+                    for row in rows
+                )
+                + Markup("</table>")
+                if rows
+                else False
+            )
 
     @api.depends("target", "version")
     def _compute_name(self):
@@ -135,14 +203,16 @@ class HybridSupportAiModel(models.Model):
         return _LOADED[key]
 
     def _predict(self, text):
-        """(label, confidence); ("", 0.0) when the model's sentence encoder
-        is gone from this server, so that the email goes to review instead
-        of failing."""
+        """(label, confidence, known): ``known`` is False for an email unlike
+        every intent the model knows (or of the "other" class): it goes to
+        review whatever the confidence. ("", 0.0, False) when the model's
+        sentence encoder is gone from this server, so that the email goes to
+        review instead of failing."""
         try:
             return classifier.predict(self._pipeline(), text)
         except embeddings.EmbeddingUnavailable as error:
             _logger.warning("%s cannot predict: %s", self.name, error)
-            return "", 0.0
+            return classifier.Prediction("", 0.0, False)
 
     # ------------------------------------------------------------------
     # Training and promotion
@@ -201,7 +271,29 @@ class HybridSupportAiModel(models.Model):
         if not cases:
             return self.browse()
         texts = [case._hs_training_text() for case in cases]
-        return self._train_version(company, target, texts, labels)
+        try:
+            return self._train_version(company, target, texts, labels)
+        except classifier.TrainingError as error:
+            _logger.warning("%s: no %s model trained: %s", company.name, target, error)
+            return self._record_failure(company, target, str(error), len(texts))
+
+    @api.model
+    def _record_failure(self, company, target, reason, size=0):
+        """A version in state Failed that says why, so that the registry
+        shows it; it never predicts."""
+        latest = self.search(
+            [("company_id", "=", company.id), ("target", "=", target)], limit=1
+        )
+        return self.create(
+            {
+                "target": target,
+                "version": latest.version + 1,
+                "company_id": company.id,
+                "training_size": size,
+                "state": "failed",
+                "error": reason,
+            }
+        )
 
     @api.model
     def _training_cases(self, company, target="intent"):
@@ -217,7 +309,13 @@ class HybridSupportAiModel(models.Model):
     def _train_version(self, company, target, texts, labels):
         """A new version in shadow, trained on ``texts`` and their labels."""
         encoder = self._embedding_model()
-        pipeline, metrics, seconds = classifier.train(texts, labels, embedding=encoder)
+        pipeline, metrics, seconds = classifier.train(
+            texts,
+            labels,
+            embedding=encoder,
+            # sudo: a setting of managers, read by the training job
+            unknown_routed=company.sudo().hs_ai_unknown_routed,
+        )
         data = classifier.dumps(pipeline)
         latest = self.search(
             [("company_id", "=", company.id), ("target", "=", target)], limit=1
@@ -237,8 +335,12 @@ class HybridSupportAiModel(models.Model):
                 "accuracy": metrics["accuracy"],
                 "macro_f1": metrics["macro_f1"],
                 "ece": metrics["ece"],
+                "ece_uncalibrated": metrics["ece_uncalibrated"],
+                "reliability": json.dumps(metrics["reliability"]),
                 "threshold": metrics["threshold"],
                 "coverage": metrics["coverage"],
+                "precision": metrics["precision"],
+                "unknown_routed": metrics["unknown_routed"],
                 "confusion": json.dumps(metrics["confusion"]),
             }
         )
@@ -338,7 +440,8 @@ class HybridSupportAiModel(models.Model):
         if not cases:
             return 0.0
         right = sum(
-            self._predict(case._hs_training_text())[0] == self._label(case, self.target)
+            self._predict(case._hs_training_text()).label
+            == self._label(case, self.target)
             for case in cases
         )
         return right / len(cases)
@@ -385,12 +488,43 @@ class HybridSupportAiModel(models.Model):
 
     @api.model
     def _cron_retrain(self):
-        for company in self.env["res.company"].search([]):
+        """Each company and target trains apart: one that fails (bad data, a
+        bug, no memory) is logged and shown in the registry as a Failed
+        version, and the others still train."""
+        self._retrain_due(
+            self.env["res.company"].search([]), self.env["ir.cron"]._commit_progress
+        )
+
+    @api.model
+    def _retrain_due(self, companies, commit_progress):
+        """Retrain the due targets of ``companies``, each apart, calling
+        ``commit_progress(1)`` after each (the job commits there, so that what
+        was trained stays whatever comes next)."""
+        for company in companies:
             for target in self._due_targets(company):
-                self._train(company, target)._auto_promote()
-                self.env["ir.cron"]._commit_progress(1)
+                self._retrain_isolated(company, target)
+                commit_progress(1)
             if company.hs_ai_train_requested:
                 company.hs_ai_train_requested = False
+
+    @api.model
+    def _retrain_isolated(self, company, target):
+        """Train and maybe promote one target of one company; a failure is
+        rolled back to a savepoint, logged, and recorded as a Failed version.
+        """
+        try:
+            with self.env.cr.savepoint():
+                model = self._train(company, target)
+                model._auto_promote()
+                return model
+        except Exception as error:
+            _logger.exception(
+                "Retraining the %s model of %s failed", target, company.name
+            )
+            self.env.invalidate_all()
+            return self._record_failure(
+                company, target, f"{type(error).__name__}: {error}"
+            )
 
     @api.model
     def action_train_now(self):

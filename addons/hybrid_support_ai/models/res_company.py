@@ -3,12 +3,14 @@ import logging
 from odoo import fields, models
 
 from ..tools import llm
+from ..tools.priority import PriorityMapping
 
 _logger = logging.getLogger(__name__)
 
 # who may read or change the AI settings of a company
 AI_SETTINGS = "base.group_system,helpdesk_mgmt.group_helpdesk_manager"
 LLM_SETTINGS = "base.group_system"
+PRIORITIES = [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")]
 
 
 class ResCompany(models.Model):
@@ -42,12 +44,42 @@ class ResCompany(models.Model):
         readonly=True,
         help="When 'Train now' was last used: once in a while only.",
     )
+    hs_ai_unknown_routed = fields.Float(
+        groups=AI_SETTINGS,
+        string="Unknown intents applied at most",
+        default=0.10,
+        help="Share of the emails about something no intent covers that the "
+        "trained models may still apply (measured when training, on intents "
+        "left out on purpose); the rest go to review. Lower it and more known "
+        "emails go to review as well: an unknown intent looks like its "
+        "neighbours.",
+    )
     hs_ai_lexicon_threshold = fields.Float(
         groups=AI_SETTINGS,
         string="Keyword confidence for no review",
         default=0.6,
         help="Before a model is trained, keyword classifications under this "
         "confidence go to the review queue.",
+    )
+
+    # priority from urgency until a priority model is trained
+    hs_priority_low = fields.Selection(
+        PRIORITIES, string="Low urgency", default="0", groups=AI_SETTINGS
+    )
+    hs_priority_normal = fields.Selection(
+        PRIORITIES, string="Normal urgency", default="1", groups=AI_SETTINGS
+    )
+    hs_priority_high = fields.Selection(
+        PRIORITIES, string="High urgency", default="2", groups=AI_SETTINGS
+    )
+    hs_priority_critical = fields.Selection(
+        PRIORITIES, string="Critical urgency", default="3", groups=AI_SETTINGS
+    )
+    hs_priority_vip_raise = fields.Boolean(
+        string="VIP: one step up", default=True, groups=AI_SETTINGS
+    )
+    hs_priority_frustrated_raise = fields.Boolean(
+        string="Frustrated customer: one step up", default=True, groups=AI_SETTINGS
     )
 
     # optional OpenAI-compatible endpoint; nothing is sent while it is off
@@ -82,9 +114,28 @@ class ResCompany(models.Model):
         "CHECK(hs_llm_daily_budget >= 0)",
         "The language model's daily budget cannot be negative.",
     )
+    _hs_ai_unknown_routed_range = models.Constraint(
+        "CHECK(hs_ai_unknown_routed >= 0 AND hs_ai_unknown_routed <= 1)",
+        "The share of unknown intents applied is between 0 and 1.",
+    )
     _hs_ai_min_training_positive = models.Constraint(
         "CHECK(hs_ai_min_training >= 10)", "Training needs at least 10 cases."
     )
+
+    def _hs_priority_mapping(self):
+        """The company's mapping from triage to priority (pure object)."""
+        self.ensure_one()
+        company = self.sudo()  # sudo: settings of managers, read for every email
+        return PriorityMapping(
+            by_urgency={
+                "low": company.hs_priority_low,
+                "normal": company.hs_priority_normal,
+                "high": company.hs_priority_high,
+                "critical": company.hs_priority_critical,
+            },
+            vip_raise=company.hs_priority_vip_raise,
+            frustrated_raise=company.hs_priority_frustrated_raise,
+        )
 
     def _hs_llm_ready(self):
         """Whether a language model is configured for this company."""

@@ -18,8 +18,29 @@ class ResConfigSettings(models.TransientModel):
     hs_ai_promotion_window = fields.Integer(
         related="company_id.hs_ai_promotion_window", readonly=False, groups=SYSTEM
     )
+    hs_ai_unknown_routed = fields.Float(
+        related="company_id.hs_ai_unknown_routed", readonly=False, groups=SYSTEM
+    )
     hs_ai_lexicon_threshold = fields.Float(
         related="company_id.hs_ai_lexicon_threshold", readonly=False, groups=SYSTEM
+    )
+    hs_priority_low = fields.Selection(
+        related="company_id.hs_priority_low", readonly=False, groups=SYSTEM
+    )
+    hs_priority_normal = fields.Selection(
+        related="company_id.hs_priority_normal", readonly=False, groups=SYSTEM
+    )
+    hs_priority_high = fields.Selection(
+        related="company_id.hs_priority_high", readonly=False, groups=SYSTEM
+    )
+    hs_priority_critical = fields.Selection(
+        related="company_id.hs_priority_critical", readonly=False, groups=SYSTEM
+    )
+    hs_priority_vip_raise = fields.Boolean(
+        related="company_id.hs_priority_vip_raise", readonly=False, groups=SYSTEM
+    )
+    hs_priority_frustrated_raise = fields.Boolean(
+        related="company_id.hs_priority_frustrated_raise", readonly=False, groups=SYSTEM
     )
     hs_llm_enabled = fields.Boolean(
         related="company_id.hs_llm_enabled", readonly=False, groups=SYSTEM

@@ -5,6 +5,7 @@ from . import (
     test_embeddings,
     test_lexicon,
     test_llm,
+    test_priority_and_retraining,
     test_redact,
     test_review_loop,
     test_routing_models,

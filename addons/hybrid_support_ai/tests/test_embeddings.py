@@ -61,22 +61,28 @@ class TestSentenceEmbeddings(BaseCase):
         labels = [label for label in TEXTS for _t in TEXTS[label]] * 2
         texts += ["where is my parcel", "my order never arrived"] * 3
         labels += ["order"] * 6
-        pipeline, _metrics, _seconds = classifier.train(
+        model, _metrics, _seconds = classifier.train(
             texts, labels, embedding=self.folder
         )
-        restored = classifier.loads(classifier.dumps(pipeline))
+        restored = classifier.loads(classifier.dumps(model))
         self.assertIn(
-            "sentences", dict(restored.named_steps["features"].transformer_list)
+            "sentences",
+            dict(restored["pipeline"].named_steps["features"].transformer_list),
         )
         text = "I cannot get into my account anymore"
         self.assertEqual(
-            classifier.predict(restored, text), classifier.predict(pipeline, text)
+            classifier.predict(restored, text), classifier.predict(model, text)
         )
-        self.assertEqual(classifier.predict(restored, text)[0], "password")
+        self.assertEqual(classifier.predict(restored, text).label, "password")
         # one email's prediction scores words and sentence vectors apart:
-        # the same as scikit-learn's on the stacked features
-        proba = pipeline.predict_proba([text])[0]
-        self.assertAlmostEqual(classifier.predict(pipeline, text)[1], proba.max())
+        # the same as the batch path on the stacked features
+        proba, novelty = classifier._batch(model, [text, "lone \ud800 surrogate"])
+        self.assertAlmostEqual(
+            classifier.predict(model, text).confidence, proba[0].max()
+        )
+        self.assertEqual(
+            classifier.predict(model, text).known, bool(novelty[0] >= model["novelty"])
+        )
 
     def test_missing_encoder_is_reported_not_crashed(self):
         self.assertIn("no model directory", embeddings.available("/nonexistent/x"))
@@ -120,7 +126,7 @@ class TestEmbeddingSetting(IntakeCase):
         model = self.Model._train()
         self.assertEqual(model.features, f"words and sentence vectors ({self.folder})")
         model.action_promote()
-        label, confidence = model._predict("the invoice was charged twice")
+        label, confidence, _known = model._predict("the invoice was charged twice")
         self.assertEqual(label, "billing")
         self.assertGreater(confidence, 0.5)
         # the encoder disappears from the server: predictions stop, nothing
@@ -128,7 +134,7 @@ class TestEmbeddingSetting(IntakeCase):
         shutil.rmtree(self.folder)
         embeddings.encoder.cache_clear()
         embeddings._embed_one.cache_clear()
-        self.assertEqual(model._predict("our API is down again"), ("", 0.0))
+        self.assertEqual(model._predict("our API is down again"), ("", 0.0, False))
         case = self.email_case("hank@globex.example", "API down", "Nothing works.")
         self.assertTrue(case.intent_needs_review)
         # and the next training goes on without sentence vectors

@@ -26,8 +26,10 @@ class TestTeamAndPriorityModels(IntakeCase):
             [("closed", "=", True)], limit=1
         )
         rng = random.Random(3)
-        history = [(t, cls.billing, "0") for t in phrases(rng, BILLING, 30)]
-        history += [(t, cls.tech, "3") for t in phrases(rng, OUTAGE, 30)]
+        # enough cases that a 97% precision is proven at the lower bound of
+        # its confidence interval, not only observed
+        history = [(t, cls.billing, "0") for t in phrases(rng, BILLING, 70)]
+        history += [(t, cls.tech, "3") for t in phrases(rng, OUTAGE, 70)]
         cls.Ticket.create(
             [
                 {
@@ -57,7 +59,7 @@ class TestTeamAndPriorityModels(IntakeCase):
                 ("team_id", "!=", False),
             ]
         )
-        self.assertGreaterEqual(closed_with_team, 60, "ours, and demo cases if any")
+        self.assertGreaterEqual(closed_with_team, 140, "ours, and demo cases if any")
         self.assertEqual(
             (self.team_model.target, self.team_model.training_size),
             ("team", closed_with_team),
@@ -71,7 +73,9 @@ class TestTeamAndPriorityModels(IntakeCase):
         self.assertEqual(ticket.team_suggestion_id, self.tech)
         self.assertEqual(ticket.team_id, self.tech)
         self.assertEqual(ticket.priority, "3")
-        logs = ticket.routing_log_ids.filtered(lambda x: x.source == "model")
+        logs = ticket.routing_log_ids.filtered(
+            lambda x: x.model_name in ("Team", "Priority")
+        )
         team_log = logs.filtered(lambda x: x.field_name == "Team")
         self.assertEqual(team_log.new_value, "Tech")
         self.assertEqual(team_log.model_version, str(self.team_model.version))

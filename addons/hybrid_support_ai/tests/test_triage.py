@@ -17,7 +17,9 @@ class TestTriage(IntakeCase):
         self.assertLess(ticket.sentiment, 0)
         self.assertTrue(ticket.ack_sent)
         # the model's decision is in the routing log with its confidence
-        log = ticket.routing_log_ids.filtered(lambda entry: entry.source == "model")
+        log = ticket.routing_log_ids.filtered(
+            lambda entry: entry.source == "model" and entry.field_name == "Intent"
+        )
         self.assertEqual(log.new_value, "outage")
         self.assertEqual(log.confidence, round(ticket.intent_confidence, 2))
         self.assertEqual((log.model_name, log.model_version), ("keyword lexicon", "1"))
