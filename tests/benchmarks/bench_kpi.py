@@ -73,7 +73,8 @@ FROM generate_series(1, %(accounts)s) AS n;
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id, user_id,
     channel_id, priority, intent, partner_id, commercial_partner_id,
-    create_date, write_date, sla_start_date, intent_needs_review, hs_origin)
+    create_date, write_date, sla_start_date, intent_needs_review, hs_origin,
+    rating_status)
 SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
        CASE WHEN n %% 5 = 0 THEN %(open_stage)s ELSE %(closed_stage)s END,
        (%(teams)s)[1 + n %% array_length(%(teams)s, 1)],
@@ -86,7 +87,8 @@ SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
        now() - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour',
        now(), now() - (n %% 365) * interval '1 day', n %% 50 = 0,
        (ARRAY['gateway', 'gateway', 'gateway', 'portal', 'phone', 'chat',
-              'api', 'backoffice'])[1 + n %% 8]
+              'api', 'backoffice'])[1 + n %% 8],
+       'stage_change'
 FROM generate_series(1, %(cases)s) AS n
 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
       WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);

@@ -38,9 +38,10 @@ FROM generate_series(1, %(accounts)s) AS n;
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id,
     partner_id, commercial_partner_id, create_date, write_date,
-    sla_status, sla_start_date, sla_policy_id)
+    sla_status, sla_start_date, sla_policy_id, rating_status)
 SELECT 'Case ' || n, '<p>x</p>', 'B' || n, TRUE, %(company)s, %(stage)s, %(team)s,
-       p.id, p.id, now(), now(), 'ongoing', now() at time zone 'UTC', %(policy)s
+       p.id, p.id, now(), now(), 'ongoing', now() at time zone 'UTC', %(policy)s,
+       'stage_change'
 FROM generate_series(1, %(cases)s) AS n
 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
       WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
