@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Customer Portal",
     "summary": "Customers follow their email cases in the portal: SLA, status, articles",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -20,6 +20,8 @@
         "views/helpdesk_ticket_templates.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/portal_action_templates.xml",
+        "views/portal_my_tickets_templates.xml",
+        "views/hybrid_support_escalation_rule_views.xml",
     ],
     "demo": [
         "demo/helpdesk_ticket_team_demo.xml",

@@ -1,1 +1,7 @@
-from . import test_attacks, test_portal, test_portal_actions
+from . import (
+    test_attacks,
+    test_case_view,
+    test_portal,
+    test_portal_actions,
+    test_portal_case,
+)

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""The customer's case list (/my/tickets) for accounts of 100 and 10,000 cases.
+
+Creates a throw-away database with hybrid_support_portal, inserts two customer
+accounts with a portal contact each and their cases in bulk (server-side
+generate_series, with SLA deadlines, a third of them in a pausing stage: the
+set-up is not what is measured), then renders /my/tickets in-process through
+Odoo's WSGI application with a real portal session (record rules, QWeb, the
+portal layout), for each account: the first page, the "waiting on me" filter,
+a text search and the last page. Prints SQL queries and time per page; the
+query count must not depend on the number of cases (exit 1 when it does).
+
+    python3 tests/benchmarks/bench_portal.py [--small 100] [--large 10000]
+"""
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from run_tests import (  # noqa: E402
+    ADDONS,
+    add_db_options,
+    check_odoo,
+    check_postgres,
+    create_db,
+    db_args,
+    drop_db,
+)
+
+SETUP = """
+INSERT INTO helpdesk_ticket (
+    name, description, clean_body, number, active, company_id, stage_id, team_id,
+    partner_id, commercial_partner_id, create_date, write_date,
+    sla_status, sla_start_date, sla_deadline, sla_first_response_deadline,
+    hs_last_activity_date, last_stage_update)
+SELECT 'Case ' || n || ' of ' || %(account_name)s, '<p>x</p>',
+       'Printer number ' || n || ' is broken.', %(prefix)s || n, TRUE,
+       %(company)s, CASE WHEN n %% 3 = 0 THEN %(waiting)s ELSE %(stage)s END,
+       %(team)s, %(partner)s, %(account)s,
+       now() - n * interval '1 minute', now(), 'ongoing',
+       now() at time zone 'UTC', (now() at time zone 'UTC') + n * interval '1 minute',
+       (now() at time zone 'UTC') + n * interval '1 minute',
+       (now() at time zone 'UTC') - n * interval '1 minute', now()
+FROM generate_series(1, %(cases)s) AS n;
+"""
+
+PAGES = (
+    ("first page", "/my/tickets"),
+    ("waiting on me", "/my/tickets?filterby=waiting"),
+    ("search text", "/my/tickets?search=broken"),
+    ("my cases", "/my/tickets?scope=mine&filterby=open"),
+)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_db_options(parser)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--large", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5, help="renders per page")
+    parser.add_argument(
+        "--smoke", action="store_true", help="CI: accounts of 20 and 200 cases"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.small, args.large, args.runs = 20, 200, 2
+    check_postgres(args)
+    check_odoo()
+    from werkzeug.test import Client
+
+    import odoo
+    from odoo import http
+    from odoo.modules.registry import Registry
+    from odoo.service import security
+    from odoo.tools import config
+
+    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
+    db = f"hs_bench_portal_{int(time.time())}"
+    create_db(args, db, ["hybrid_support_portal"])
+    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
+    failed = False
+    try:
+        registry = Registry(db)
+        sessions = {}
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            team = env["helpdesk.ticket.team"].create({"name": "Bench"})
+            stages = env["helpdesk.ticket.stage"].search([("closed", "=", False)])
+            stage, waiting = stages[0], stages[-1]
+            env["hybrid.support.sla.policy"].create(
+                {
+                    "name": "Bench",
+                    "calendar_id": env.ref("resource.resource_calendar_std").id,
+                    "first_response_hours": 4,
+                    "resolution_hours": 16,
+                    "pause_stage_ids": [(4, waiting.id)],
+                }
+            )
+            portal = env.ref("base.group_portal")
+            for size in (args.small, args.large):
+                account = env["res.partner"].create(
+                    {"name": f"Account of {size}", "is_company": True}
+                )
+                user = (
+                    env["res.users"]
+                    .with_context(no_reset_password=True)
+                    .create(
+                        {
+                            "name": f"Customer of {size}",
+                            "login": f"bench_portal_{size}",
+                            "email": f"customer{size}@bench.example",
+                            "group_ids": [(6, 0, [portal.id])],
+                        }
+                    )
+                )
+                user.partner_id.parent_id = account
+                env.flush_all()
+                cr.execute(
+                    SETUP,
+                    {
+                        "account_name": account.name,
+                        "prefix": f"P{size}-",
+                        "company": env.company.id,
+                        "stage": stage.id,
+                        "waiting": waiting.id,
+                        "team": team.id,
+                        "partner": user.partner_id.id,
+                        "account": account.id,
+                        "cases": size,
+                    },
+                )
+                sessions[size] = user
+            cr.commit()
+            for size, user in sessions.items():
+                session = http.root.session_store.new()
+                session.update(http.get_default_session(), db=db, _trace_disable=True)
+                user_env = odoo.api.Environment(cr, user.id, {})
+                session.uid = user.id
+                session.login = user.login
+                session.session_token = security.compute_session_token(
+                    session, user_env
+                )
+                session.context = dict(user_env["res.users"].context_get())
+                http.root.session_store.save(session)
+                sessions[size] = session.sid
+        thread = threading.current_thread()
+        results = {}
+        for size, sid in sessions.items():
+            client = Client(http.root)
+            client.set_cookie("localhost", "session_id", sid)
+            for label, url in PAGES:
+                client.get(url)  # warm-up: templates compiled, caches filled
+                queries, seconds = [], []
+                for _run in range(args.runs):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    seconds.append(time.perf_counter() - started)
+                    queries.append(thread.query_count)
+                    body = response.get_data(as_text=True)
+                    if response.status_code != 200 or "o_hs_ticket_row" not in body:
+                        print(f"{size} cases, {label}: HTTP {response.status_code}")
+                        failed = True
+                results[(size, label)] = (max(queries), statistics.median(seconds))
+        print(
+            f"/my/tickets rendered in-process, {args.runs} runs per page (median time)"
+        )
+        print(f"{'page':16s} {'cases':>7s} {'queries':>8s} {'ms':>8s}")
+        for (size, label), (queries, seconds) in results.items():
+            print(f"{label:16s} {size:7d} {queries:8d} {seconds * 1000:8.0f}")
+        for label, _url in PAGES:
+            small = results[(args.small, label)][0]
+            large = results[(args.large, label)][0]
+            if large != small:
+                failed = True
+                print(
+                    f"FAIL {label}: {small} queries for {args.small} cases, "
+                    f"{large} for {args.large}"
+                )
+        if not failed:
+            print("query count independent of the number of cases: yes")
+    finally:
+        Registry.delete(db)
+        odoo.sql_db.close_db(db)
+        drop_db(args, db)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
