@@ -476,23 +476,18 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         return sorted(timeline, key=lambda step: step[0] or fields.Datetime.now())
 
     def _hs_article_links(self, ticket):
-        """Suggested articles as a title, a short excerpt and, when the
-        knowledge base publishes a page for it, its address; never the whole
-        body. The case's company, not the reader's: ``ticket`` is sudo."""
-        articles = ticket._hs_kb_suggestions()
-        url_field = next(
-            (f for f in ("help_url", "website_url", "url") if f in articles._fields),
-            None,
-        )
+        """Suggested articles as a title linking to their help center page
+        and a short excerpt, never the whole body. The case's company and
+        the customers' audiences, not the reader's: ``ticket`` is sudo."""
         return [
             {
                 "name": article.name,
                 "excerpt": textwrap.shorten(
                     html2plaintext(article.body or ""), EXCERPT, placeholder=" …"
                 ),
-                "url": (url_field and article[url_field]) or False,
+                "url": article.help_url,
             }
-            for article in articles
+            for article in ticket._hs_kb_suggestions()
         ]
 
     def _hs_linked_records(self, ticket):

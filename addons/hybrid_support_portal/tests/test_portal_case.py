@@ -253,7 +253,7 @@ class TestPortalCase(PortalCaseCommon):
 
     def test_suggested_articles_are_title_and_excerpt_not_the_whole_body(self):
         body = "<p>Open the tray and check the label roll. " + "More words. " * 100
-        self.env["hybrid.support.kb.article"].create(
+        article = self.env["hybrid.support.kb.article"].create(
             {
                 "name": "Label printer prints blank pages",
                 "keywords": "label printer blank pages",
@@ -265,6 +265,7 @@ class TestPortalCase(PortalCaseCommon):
         articles = html[html.index("o_hs_kb_suggestions") :]
         self.assertIn("Label printer prints blank pages", articles)
         self.assertIn("Open the tray and check the label roll.", articles)
+        self.assertIn(f'href="{article.help_url}"', articles)
         self.assertNotIn("END-OF-ARTICLE", html)
 
 
