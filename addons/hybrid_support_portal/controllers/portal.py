@@ -3,7 +3,7 @@ from operator import itemgetter
 
 import pytz
 
-from odoo import fields
+from odoo import fields, http
 from odoo.fields import Domain
 from odoo.http import request
 from odoo.tools import groupby as groupbyelem
@@ -41,6 +41,13 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
     # /my/tickets
     # ------------------------------------------------------------------
 
+    @http.route(
+        ["/my/tickets", "/my/tickets/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        priority=100,
+    )
     def portal_my_tickets(
         self,
         page=1,
