@@ -38,7 +38,7 @@ INSERT INTO helpdesk_ticket (
     name, description, clean_body, number, active, company_id, stage_id, team_id,
     partner_id, commercial_partner_id, create_date, write_date,
     sla_status, sla_start_date, sla_deadline, sla_first_response_deadline,
-    hs_last_activity_date, last_stage_update)
+    hs_last_activity_date, last_stage_update, rating_status)
 SELECT 'Case ' || n || ' of ' || %(account_name)s, '<p>x</p>',
        'Printer number ' || n || ' is broken.', %(prefix)s || n, TRUE,
        %(company)s, CASE WHEN n %% 3 = 0 THEN %(waiting)s ELSE %(stage)s END,
@@ -46,7 +46,7 @@ SELECT 'Case ' || n || ' of ' || %(account_name)s, '<p>x</p>',
        now() - n * interval '1 minute', now(), 'ongoing',
        now() at time zone 'UTC', (now() at time zone 'UTC') + n * interval '1 minute',
        (now() at time zone 'UTC') + n * interval '1 minute',
-       (now() at time zone 'UTC') - n * interval '1 minute', now()
+       (now() at time zone 'UTC') - n * interval '1 minute', now(), 'stage_change'
 FROM generate_series(1, %(cases)s) AS n;
 """
 
