@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Customer Portal",
     "summary": "Customers follow their email cases in the portal: SLA, status, articles",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -15,6 +15,7 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/hybrid_support_portal_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/helpdesk_ticket_templates.xml",
@@ -22,9 +23,12 @@
         "views/portal_action_templates.xml",
         "views/portal_my_tickets_templates.xml",
         "views/hybrid_support_escalation_rule_views.xml",
+        "views/portal_team_templates.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": [
         "demo/helpdesk_ticket_team_demo.xml",
+        "demo/hybrid_support_portal_team_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,3 +1,6 @@
 from . import helpdesk_ticket
 from . import helpdesk_ticket_team
 from . import hybrid_support_escalation_rule
+from . import hybrid_support_portal_team_log
+from . import res_partner
+from . import res_users

@@ -4,4 +4,5 @@ from . import (
     test_portal,
     test_portal_actions,
     test_portal_case,
+    test_portal_roles,
 )

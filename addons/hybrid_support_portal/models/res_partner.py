@@ -1,0 +1,138 @@
+from odoo import Command, fields, models
+
+from ..tools.support_roles import (
+    DEFAULT_COMPANY_CASES,
+    DEFAULT_ROLE,
+    ROLES,
+    SCOPE_COMPANY,
+    case_scope,
+)
+
+ROLE_FIELDS = ("hs_support_role", "hs_support_company_cases")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Back-office fields: a portal user reads and changes them only through
+    # the team page's checked routes, never over RPC.
+    hs_support_role = fields.Selection(
+        ROLES,
+        string="Support role",
+        default=DEFAULT_ROLE,
+        groups="base.group_user",
+        help="Which of the account's cases this contact sees in the portal. "
+        "Company support admin: every case, and manages colleagues. Member: "
+        "own and followed cases, or every case with 'Sees all company cases'. "
+        "No access: no case (e.g. a billing-only contact).",
+    )
+    hs_support_company_cases = fields.Boolean(
+        string="Sees all company cases",
+        default=DEFAULT_COMPANY_CASES,
+        groups="base.group_user",
+        help="A member sees and answers every case of the account, not only "
+        "their own and those they follow.",
+    )
+    hs_support_team_log_ids = fields.One2many(
+        "hybrid.support.portal.team.log",
+        "account_id",
+        string="Support team changes",
+        readonly=True,
+        groups="base.group_user",
+    )
+
+    def write(self, vals):
+        if not set(ROLE_FIELDS) & set(vals):
+            return super().write(vals)
+        # sudo: the values before the change, for the log
+        before = {
+            p.id: (p.hs_support_role, p.hs_support_company_cases) for p in self.sudo()
+        }
+        result = super().write(vals)
+        changed = self.sudo().filtered(
+            lambda p: before[p.id] != (p.hs_support_role, p.hs_support_company_cases)
+        )
+        if changed:
+            self.env["hybrid.support.portal.team.log"]._hs_log(changed, "role", before)
+            if changed.user_ids:
+                # a global rule reads the role; Odoo caches rules per user
+                self.env.registry.clear_cache()
+        return result
+
+    # Public helpers for the portal (the case list offers "My company's
+    # cases" only to contacts who may see them). ``self`` is one contact.
+
+    def _hs_support_role(self):
+        """'admin', 'member' or 'none': the contact's support role."""
+        self.ensure_one()
+        # sudo: back-office field, read for the portal's own decisions
+        return self.sudo().hs_support_role or DEFAULT_ROLE
+
+    def _hs_support_scope(self):
+        """'company', 'own' or 'none': which of the account's cases it sees."""
+        self.ensure_one()
+        # sudo: back-office fields, read for the portal's own decisions
+        partner = self.sudo()
+        return case_scope(partner.hs_support_role, partner.hs_support_company_cases)
+
+    def _hs_sees_company_cases(self):
+        """True when the contact sees every case of its account."""
+        return self._hs_support_scope() == SCOPE_COMPANY
+
+    def _hs_is_support_admin(self):
+        """True for a company support admin (manages colleagues)."""
+        return self._hs_support_role() == "admin"
+
+    # The team page (self: the account, i.e. a commercial partner)
+
+    def _hs_support_team(self):
+        """The account's people (not its addresses or sub-companies), with
+        or without portal access, by name."""
+        self.ensure_one()
+        return self.with_context(active_test=True).search(
+            [
+                ("commercial_partner_id", "=", self.id),
+                ("is_company", "=", False),
+                ("type", "in", ("contact", "other")),
+            ],
+            order="name, id",
+        )
+
+    def _hs_portal_user(self):
+        """The contact's user, archived ones (revoked access) included."""
+        self.ensure_one()
+        return self.with_context(active_test=False).user_ids[:1]
+
+    def _hs_portal_access(self):
+        """'portal', 'internal' or False."""
+        user = self._hs_portal_user()
+        if not user or not user.active:
+            return False
+        if user._is_internal():
+            return "internal"
+        return "portal" if user._is_portal() else False
+
+    def _hs_grant_portal_access(self):
+        """Give ``self`` (contacts) portal access through Odoo's own portal
+        wizard, which creates or reactivates the user and sends the
+        invitation; logged. Raises UserError as the wizard does (no email,
+        an email another user already logs in with)."""
+        wizard = self.env["portal.wizard"].create(
+            {"partner_ids": [Command.set(self.ids)]}
+        )
+        for wizard_user in wizard.user_ids:
+            if wizard_user.is_portal:
+                wizard_user.action_invite_again()
+            else:
+                wizard_user.action_grant_access()
+        self.env["hybrid.support.portal.team.log"]._hs_log(self, "invite")
+
+    def _hs_revoke_portal_access(self):
+        """Take the portal access away through Odoo's portal wizard (the
+        user is archived, the signup token removed); logged."""
+        wizard = self.env["portal.wizard"].create(
+            {"partner_ids": [Command.set(self.ids)]}
+        )
+        for wizard_user in wizard.user_ids.filtered("is_portal"):
+            wizard_user.action_revoke_access()
+        self.env["hybrid.support.portal.team.log"]._hs_log(self, "revoke")
