@@ -275,7 +275,10 @@ class HelpdeskTicket(models.Model):
         if values.get("category_id") and not (
             category.active
             and category.show_in_portal
-            and category.company_id in (company | user.company_ids | category.browse())
+            and (
+                not category.company_id
+                or category.company_id in (company | user.company_ids)
+            )
         ):
             raise AccessError(self.env._("This category is not offered to you."))
         company = category.company_id or company

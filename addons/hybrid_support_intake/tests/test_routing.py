@@ -102,8 +102,10 @@ class TestRoutingRules(IntakeCase):
         self.assertTrue(earlier.user_id)
         ticket = self.email_case("hank@globex.example", "Again")
         self.assertEqual(ticket.user_id, self.agent)
-        log = ticket.routing_log_ids
-        self.assertEqual((log.source, log.new_value), ("fallback", self.agent.name))
+        # other addons may log decisions of their own (the ai addon's
+        # priority from urgency): the assignment is the fallback's
+        log = ticket.routing_log_ids.filtered(lambda log: log.source == "fallback")
+        self.assertEqual(log.new_value, self.agent.name)
 
     def test_fallback_least_loaded_member(self):
         busy, free = (
