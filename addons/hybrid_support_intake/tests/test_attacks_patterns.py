@@ -200,7 +200,10 @@ class TestAttacksPatterns(IntakeCase):
             outer.attach(part)
         message = email.message_from_bytes(outer.as_bytes())
         elapsed, _none = self._elapsed(body_clean.repair_charsets, message)
-        self.assertLess(elapsed, 1.0, f"repairing took {elapsed:.2f} s")
+        # unbounded, 400 guesses would take about 100 s; the gateway's budget
+        # for a hostile email is 2 s (the test command runs under coverage
+        # tracing, which slows chardet's pure Python down about twofold)
+        self.assertLess(elapsed, 2.0, f"repairing took {elapsed:.2f} s")
         charsets = [p.get_param("charset") for p in message.walk()][2:]
         self.assertNotIn("x-klingon", charsets, "every part is decodable")
         self.assertEqual(charsets[-1], "windows-1252", "past the budget: fallback")
