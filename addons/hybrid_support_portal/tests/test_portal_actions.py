@@ -103,7 +103,8 @@ class TestCaseActionTokens(BaseCase):
         for forged in (
             f"43.{expires}.{digest}",  # another customer
             f"{partner}.99999999.{digest}",  # a later expiry
-            f"{partner}.{expires}.{digest[:-1]}0",
+            # its last digit changed (never to the digit it already was)
+            f"{partner}.{expires}.{digest[:-1]}{'1' if digest[-1] == '0' else '0'}",
             f"{partner}.{expires}.{digest.upper()}",
             token + "\n",
             "",
