@@ -1,0 +1,20 @@
+# Copyright 2026 Hybrid Support
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Hybrid Support - Portal Rollout",
+    "summary": "Move customers from email to the portal: baseline, waves, nudges, "
+    "adoption, hypercare and rollback",
+    "version": "19.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Hybrid Support",
+    "website": "https://github.com/hybrid-support/hybrid-support",
+    "depends": [
+        "hybrid_support_portal",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "demo": [],
+    "installable": True,
+}
