@@ -11,9 +11,12 @@
     "website": "https://github.com/hybrid-support/hybrid-support",
     "depends": [
         "hybrid_support_portal",
+        "mail",
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/hybrid_support_rollout_security.xml",
+        "views/hybrid_support_rollout_wave_views.xml",
     ],
     "demo": [],
     "installable": True,

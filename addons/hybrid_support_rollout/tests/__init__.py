@@ -1,0 +1,2 @@
+from . import test_waves_tools
+from . import test_wave
