@@ -1,8 +1,11 @@
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, Forbidden
 
+from odoo import http
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+
+from ..tools.support_roles import SCOPE_NONE
 
 
 class HybridSupportNewTicket(HelpdeskTicketController):
@@ -12,6 +15,25 @@ class HybridSupportNewTicket(HelpdeskTicketController):
     (clean text, references, triage, routing, duplicates, SLA,
     acknowledgement), and what the customer sent is checked as a customer's
     (helpdesk_mgmt took any category id, also another company's)."""
+
+    @http.route()
+    def create_new_ticket(self, **kw):
+        self._hs_check_may_open_cases()
+        return super().create_new_ticket(**kw)
+
+    @http.route()
+    def submit_ticket(self, **kw):
+        self._hs_check_may_open_cases()
+        return super().submit_ticket(**kw)
+
+    @staticmethod
+    def _hs_check_may_open_cases():
+        """A contact whose support role is "no access" opens no case from the
+        portal: they could not follow it (the record rule hides it). They
+        still write to support by email, like anyone."""
+        user = request.env.user
+        if user._is_portal() and user.partner_id._hs_support_scope() == SCOPE_NONE:
+            raise Forbidden()
 
     @staticmethod
     def _hs_form_id(kw, key):

@@ -14,6 +14,7 @@ from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpde
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..tools import case_view
+from ..tools.support_roles import SCOPE_NONE
 
 EXCERPT = 160  # characters of an article quoted under its title
 DATETIME = "EEEE d MMMM y, HH:mm"
@@ -23,6 +24,21 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
     # ------------------------------------------------------------------
     # /my: "2 cases waiting for your reply"
     # ------------------------------------------------------------------
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["hs_case_access"] = self._hs_may_open_cases()
+        return values
+
+    @staticmethod
+    def _hs_may_open_cases():
+        """False for a portal contact whose support role is "no access": the
+        portal offers them neither the Tickets tile nor a "New" button (the
+        record rule already hides every case from them)."""
+        user = request.env.user
+        if not user._is_portal():
+            return True
+        return user.partner_id._hs_support_scope() != SCOPE_NONE
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)

@@ -252,6 +252,29 @@ class TestRolesOverHttp(RolesCase):
         )
         self.assertEqual(counters["ticket_count"], 0)
 
+    def test_opted_out_contact_is_offered_no_case_form_and_cannot_post_one(self):
+        self.authenticate("hs_r_none_a", "hs_r_none_a")
+        home = self.url_open("/my")
+        self.assertNotIn('action="/new/ticket"', home.text)
+        self.assertNotIn('href="/my/tickets"', home.text)
+        listing = self.url_open("/my/tickets")
+        self.assertNotIn('action="/new/ticket"', listing.text)
+        self.assertEqual(self.url_open("/new/ticket").status_code, 403)
+        cases_before = self.env["helpdesk.ticket"].search_count([])
+        response = self.post(
+            "/submitted/ticket",
+            {"subject": "Let me in", "description": "A case I could not follow"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), cases_before)
+
+    def test_members_are_offered_the_case_tile_and_form(self):
+        self.authenticate("hs_r_member_a", "hs_r_member_a")
+        home = self.url_open("/my")
+        self.assertIn('action="/new/ticket"', home.text)
+        self.assertIn('href="/my/tickets"', home.text)
+        self.assertEqual(self.url_open("/new/ticket").status_code, 200)
+
     def test_member_lists_and_opens_only_own_and_followed_cases(self):
         self.authenticate("hs_r_member_a", "hs_r_member_a")
         listing = self.url_open("/my/tickets")
