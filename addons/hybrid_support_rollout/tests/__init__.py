@@ -1,2 +1,4 @@
 from . import test_waves_tools
 from . import test_wave
+from . import test_baseline_tools
+from . import test_baseline
