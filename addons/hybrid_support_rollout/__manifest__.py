@@ -20,7 +20,18 @@
         "security/hybrid_support_rollout_baseline_security.xml",
         "data/hybrid_support_rollout_goal_cron.xml",
         "views/hybrid_support_rollout_baseline_views.xml",
+        "security/hybrid_support_rollout_feedback_security.xml",
+        "data/hybrid_support_rollout_hypercare_data.xml",
+        "views/hybrid_support_rollout_feedback_views.xml",
+        "views/portal_feedback_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/hybrid_support_rollout_hypercare_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "hybrid_support_rollout/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

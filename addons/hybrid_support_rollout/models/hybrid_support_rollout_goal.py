@@ -23,7 +23,7 @@ class HybridSupportRolloutGoal(models.Model):
     company_id = fields.Many2one(related="baseline_id.company_id", store=True)
     kpi = fields.Selection(KPIS, string="KPI", required=True)
     baseline_value = fields.Float(
-        string="Baseline",
+        string="Baseline value",
         digits=(16, 2),
         compute="_compute_baseline_value",
         store=True,
