@@ -27,6 +27,7 @@
     ],
     "demo": [
         "demo/hybrid_support_rollout_hypercare_demo.xml",
+        "demo/hybrid_support_rollout_baseline_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

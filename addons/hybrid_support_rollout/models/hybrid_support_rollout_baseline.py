@@ -95,7 +95,9 @@ class HybridSupportRolloutBaseline(models.Model):
         help="Share of the customers' follow-ups that only ask where their "
         'case stands ("any news?").',
     )
-    threads_with_chaser = fields.Integer(readonly=True)
+    threads_with_chaser = fields.Integer(
+        string="Threads with a status chaser", readonly=True
+    )
     multi_agent_count = fields.Integer(
         string="Threads answered by several agents", readonly=True
     )
@@ -440,21 +442,65 @@ class HybridSupportRolloutBaseline(models.Model):
     def _hs_case_kpi_averages(self, company, teams, start, end):
         """(first response, resolution) averages in working hours of the
         stored case KPIs of hybrid_support_escalation, for the first
-        responses and closings in [start, end)."""
+        responses and closings in [start, end); None where there is none."""
         Kpi = self.env["hybrid.support.case.kpi"]
         scope = Domain("company_id", "=", company.id)
         if teams:
             scope &= Domain("ticket_id.team_id", "in", teams.ids)
-        [[frt]] = Kpi._read_group(
+        [[answered, frt]] = Kpi._read_group(
             scope
             & Domain("first_response_date", ">=", start)
             & Domain("first_response_date", "<", end),
-            aggregates=["first_response_hours:avg"],
+            aggregates=["__count", "first_response_hours:avg"],
         )
-        [[resolution]] = Kpi._read_group(
+        [[closed, resolution]] = Kpi._read_group(
             scope
             & Domain("closed_date", ">=", start)
             & Domain("closed_date", "<", end),
-            aggregates=["resolution_hours:avg"],
+            aggregates=["__count", "resolution_hours:avg"],
         )
+        frt = frt if answered else None
+        resolution = resolution if closed else None
         return frt, resolution
+
+    @api.model
+    def _hs_demo_baseline(self, import_id):
+        """Demo data: import the demo mailbox history (the real import,
+        closed stage), measure its baseline with the real wizard, and set
+        four goals against it."""
+        job = self.env["hybrid.support.mail.import"].browse(import_id)
+        job.stage_id = self.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", True)], limit=1
+        )
+        job.action_analyse()
+        job.action_start()
+        while job.state == "running":
+            job._import_batch()
+        wizard = self.env["hybrid.support.rollout.baseline.wizard"].create(
+            {
+                "name": self.env._("Email support before the portal"),
+                "source": "import",
+                "date_from": job.date_from.date(),
+                "date_to": job.date_to.date(),
+                "team_ids": [(6, 0, job.team_id.ids)],
+            }
+        )
+        baseline = self.browse(wizard.action_measure()["res_id"])
+        deadline = fields.Date.context_today(self) + timedelta(days=90)
+        self.env["hybrid.support.rollout.goal"].create(
+            [
+                {
+                    "baseline_id": baseline.id,
+                    "kpi": kpi,
+                    "target_value": target,
+                    "deadline": deadline,
+                }
+                for kpi, target in (
+                    ("first_response_hours", 0.5),
+                    ("csat_percent", 85.0),
+                    ("portal_adoption_percent", 60.0),
+                    ("status_chaser_percent", 5.0),
+                )
+            ]
+        )
+        return baseline.id
