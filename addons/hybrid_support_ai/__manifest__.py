@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - AI Triage",
     "summary": "Classify intent, urgency and sentiment of incoming cases",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -28,5 +28,6 @@
         "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/hybrid_support_ai_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

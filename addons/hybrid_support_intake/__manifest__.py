@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Email Intake",
     "summary": "Every support email becomes a clean, threaded, acknowledged case",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -32,6 +32,7 @@
         "views/hybrid_support_mail_quarantine_views.xml",
         "views/hybrid_support_reference_pattern_views.xml",
         "views/hybrid_support_routing_log_views.xml",
+        "views/hybrid_support_intent_views.xml",
         "views/hybrid_support_routing_rule_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_templates.xml",

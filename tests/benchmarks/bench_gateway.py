@@ -200,8 +200,12 @@ def train_triage_models(env, encoder):
     with sentence vectors when ``encoder`` is a model folder."""
     with open(BANKING77, newline="") as handle:
         rows = list(csv.DictReader(handle))
-    texts, intents = [r["text"] for r in rows], [r["category"] for r in rows]
+    # the catalogue's codes, as the training job reads them from the cases
+    texts, intents = [r["text"] for r in rows], [r["category"].lower() for r in rows]
     names = sorted(set(intents))
+    env["hybrid.support.intent"]._hs_ensure(
+        env.company, [{"code": name} for name in names]
+    )
     teams = env["helpdesk.ticket.team"].create(
         [{"name": f"Bench team {i}"} for i in range(4)]
     )

@@ -57,7 +57,7 @@ MEASURES = [
 PIVOTS = [
     ("team x week", ["team_id", "create_date:week"]),
     ("channel", ["origin"]),
-    ("intent", ["intent"]),
+    ("intent", ["intent_id"]),
     ("account", ["partner_id"]),
     ("agent", ["user_id"]),
     ("priority x week", ["priority", "create_date:week"]),
@@ -70,9 +70,19 @@ INSERT INTO res_partner (name, is_company, active, type, create_date, write_date
 SELECT 'Account ' || n, TRUE, TRUE, 'contact', now(), now(), (n * 37) %% 101, now()
 FROM generate_series(1, %(accounts)s) AS n;
 
+INSERT INTO hybrid_support_intent (name, code, active, is_other, never_automate,
+                                  company_id, create_date, write_date)
+SELECT 'Bench ' || code, 'bench_' || code, TRUE, FALSE, FALSE, %(company)s,
+       now(), now()
+FROM unnest(ARRAY['billing', 'password', 'outage', 'refund', 'how_to', 'bug',
+                  'shipping', 'account', 'legal', 'other']) AS code;
+
+WITH intents AS (
+    SELECT array_agg(id ORDER BY id) AS ids FROM hybrid_support_intent
+    WHERE company_id = %(company)s AND code LIKE 'bench_%%')
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id, user_id,
-    channel_id, priority, intent, partner_id, commercial_partner_id,
+    channel_id, priority, hs_intent_id, partner_id, commercial_partner_id,
     create_date, write_date, sla_start_date, intent_needs_review, hs_origin,
     rating_status)
 SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
@@ -81,8 +91,7 @@ SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
        (%(users)s)[1 + n %% array_length(%(users)s, 1)],
        (%(channels)s)[1 + n %% array_length(%(channels)s, 1)],
        (n %% 4)::text,
-       (ARRAY['billing', 'password', 'outage', 'refund', 'how_to', 'bug',
-              'shipping', 'account', 'legal', 'other'])[1 + n %% 10],
+       intents.ids[1 + n %% 10],
        p.id, p.id,
        now() - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour',
        now(), now() - (n %% 365) * interval '1 day', n %% 50 = 0,
@@ -90,6 +99,7 @@ SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
               'api', 'backoffice'])[1 + n %% 8],
        'stage_change'
 FROM generate_series(1, %(cases)s) AS n
+CROSS JOIN intents
 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
       WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
 

@@ -4,6 +4,7 @@ from . import (
     helpdesk_ticket_team,
     hybrid_support_ai_model,
     hybrid_support_draft,
+    hybrid_support_intent,
     hybrid_support_intent_automation,
     mail_message,
     mail_template,

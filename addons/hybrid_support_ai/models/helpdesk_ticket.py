@@ -256,6 +256,8 @@ class HelpdeskTicket(models.Model):
             clean_body or subject, self._hs_languages()
         )
         score, sentiment_confidence = sentiment.score(clean_body or subject, code)
+        intent_record, is_other = self._hs_intent_of_label(company, intent)
+        known = known and not is_other
         suggestions = {}
         for target in ("team", "priority"):
             trained = self.env["hybrid.support.ai.model"]._active(company, target)
@@ -272,16 +274,36 @@ class HelpdeskTicket(models.Model):
             **suggestions,
             "language": code or False,
             "language_confidence": language_confidence,
-            "intent": intent or False,
+            "hs_intent_id": intent_record.id,
             "intent_confidence": intent_confidence,
             "intent_source": source,
-            "intent_needs_review": intent_confidence < threshold or not known,
+            "intent_needs_review": (
+                intent_confidence < threshold or not known or not intent_record
+            ),
             "intent_unknown": not known,
             "urgency": level,
             "urgency_confidence": urgency_confidence,
             "sentiment": score,
             "sentiment_confidence": sentiment_confidence,
         }
+
+    @api.model
+    def _hs_intent_of_label(self, company, label):
+        """(intent, is the catch-all) of what a model or the lexicon predicted:
+        the company's active intent of that code, the catch-all for the
+        classifier's catch-all label (and for "other", the label of the models
+        trained before the catalogue, unless an intent has that code now). No
+        intent for a label the catalogue lacks (an archived intent): the case
+        goes to review without one."""
+        Intent = self.env["hybrid.support.intent"]
+        if not label:
+            return Intent, False
+        found = Intent._hs_by_code(company, [label]).get(label)
+        if found:
+            return found, found.is_other
+        if label in (classifier.OTHER, classifier.LEGACY_OTHER):
+            return Intent._hs_other(company), True
+        return Intent, False
 
     def _hs_model_routing(self, rule_logs):
         """Apply confident team and priority predictions where no routing
@@ -446,9 +468,9 @@ class HelpdeskTicket(models.Model):
             self.env["hybrid.support.routing.log"]._values(
                 ticket,
                 "model",
-                "intent",
+                "hs_intent_id",
                 "",
-                ticket.intent,
+                ticket.hs_intent_id,
                 model_name=(ticket.intent_source or "").rsplit(" v", 1)[0],
                 model_version=(ticket.intent_source or "").rpartition(" v")[2],
                 confidence=ticket.intent_confidence,
@@ -462,7 +484,7 @@ class HelpdeskTicket(models.Model):
                     self.env._("; sent to review") if ticket.intent_needs_review else ""
                 ),
             )
-            for ticket in fresh.filtered("intent")
+            for ticket in fresh.filtered("hs_intent_id")
         ] + priority_logs
         shadows = self.env["hybrid.support.ai.model"]._shadows(fresh.company_id)
         for shadow in shadows:
@@ -502,17 +524,21 @@ class HelpdeskTicket(models.Model):
         return True
 
     def action_hs_intent_none_of_these(self):
-        """No intent fits: the case is labelled "other", which the next
-        models learn as emails to send to a person (and which agents may
-        later rename into a new intent)."""
+        """No intent fits: the case gets its company's catch-all intent,
+        which the next models learn as emails to send to a person (a manager
+        may later move such cases to a new intent)."""
         self.check_access("write")
-        self.write({"intent": classifier.OTHER})
+        Intent = self.env["hybrid.support.intent"]
+        for company in self.company_id:
+            self.filtered(lambda t, c=company: t.company_id == c).write(
+                {"hs_intent_id": Intent._hs_other(company).id}
+            )
         return True
 
     def write(self, vals):
         # An agent's correction of the intent is a label and ends the review.
         if (
-            "intent" in vals
+            "hs_intent_id" in vals
             and not self.env.su
             and not self.env.context.get("hs_routing")
         ):
@@ -522,19 +548,19 @@ class HelpdeskTicket(models.Model):
                 "intent_needs_review": False,
                 "intent_unknown": False,
             }
-            before = {ticket: ticket.intent for ticket in self}
+            before = {ticket: ticket.hs_intent_id for ticket in self}
             result = super().write(vals)
             logs = [
                 self.env["hybrid.support.routing.log"]._values(
                     ticket,
                     "override",
-                    "intent",
+                    "hs_intent_id",
                     before[ticket],
-                    ticket.intent,
+                    ticket.hs_intent_id,
                     user_id=self.env.uid,
                 )
                 for ticket in self
-                if before[ticket] != ticket.intent
+                if before[ticket] != ticket.hs_intent_id
             ]
             # sudo: agents may not create audit entries directly, only this way
             self.env["hybrid.support.routing.log"].sudo().create(logs)

@@ -73,15 +73,15 @@ class HelpdeskTicket(models.Model):
     # -- making drafts ------------------------------------------------------
 
     def _hs_draft_candidates(self, company, intents):
-        """Past answers (per intent), canned responses and published
-        articles: ``({intent: [(key, text)]}, answers {key: text},
+        """Past answers (per intent id, False for none), canned responses and
+        published articles: ``({intent id: [(key, text)]}, answers {key: text},
         cases {case id: case})``. Past answers are those of the most recent
         resolved cases, and of the most recent ones of the accounts in self:
         which of them a case may use is decided per case (_hs_draft_source)."""
         domain = [
             ("company_id", "=", company.id),
             ("stage_id.closed", "=", True),
-            ("intent", "in", list(intents)),
+            ("hs_intent_id", "in", list(intents)),
         ]
         resolved = self.search(domain, order="id desc", limit=PAST_CASES)
         accounts = self.commercial_partner_id
@@ -112,7 +112,7 @@ class HelpdeskTicket(models.Model):
             key = ("case", case.id)
             cases[case.id] = case
             answers[key] = split_reply(html2plaintext(first[case.id]))[0]
-            per_intent[case.intent].append(
+            per_intent[case.hs_intent_id.id].append(
                 (key, f"{case.name}\n{case.clean_body or ''}")
             )
         shared = [
@@ -202,18 +202,19 @@ class HelpdeskTicket(models.Model):
             tiers = Automation._tiers(company)
             tickets = open_cases.filtered(
                 lambda t, c=company, tiers=tiers: (
-                    t.company_id == c and tiers.get(t.intent or "", "draft") != "manual"
+                    t.company_id == c
+                    and tiers.get(t.hs_intent_id.id, "draft") != "manual"
                 )
             )
             if not tickets:
                 continue
             candidates, answers, cases = tickets._hs_draft_candidates(
-                company, {t.intent or "" for t in tickets}
+                company, {t.hs_intent_id.id for t in tickets}
             )
             for ticket in tickets:
                 query = f"{ticket.name}\n{ticket.clean_body or ''}"
                 best = rank(
-                    query, candidates[ticket.intent or ""], limit=3, minimum=0.05
+                    query, candidates[ticket.hs_intent_id.id], limit=3, minimum=0.05
                 )
                 best = [
                     (key, score) for key, score in best if key != ("case", ticket.id)
@@ -228,7 +229,7 @@ class HelpdeskTicket(models.Model):
                 created.append(
                     {
                         "ticket_id": ticket.id,
-                        "intent": ticket.intent,
+                        "intent_id": ticket.hs_intent_id.id,
                         "body": text,
                         "source_kind": ticket._hs_draft_source(best[0][0], cases),
                         "sources": sources,

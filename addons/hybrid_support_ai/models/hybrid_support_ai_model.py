@@ -221,12 +221,13 @@ class HybridSupportAiModel(models.Model):
     @api.model
     def _labelled_cases(self, company, target="intent"):
         """Intent: cases a person confirmed or corrected, and closed cases
-        (their intent stood until the end). Team and priority: closed cases,
-        whose final values include every agent's correction."""
+        (their intent stood until the end); an archived intent is no longer
+        learnt. Team and priority: closed cases, whose final values include
+        every agent's correction."""
         domain = [("company_id", "=", company.id)]
         if target == "intent":
             domain += [
-                ("intent", "!=", False),
+                ("hs_intent_id.active", "=", True),
                 "|",
                 ("intent_reviewed", "=", True),
                 ("stage_id.closed", "=", True),
@@ -240,8 +241,13 @@ class HybridSupportAiModel(models.Model):
 
     @api.model
     def _label(self, case, target):
+        """What the model learns of ``case``: the team's id, the priority, or
+        the code of the intent (the catch-all's own label for the catch-all)."""
         if target == "team":
             return str(case.team_id.id)
+        if target == "intent":
+            intent = case.hs_intent_id
+            return classifier.OTHER if intent.is_other else (intent.code or "")
         return case[target] or ""
 
     @api.model

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from ..tools import llm
-from ..tools.drafts import NEVER_AUTO, edit_distance
+from ..tools.drafts import edit_distance
 
 _logger = logging.getLogger(__name__)
 
@@ -26,7 +26,14 @@ class HybridSupportDraft(models.Model):
         "helpdesk.ticket", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    intent = fields.Char(readonly=True, index=True)
+    intent_id = fields.Many2one(
+        "hybrid.support.intent",
+        string="Intent",
+        readonly=True,
+        index=True,
+        ondelete="set null",
+        help="The case's intent when the draft was made.",
+    )
     body = fields.Text(readonly=True)
     source_kind = fields.Selection(
         [
@@ -118,17 +125,17 @@ class HybridSupportDraft(models.Model):
         """Send the drafts whose intent earned auto-send, when the case's
         classification was confident (no review needed) and the draft was
         made from a canned response or an article: a past case's answer,
-        even of the same account, always waits for an agent. Never legal or
-        security, whatever the tier says."""
+        even of the same account, always waits for an agent. Never an intent
+        marked never-automate (legal, security), whatever the tier says."""
         Automation = self.env["hybrid.support.intent.automation"]
         for company in self.company_id:
             tiers = Automation._tiers(company)
             for draft in self.filtered(
                 lambda d, c=company, t=tiers: (
                     d.company_id == c
-                    and t.get(d.intent or "") == "auto"
+                    and t.get(d.intent_id.id) == "auto"
                     and d.source_kind in SHARED_SOURCES
-                    and (d.intent or "").lower() not in NEVER_AUTO
+                    and not d.intent_id.never_automate
                     and not d.ticket_id.intent_needs_review
                 )
             ):
@@ -168,18 +175,19 @@ class HybridSupportDraft(models.Model):
 
     @api.model
     def _hs_edit_rates(self, company, intents, needed):
-        """{intent: [edit distance of its last sent drafts, newest first]}."""
+        """{intent id: [edit distance of its last sent drafts, newest first]}
+        of the intent ids ``intents``."""
         drafts = self.search_fetch(
             [
                 ("company_id", "=", company.id),
-                ("intent", "in", list(intents)),
+                ("intent_id", "in", list(intents)),
                 ("state", "=", "sent"),
             ],
-            ["intent", "edit_distance"],
+            ["intent_id", "edit_distance"],
             order="id desc",
         )
         rates = {intent: [] for intent in intents}
         for draft in drafts:
-            if len(rates[draft.intent]) < needed:
-                rates[draft.intent].append(draft.edit_distance)
+            if len(rates[draft.intent_id.id]) < needed:
+                rates[draft.intent_id.id].append(draft.edit_distance)
         return rates

@@ -16,9 +16,17 @@ class HybridSupportIntentAutomation(models.Model):
 
     _name = "hybrid.support.intent.automation"
     _description = "Automation tier of an intent"
-    _order = "intent"
+    _order = "intent_id"
+    _check_company_auto = True
 
-    intent = fields.Char(required=True)
+    intent_id = fields.Many2one(
+        "hybrid.support.intent",
+        string="Intent",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
+        domain="[('is_other', '=', False)]",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -40,45 +48,45 @@ class HybridSupportIntentAutomation(models.Model):
     )
 
     _intent_unique = models.Constraint(
-        "UNIQUE(company_id, intent)", "Each intent has one automation tier."
+        "UNIQUE(company_id, intent_id)", "Each intent has one automation tier."
     )
     _sample_positive = models.Constraint(
         "CHECK(sample_size >= 5)", "Judge auto-send on at least 5 drafts."
     )
 
-    @api.depends("intent", "sample_size")
+    @api.depends("intent_id.never_automate", "sample_size")
     def _compute_edit_rate(self):
         Draft = self.env["hybrid.support.draft"]
         for company in self.company_id:
             mine = self.filtered(lambda a, c=company: a.company_id == c)
             needed = max(mine.mapped("sample_size") or [20])
-            rates = Draft._hs_edit_rates(company, set(mine.mapped("intent")), needed)
+            rates = Draft._hs_edit_rates(company, set(mine.intent_id.ids), needed)
             for automation in mine:
-                last = rates.get(automation.intent, [])[: automation.sample_size]
+                last = rates.get(automation.intent_id.id, [])[: automation.sample_size]
                 automation.sent_count = len(last)
                 automation.edit_rate = sum(last) / len(last) if last else 0.0
                 automation.auto_refusal = auto_send_refusal(
-                    automation.intent, last, automation.sample_size
+                    automation.intent_id.never_automate, last, automation.sample_size
                 ) or self.env._("allowed")
         (self - self.filtered("company_id")).update(
             {"sent_count": 0, "edit_rate": 0.0, "auto_refusal": False}
         )
 
-    @api.constrains("tier", "intent", "sample_size")
+    @api.constrains("tier", "intent_id", "sample_size")
     def _check_auto_is_earned(self):
         for automation in self.filtered(lambda a: a.tier == "auto"):
             rates = self.env["hybrid.support.draft"]._hs_edit_rates(
-                automation.company_id, {automation.intent}, automation.sample_size
-            )[automation.intent]
+                automation.company_id, {automation.intent_id.id}, automation.sample_size
+            )[automation.intent_id.id]
             refusal = auto_send_refusal(
-                automation.intent, rates, automation.sample_size
+                automation.intent_id.never_automate, rates, automation.sample_size
             )
             if refusal:
                 raise ValidationError(
                     self.env._(
                         "Auto-send cannot be switched on for %(intent)s: %(why)s. "
                         "Drafts must be edited under %(max)s%% on average.",
-                        intent=automation.intent,
+                        intent=automation.intent_id.name,
                         why=refusal,
                         max=int(MAX_AUTO_EDIT_RATE * 100),
                     )
@@ -86,10 +94,10 @@ class HybridSupportIntentAutomation(models.Model):
 
     @api.model
     def _tiers(self, company):
-        """{intent: tier} of a company; intents not listed get drafts."""
+        """{intent id: tier} of a company; intents not listed get drafts."""
         return {
-            a.intent: a.tier
+            a.intent_id.id: a.tier
             for a in self.search_fetch(
-                [("company_id", "=", company.id)], ["intent", "tier"]
+                [("company_id", "=", company.id)], ["intent_id", "tier"]
             )
         }

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools import llm
 from ..tools.priority import PriorityMapping
@@ -121,6 +121,12 @@ class ResCompany(models.Model):
     _hs_ai_min_training_positive = models.Constraint(
         "CHECK(hs_ai_min_training >= 10)", "Training needs at least 10 cases."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["hybrid.support.intent"]._hs_ensure_lexicon(companies)
+        return companies
 
     def _hs_priority_mapping(self):
         """The company's mapping from triage to priority (pure object)."""

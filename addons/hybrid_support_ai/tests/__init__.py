@@ -3,6 +3,7 @@ from . import (
     test_classifier,
     test_drafts,
     test_embeddings,
+    test_intent_catalogue,
     test_lexicon,
     test_llm,
     test_priority_and_retraining,

@@ -10,6 +10,7 @@ from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger, plaintext2html
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
+from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
 
 from ..tools import llm
 
@@ -152,7 +153,10 @@ class TestAttacksAi(IntakeCase, HttpCase):
             }
         )
         case.write(
-            {"intent": "access", "clean_body": f"{ALICE_WORDS}\n{ALICE_PRIVATE}"}
+            {
+                "hs_intent_id": intent_of(self.env, "access").id,
+                "clean_body": f"{ALICE_WORDS}\n{ALICE_PRIVATE}",
+            }
         )
         case.with_user(self.agent).message_post(
             body=plaintext2html(ALICE_REPLY),
@@ -168,7 +172,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
             [
                 {
                     "ticket_id": case.id,
-                    "intent": intent,
+                    "intent_id": intent_of(self.env, intent).id,
                     "body": "x",
                     "state": "sent",
                     "edit_distance": 0.0,
@@ -177,7 +181,11 @@ class TestAttacksAi(IntakeCase, HttpCase):
             ]
         )
         self.env["hybrid.support.intent.automation"].create(
-            {"intent": intent, "tier": "auto", "sample_size": 5}
+            {
+                "intent_id": intent_of(self.env, intent).id,
+                "tier": "auto",
+                "sample_size": 5,
+            }
         )
 
     def _call_kw(self, model, method, args, kwargs=None):
@@ -196,7 +204,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
         mails_before = self.env["mail.mail"].search([], order="id desc", limit=1).id
         # the attacker (another account) copies the wording of Alice's case
         stolen = self.email_case("hank@globex.example", ALICE_SUBJECT, ALICE_WORDS)
-        self.assertEqual(stolen.intent, "access")
+        self.assertEqual(stolen.hs_intent_id.code, "access")
         self.assertFalse(stolen.intent_needs_review)
         self.Ticket._hs_make_pending_drafts()
 
@@ -278,7 +286,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
                     "name": texts[n % 2],
                     "description": texts[n % 2],
                     "clean_body": f"{texts[n % 2]} {n}",
-                    "intent": ("access", "refund")[n % 2],
+                    "hs_intent_id": intent_of(self.env, ("access", "refund")[n % 2]).id,
                     "stage_id": self.closed.id,
                     "team_id": self.team.id,
                 }

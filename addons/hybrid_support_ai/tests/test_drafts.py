@@ -3,6 +3,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import plaintext2html
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
+from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
 
 from ..tools.drafts import auto_send_refusal, compose, edit_distance
 
@@ -29,13 +30,10 @@ class TestDraftTools(BaseCase):
         )
 
     def test_auto_send_rules(self):
-        self.assertIn("legal", auto_send_refusal("legal", [0.0] * 30, 20))
-        self.assertIn("Security", auto_send_refusal("Security", [0.0] * 30, 20).title())
-        self.assertIn(
-            "3 drafts sent so far", auto_send_refusal("access", [0.0] * 3, 20)
-        )
-        self.assertIn("35%", auto_send_refusal("access", [0.35] * 20, 20))
-        self.assertIsNone(auto_send_refusal("access", [0.1] * 20 + [0.9] * 5, 20))
+        self.assertIn("never automate", auto_send_refusal(True, [0.0] * 30, 20))
+        self.assertIn("3 drafts sent so far", auto_send_refusal(False, [0.0] * 3, 20))
+        self.assertIn("35%", auto_send_refusal(False, [0.35] * 20, 20))
+        self.assertIsNone(auto_send_refusal(False, [0.1] * 20 + [0.9] * 5, 20))
 
 
 @tagged("post_install", "-at_install")
@@ -63,7 +61,10 @@ class TestDrafts(IntakeCase):
             }
         )
         cls.past.write(
-            {"intent": "access", "clean_body": "I forgot my password, cannot log in."}
+            {
+                "hs_intent_id": intent_of(cls.env, "access").id,
+                "clean_body": "I forgot my password, cannot log in.",
+            }
         )
         cls.past.with_user(cls.agent).message_post(
             body=plaintext2html(ANSWER),
@@ -84,7 +85,7 @@ class TestDrafts(IntakeCase):
 
     def test_draft_from_a_resolved_case_is_shown_never_sent(self):
         ticket = self._new_case()
-        self.assertEqual(ticket.intent, "access")
+        self.assertEqual(ticket.hs_intent_id.code, "access")
         draft = ticket.hs_draft_id
         self.assertTrue(draft.body.startswith("Hello Hank,"))
         self.assertIn("click 'Forgot password'", draft.body)
@@ -132,7 +133,7 @@ class TestDrafts(IntakeCase):
         self.assertIn("Canned response: Delivery times", ticket.hs_draft_id.sources)
         self.assertIn(f"case {ticket.number}", ticket.hs_draft_id.body, "rendered")
         self.env["hybrid.support.intent.automation"].create(
-            {"intent": "access", "tier": "manual"}
+            {"intent_id": intent_of(self.env, "access").id, "tier": "manual"}
         )
         manual = self._new_case()
         self.assertFalse(manual.hs_draft_ids, "manual tier: no draft")
@@ -143,13 +144,27 @@ class TestDrafts(IntakeCase):
             self.assertRaisesRegex(ValidationError, "0 drafts sent so far"),
             self.env.cr.savepoint(),
         ):
-            Automation.create({"intent": "access", "tier": "auto", "sample_size": 5})
+            Automation.create(
+                {
+                    "intent_id": intent_of(self.env, "access").id,
+                    "tier": "auto",
+                    "sample_size": 5,
+                }
+            )
         with (
             self.assertRaisesRegex(ValidationError, "always reviewed by a person"),
             self.env.cr.savepoint(),
         ):
-            Automation.create({"intent": "legal", "tier": "auto", "sample_size": 5})
-        access = Automation.create({"intent": "access", "sample_size": 5})
+            Automation.create(
+                {
+                    "intent_id": intent_of(self.env, "legal").id,
+                    "tier": "auto",
+                    "sample_size": 5,
+                }
+            )
+        access = Automation.create(
+            {"intent_id": intent_of(self.env, "access").id, "sample_size": 5}
+        )
         for _n in range(5):  # agents send the drafts almost unchanged
             ticket = self._new_case()
             ticket.with_user(self.agent).message_post(

@@ -6,6 +6,7 @@ import numpy as np
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
+from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
 
 from ..tools import classifier, embeddings
 from .minilm import minilm_directory
@@ -112,7 +113,7 @@ class TestEmbeddingSetting(IntakeCase):
                     "name": text,
                     "description": text,
                     "clean_body": text,
-                    "intent": intent,
+                    "hs_intent_id": intent_of(cls.env, intent).id,
                     "stage_id": closed.id,
                 }
                 for text, intent in history

@@ -6,6 +6,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
+from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
 
 from ..tools import classifier, priority
 from .test_review_loop import INTENTS, phrases
@@ -139,7 +140,7 @@ class TestRetraining(IntakeCase):
                     "name": text,
                     "description": text,
                     "clean_body": text,
-                    "intent": intent,
+                    "hs_intent_id": intent_of(cls.env, intent).id,
                     "team_id": teams[number % 2].id,
                     "stage_id": cls.closed.id,
                 }
@@ -180,7 +181,7 @@ class TestRetraining(IntakeCase):
                     "name": "?",
                     "description": "",
                     "clean_body": "",
-                    "intent": intent,
+                    "hs_intent_id": intent_of(self.env, intent, self.other_company).id,
                     "stage_id": self.closed.id,
                     "company_id": self.other_company.id,
                 }
@@ -218,7 +219,7 @@ class TestRetraining(IntakeCase):
         self.assertIn("no words", theirs.filtered(lambda m: m.target == "intent").error)
         self.assertFalse(any(companies.mapped("hs_ai_train_requested")))
 
-    def test_none_of_these_labels_other_and_logs_it(self):
+    def test_none_of_these_gives_the_catch_all_and_logs_it(self):
         reviewer = new_test_user(
             self.env,
             login="hs_other_reviewer",
@@ -228,11 +229,16 @@ class TestRetraining(IntakeCase):
             "hank@globex.example", "Partnership", "We propose a partnership."
         )
         ticket.with_user(reviewer).action_hs_intent_none_of_these()
-        self.assertEqual(ticket.intent, classifier.OTHER)
+        other = self.env["hybrid.support.intent"]._hs_other(self.env.company)
+        self.assertEqual(ticket.hs_intent_id, other)
         self.assertTrue(ticket.intent_reviewed)
         self.assertFalse(ticket.intent_needs_review)
         self.assertTrue(
             ticket.routing_log_ids.filtered(
-                lambda log: log.source == "override" and log.new_value == "other"
+                lambda log: log.source == "override" and log.new_value == other.name
             )
+        )
+        self.assertEqual(
+            self.env["hybrid.support.ai.model"]._label(ticket, "intent"),
+            classifier.OTHER,
         )

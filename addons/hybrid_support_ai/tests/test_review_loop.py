@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_email
+from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
 
 _logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class TestReviewLoop(IntakeCase):
                     "name": text,
                     "description": text,
                     "clean_body": text,
-                    "intent": intent,
+                    "hs_intent_id": intent_of(cls.env, intent).id,
                     "stage_id": cls.closed.id,
                 }
                 for text, intent in history
@@ -116,10 +117,10 @@ class TestReviewLoop(IntakeCase):
 
         # agents answer the 50 least confident: accept or correct
         for ticket in queue[:50].with_user(self.reviewer):
-            if ticket.intent == truth[ticket.id]:
+            if ticket.hs_intent_id.code == truth[ticket.id]:
                 ticket.action_hs_accept_intent()
-            else:
-                ticket.write({"intent": truth[ticket.id]})
+            else:  # picked from the catalogue
+                ticket.write({"hs_intent_id": intent_of(self.env, truth[ticket.id]).id})
         reviewed = queue[:50]
         self.assertTrue(all(reviewed.mapped("intent_reviewed")))
         self.assertFalse(any(reviewed.mapped("intent_needs_review")))

@@ -11,7 +11,7 @@ class TestTriage(IntakeCase):
             "URGENT: API down",
             "The API is down for all our users, this is unacceptable.",
         )
-        self.assertEqual(ticket.intent, "outage")
+        self.assertEqual(ticket.hs_intent_id.code, "outage")
         self.assertGreater(ticket.intent_confidence, 0)
         self.assertEqual(ticket.urgency, "critical")
         self.assertLess(ticket.sentiment, 0)
@@ -20,7 +20,7 @@ class TestTriage(IntakeCase):
         log = ticket.routing_log_ids.filtered(
             lambda entry: entry.source == "model" and entry.field_name == "Intent"
         )
-        self.assertEqual(log.new_value, "outage")
+        self.assertEqual(log.new_value, ticket.hs_intent_id.name)
         self.assertEqual(log.confidence, round(ticket.intent_confidence, 2))
         self.assertEqual((log.model_name, log.model_version), ("keyword lexicon", "1"))
 
@@ -34,7 +34,7 @@ class TestTriage(IntakeCase):
             f"I cannot log in, the password reset link expired.\n{log}"
             + "outage: the API is down, everything is down, outage\n" * 50,
         )
-        self.assertEqual(ticket.intent, "access")
+        self.assertEqual(ticket.hs_intent_id.code, "access")
         self.assertNotEqual(ticket.urgency, "critical")
 
 

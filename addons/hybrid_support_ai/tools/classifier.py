@@ -73,10 +73,13 @@ TRUSTED = [
     f"{SentenceEmbedding.__module__}.SentenceEmbedding",
 ]
 
-# The label agents give in the review queue to a case no intent fits. The
-# models learn it like an intent, and never apply it: such a case always
-# goes to a person.
-OTHER = "other"
+# The label of the cases agents marked "None of these" in the review queue
+# (the catalogue's catch-all intent). The models learn it like an intent, and
+# never apply it: such a case always goes to a person. It starts with "_",
+# which no intent code does, so that an intent named "other" is an intent.
+OTHER = "__other__"
+# its spelling in the models trained before the catalogue
+LEGACY_OTHER = "other"
 # Default share of the emails about an intent the model never saw that may
 # still be applied (measured on the intents each fold's model is trained
 # without). Lower sends more known emails to review too: on fine-grained

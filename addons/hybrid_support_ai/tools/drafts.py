@@ -6,7 +6,8 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-# intents whose answers always need a person, whatever the edit rate
+# intents whose answers always need a person, whatever the edit rate: marked
+# never-automate in the catalogue the lexicon's intents are made in
 NEVER_AUTO = frozenset({"legal", "security"})
 MAX_AUTO_EDIT_RATE = 0.30
 
@@ -36,11 +37,11 @@ def edit_distance(draft, sent):
     return round(Levenshtein.normalized_distance(_normal(draft), _normal(sent)), 3)
 
 
-def auto_send_refusal(intent, edit_rates, needed):
+def auto_send_refusal(never_automate, edit_rates, needed):
     """Why auto-send may not be switched on for ``intent`` given the edit
     rates of its last drafts (newest first); None when it may."""
-    if (intent or "").lower() in NEVER_AUTO:
-        return "legal and security answers are always reviewed by a person"
+    if never_automate:
+        return "its answers are always reviewed by a person (never automate)"
     if len(edit_rates) < needed:
         return f"{len(edit_rates)} drafts sent so far, {needed} needed"
     rate = sum(edit_rates[:needed]) / needed

@@ -107,7 +107,9 @@ class TestDashboards(KpiCase):
         self.env["hybrid.support.draft"].create(
             {
                 "ticket_id": case.id,
-                "intent": "printer",
+                "intent_id": self.env["hybrid.support.intent"]
+                .create({"name": "Printer trouble"})
+                .id,
                 "body": "Try turning it off and on.",
                 "state": "proposed",
             }

@@ -312,7 +312,7 @@ DASHBOARDS = {
         ],
         [
             ("Override % by model version", ["ai_model"], "override_rate", "bar", {}),
-            ("Draft edit rate by intent", ["intent"], "draft_edit_rate", "bar", {}),
+            ("Draft edit rate by intent", ["intent_id"], "draft_edit_rate", "bar", {}),
             (
                 "Routing by week",
                 WEEK + ["routing"],

@@ -22,7 +22,7 @@ SLA_FIELDS = (
     "tag_ids",
     "channel_id",
     "partner_id",
-    "intent",
+    "hs_intent_id",
 )
 
 

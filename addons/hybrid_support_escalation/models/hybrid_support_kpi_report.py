@@ -23,7 +23,7 @@ class HybridSupportKpiReport(models.Model):
             "user_id",
             "channel_id",
             "hs_origin",
-            "intent",
+            "hs_intent_id",
             "commercial_partner_id",
             "priority",
             "stage_id",
@@ -66,7 +66,7 @@ class HybridSupportKpiReport(models.Model):
         readonly=True,
         help="The channel the case arrived by (email, portal, phone...).",
     )
-    intent = fields.Char(readonly=True)
+    intent_id = fields.Many2one("hybrid.support.intent", string="Intent", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Account", readonly=True)
     priority = fields.Selection(PRIORITIES, readonly=True)
     stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
@@ -139,7 +139,7 @@ class HybridSupportKpiReport(models.Model):
                    t.user_id,
                    t.channel_id,
                    t.hs_origin AS origin,
-                   t.intent,
+                   t.hs_intent_id AS intent_id,
                    t.commercial_partner_id AS partner_id,
                    t.priority,
                    t.stage_id,

@@ -9,6 +9,7 @@ class HybridSupportSlaPolicy(models.Model):
     _inherit = ["hybrid.support.cached.config"]  # read for every new case
     _description = "SLA policy"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
@@ -26,9 +27,16 @@ class HybridSupportSlaPolicy(models.Model):
         help="Applies to cases of this priority or higher. Empty means any.",
     )
     category_ids = fields.Many2many("helpdesk.ticket.category", string="Categories")
-    intents = fields.Char(
-        help="Comma-separated intents set by the triage (e.g. outage, legal). "
-        "Empty means any."
+    intent_ids = fields.Many2many(
+        "hybrid.support.intent",
+        "hs_sla_policy_intent_rel",
+        "policy_id",
+        "intent_id",
+        string="Intents",
+        check_company=True,
+        domain="[('is_other', '=', False)]",
+        help="Any of these intents set by the triage (e.g. outage, legal). "
+        "Empty means any.",
     )
     tag_ids = fields.Many2many(
         "helpdesk.ticket.tag", string="Case tags", help="Any of these tags."
@@ -131,9 +139,6 @@ class HybridSupportSlaPolicy(models.Model):
         """Active policies of ``companies``, in order; no query per email."""
         return self.browse(self._active_ids(tuple(sorted(companies.ids))))
 
-    def _intent_list(self):
-        return {i.strip().lower() for i in (self.intents or "").split(",") if i.strip()}
-
     def _matches(self, ticket):
         self.ensure_one()
         partner_tags = (
@@ -144,9 +149,7 @@ class HybridSupportSlaPolicy(models.Model):
             and (not self.team_ids or ticket.team_id in self.team_ids)
             and (not self.priority or (ticket.priority or "0") >= self.priority)
             and (not self.category_ids or ticket.category_id in self.category_ids)
-            and (
-                not self.intents or (ticket.intent or "").lower() in self._intent_list()
-            )
+            and (not self.intent_ids or ticket.hs_intent_id in self.intent_ids)
             and (not self.tag_ids or bool(ticket.tag_ids & self.tag_ids))
             and (not self.channel_ids or ticket.channel_id in self.channel_ids)
             and (not self.vip_only or ticket.is_vip)

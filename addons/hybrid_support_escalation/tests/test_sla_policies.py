@@ -2,8 +2,10 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.hybrid_support_intake.tests.common import intent
 
 from .test_sla import SlaCase, brussels_office
 
@@ -86,7 +88,13 @@ class TestSlaPolicies(SlaCase):
             {
                 "partner_category_ids": [(5,)],
                 "category_ids": [(4, category.id)],
-                "intents": "Refund, billing",
+                "intent_ids": [
+                    (
+                        6,
+                        0,
+                        (intent(self.env, "refund") | intent(self.env, "billing")).ids,
+                    )
+                ],
                 "tag_ids": [(4, tag.id)],
                 "vip_only": True,
             }
@@ -96,16 +104,47 @@ class TestSlaPolicies(SlaCase):
         self.env.company.hs_vip_category_ids = self.gold
         self.customer_company.category_id = self.gold
         ticket.invalidate_recordset(["is_vip"])
+        billing = intent(self.env, "billing")
         ticket.write(
-            {"category_id": category.id, "tag_ids": [(4, tag.id)], "intent": "billing"}
+            {
+                "category_id": category.id,
+                "tag_ids": [(4, tag.id)],
+                "hs_intent_id": billing.id,
+            }
         )
         self.assertIn(self.gold_policy, ticket.sla_ids.policy_id, "all conditions hold")
         self.gold_policy.channel_ids = web
         other = self._case()
         other.write(
-            {"category_id": category.id, "tag_ids": [(4, tag.id)], "intent": "billing"}
+            {
+                "category_id": category.id,
+                "tag_ids": [(4, tag.id)],
+                "hs_intent_id": billing.id,
+            }
         )
         self.assertNotIn(self.gold_policy, other.sla_ids.policy_id, "email, not web")
+
+    def test_a_policy_follows_the_intent_record_not_its_spelling(self):
+        outage = self.env["hybrid.support.intent"].create({"name": "Total outage"})
+        self.gold_policy.write(
+            {"partner_category_ids": [(5,)], "intent_ids": [(6, 0, outage.ids)]}
+        )
+        ticket = self._case()
+        self.assertNotIn(self.gold_policy, ticket.sla_ids.policy_id)
+        outage.name = "Service down"  # renamed: still the same intent
+        ticket.hs_intent_id = outage
+        self.assertIn(self.gold_policy, ticket.sla_ids.policy_id)
+        other = self._case()
+        other.hs_intent_id = self.env["hybrid.support.intent"].create(
+            {"name": "Partial outage"}
+        )
+        self.assertNotIn(self.gold_policy, other.sla_ids.policy_id)
+
+    def test_a_policy_never_names_another_companys_intent(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        theirs = intent(self.env, "refund", company_b)
+        with self.assertRaises(UserError):
+            self.gold_policy.intent_ids = theirs
 
     def test_raising_the_priority_brings_the_urgent_policy(self):
         urgent = self.env["hybrid.support.sla.policy"].create(

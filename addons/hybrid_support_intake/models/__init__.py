@@ -12,6 +12,7 @@ from . import (
     hybrid_support_mail_import_error,
     hybrid_support_mail_quarantine,
     hybrid_support_reference_pattern,
+    hybrid_support_intent,
     hybrid_support_routing_log,
     hybrid_support_routing_rule,
     hybrid_support_ticket_reference,

@@ -3,6 +3,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 from odoo.tools.mail import email_normalize, plaintext2html
 
 from ..tools.body_clean import html_to_text, split_reply, writer_text
@@ -421,6 +422,23 @@ class HelpdeskTicket(models.Model):
             email_normalize(named.partner_email or "")
         )
         return self.browse(named.id), trusted
+
+    @api.constrains("hs_intent_id", "company_id")
+    def _check_hs_intent_company(self):
+        """A case of one company never carries another company's intent (a
+        forged id over RPC, a case moved to another company)."""
+        # sudo: the intent's company decides, whatever the writer may read
+        for ticket in self.sudo().filtered("hs_intent_id"):
+            if ticket.hs_intent_id.company_id != ticket.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s belongs to %(company)s: its intent must be "
+                        "one of that company's, not %(intent)s.",
+                        case=ticket.display_name,
+                        company=ticket.company_id.name,
+                        intent=ticket.hs_intent_id.display_name,
+                    )
+                )
 
     def write(self, vals):
         watched = [f for f in ROUTED_FIELDS if f in vals]

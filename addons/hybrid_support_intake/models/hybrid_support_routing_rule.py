@@ -15,6 +15,7 @@ class HybridSupportRoutingRule(models.Model):
     _inherit = ["hybrid.support.cached.config"]
     _description = "Routing rule for new cases"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -49,7 +50,15 @@ class HybridSupportRoutingRule(models.Model):
     )
     channel_ids = fields.Many2many("helpdesk.ticket.channel", string="Channels")
     languages = fields.Char(help="Comma-separated ISO 639-1 codes: en, fr")
-    intent = fields.Char(help="Filled by the AI triage addon when installed.")
+    intent_id = fields.Many2one(
+        "hybrid.support.intent",
+        string="Intent",
+        check_company=True,
+        ondelete="restrict",
+        index="btree_not_null",
+        domain="[('is_other', '=', False)]",
+        help="The intent the triage gave the case (AI triage addon).",
+    )
     min_confidence = fields.Float(
         string="Minimum confidence", default=0.0, digits=(3, 2)
     )
@@ -125,7 +134,7 @@ class HybridSupportRoutingRule(models.Model):
             channel_ids=frozenset(self.channel_ids.ids),
             team_ids=frozenset(self.team_ids.ids),
             languages=frozenset(split_list(self.languages)),
-            intent=(self.intent or "").strip(),
+            intent_id=self.intent_id.id,
             min_confidence=self.min_confidence,
             continue_after=self.continue_after,
         )
@@ -202,7 +211,8 @@ class HybridSupportRoutingRule(models.Model):
             channel_id=ticket.channel_id.id,
             team_id=ticket.team_id.id,
             language=ticket.language or "",
-            intent=ticket.intent or "",
+            intent_id=ticket.hs_intent_id.id,
+            intent=ticket.hs_intent_id.name or "",
             intent_confidence=ticket.intent_confidence,
         )
 

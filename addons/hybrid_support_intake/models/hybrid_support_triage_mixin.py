@@ -12,8 +12,14 @@ class HybridSupportTriageMixin(models.AbstractModel):
     _description = "Triage of a case"
 
     # Filled by hybrid_support_ai when installed; read by routing and escalation.
-    intent = fields.Char(
-        readonly=True, index=True, groups="helpdesk_mgmt.group_helpdesk_user_own"
+    hs_intent_id = fields.Many2one(
+        "hybrid.support.intent",
+        string="Intent",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('company_id', '=', company_id), ('is_other', '=', False)]",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
     intent_confidence = fields.Float(

@@ -12,6 +12,7 @@ from . import (
     test_delivery_paths,
     test_assignment,
     test_channels,
+    test_intents,
 )
 from . import test_attacks_patterns, test_attacks_import
 from . import test_job_conflicts

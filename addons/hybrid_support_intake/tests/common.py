@@ -38,6 +38,13 @@ def make_email(
     return msg
 
 
+def intent(env, code, company=None):
+    """The intent of ``code`` in the catalogue of ``company`` (the current
+    one by default), made when missing."""
+    company = company or env.company
+    return env["hybrid.support.intent"]._hs_ensure(company, [{"code": code}])[code]
+
+
 class SupportTeamMixin:
     """A support team with an email alias and one agent."""
 

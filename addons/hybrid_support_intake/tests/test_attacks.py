@@ -481,7 +481,7 @@ class TestAttacksPortalRpc(HttpCase):
             "My own case",
         )
         for field in (
-            "intent",
+            "hs_intent_id",
             "urgency",
             "sentiment",
             "frustrated",
@@ -495,8 +495,36 @@ class TestAttacksPortalRpc(HttpCase):
                 self.call("helpdesk.ticket", "read", [self.case.id], [field])
         described = self.call("helpdesk.ticket", "fields_get", [], ["type"])
         self.assertIn("name", described)
-        for field in ("sentiment", "is_vip", "intent", "routing_log_ids"):
+        for field in ("sentiment", "is_vip", "hs_intent_id", "routing_log_ids"):
             self.assertNotIn(field, described)
+
+    def test_portal_customer_neither_reads_nor_writes_the_intent_catalogue(self):
+        refund = self.env["hybrid.support.intent"].create(
+            {"name": "Chargeback", "description": "Internal: how we triage them"}
+        )
+        self.authenticate("hs_portal_rpc", "hs_portal_rpc")
+        Intent = "hybrid.support.intent"
+        for method, args, kwargs in (
+            ("search_read", [[]], {"fields": ["name"]}),
+            ("read", [[refund.id], ["description"]], {}),
+            ("read", [[refund.id], ["name"]], {}),
+            ("name_search", [], {"name": "Charge"}),
+            ("write", [[refund.id], {"name": "Hijacked", "never_automate": False}], {}),
+            ("create", [{"name": "Forged intent"}], {}),
+            ("unlink", [[refund.id]], {}),
+        ):
+            with self.assertRaises(JsonRpcException, msg=method):
+                self.call(Intent, method, *args, **kwargs)
+        # nor through their own case
+        with self.assertRaises(JsonRpcException):
+            self.call(
+                "helpdesk.ticket", "write", [self.case.id], {"hs_intent_id": refund.id}
+            )
+        self.assertEqual(refund.name, "Chargeback")
+        self.assertFalse(self.case.hs_intent_id)
+        self.assertFalse(
+            self.env[Intent].search([("name", "in", ("Hijacked", "Forged intent"))])
+        )
 
     def test_portal_customer_reads_no_company_setting(self):
         self.authenticate("hs_portal_rpc", "hs_portal_rpc")

@@ -34,10 +34,15 @@ class TestRoutingRules(IntakeCase):
         self.assertFalse(
             matches(RuleSpec(1, keywords=("gdpr",), vip_only=True), facts)[0]
         )
-        low = CaseFacts(intent="refund", intent_confidence=0.4)
-        self.assertFalse(
-            matches(RuleSpec(1, intent="refund", min_confidence=0.6), low)[0]
+        low = CaseFacts(intent_id=7, intent="Refund", intent_confidence=0.4)
+        self.assertFalse(matches(RuleSpec(1, intent_id=7, min_confidence=0.6), low)[0])
+        sure = CaseFacts(intent_id=7, intent="Refund", intent_confidence=0.9)
+        self.assertEqual(
+            matches(RuleSpec(1, intent_id=7, min_confidence=0.6), sure),
+            (True, ["intent Refund (90%)"]),
         )
+        # another intent, even of the same name, is another intent
+        self.assertFalse(matches(RuleSpec(1, intent_id=8), sure)[0])
         first = RuleSpec(1, keywords=("gdpr",), continue_after=True)
         second = RuleSpec(2, senders=("bigco.com",))
         third = RuleSpec(3)

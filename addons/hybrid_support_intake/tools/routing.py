@@ -20,7 +20,8 @@ class CaseFacts:
     channel_id: int = 0
     team_id: int = 0
     language: str = ""
-    intent: str = ""
+    intent_id: int = 0  # of the intent catalogue
+    intent: str = ""  # its name, for the reasons
     intent_confidence: float = 0.0
 
     @property
@@ -40,7 +41,7 @@ class RuleSpec:
     channel_ids: frozenset = frozenset()
     team_ids: frozenset = frozenset()
     languages: frozenset = frozenset()
-    intent: str = ""
+    intent_id: int = 0
     min_confidence: float = 0.0
     continue_after: bool = False
 
@@ -114,8 +115,11 @@ def matches(rule, facts):
         if (facts.language or "").lower() not in rule.languages:
             return False, []
         reasons.append(f"language {facts.language}")
-    if rule.intent:
-        if facts.intent != rule.intent or facts.intent_confidence < rule.min_confidence:
+    if rule.intent_id:
+        if (
+            facts.intent_id != rule.intent_id
+            or facts.intent_confidence < rule.min_confidence
+        ):
             return False, []
         reasons.append(f"intent {facts.intent} ({facts.intent_confidence:.0%})")
     return True, reasons

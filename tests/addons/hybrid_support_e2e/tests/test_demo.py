@@ -33,7 +33,9 @@ class TestDemo(TransactionCase):
         self.assertEqual(
             len(refund.message_ids.filtered(lambda m: m.message_type == "email")), 2
         )
-        self.assertEqual(tickets.filtered(lambda t: "XSS" in t.name).intent, "security")
+        self.assertEqual(
+            tickets.filtered(lambda t: "XSS" in t.name).hs_intent_id.code, "security"
+        )
         self.assertTrue(
             all(tickets.filtered("ack_sent").mapped("sla_first_response_deadline"))
         )

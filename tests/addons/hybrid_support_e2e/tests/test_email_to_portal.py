@@ -42,7 +42,7 @@ class TestEmailToPortal(HttpCase):
             self.env["mail.thread"].message_process(False, bytes(raw))
         )
         self.assertEqual(ticket.team_id, team)
-        self.assertEqual(ticket.intent, "access")
+        self.assertEqual(ticket.hs_intent_id.code, "access")
         self.assertEqual(ticket.sla_policy_id, policy)
         self.assertNotIn("previous message", ticket.clean_body)
         # The acknowledgement is queued; the triggered job sends it.
