@@ -252,7 +252,11 @@ class HybridSupportRolloutBaseline(models.Model):
                     SQL.identifier(table, "create_date"),
                 ),
                 SQL.identifier(table, "name"),
-                SQL.identifier(table, "intent"),
+                # the name of the case's intent in the catalogue
+                SQL(
+                    "(SELECT name FROM hybrid_support_intent WHERE id = %s)",
+                    SQL.identifier(table, "hs_intent_id"),
+                ),
                 SQL.identifier(table, "closed_date"),
                 SQL("%s = 'import'", SQL.identifier(table, "hs_origin")),
             )

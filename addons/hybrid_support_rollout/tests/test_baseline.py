@@ -175,7 +175,9 @@ class TestBaseline(IntakeCase):
         self.assertEqual(friday_four.count, 1)
         # topics: the intents the intake's triage gave the cases, else words
         # of their subjects
-        expected = {case.intent or subject_topics(case.name)[0] for case in cases}
+        expected = {
+            case.hs_intent_id.name or subject_topics(case.name)[0] for case in cases
+        }
         self.assertEqual(
             set(baseline.topic_line_ids.mapped("key")) & expected, expected
         )
