@@ -32,6 +32,7 @@ SUITE = [
     "hybrid_support_portal",
     "hybrid_support_livechat",
     "hybrid_support_dashboard",
+    "hybrid_support_dashboard_kb",
     "hybrid_support_rollout",
 ]
 E2E = ["hybrid_support_e2e"]

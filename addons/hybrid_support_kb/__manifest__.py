@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Knowledge Base",
     "summary": "Reviewed knowledge base articles, suggested to customers and agents",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -18,6 +18,7 @@
         "data/hybrid_support_kb_cron.xml",
         "views/hybrid_support_kb_article_views.xml",
         "views/hybrid_support_kb_event_views.xml",
+        "views/hybrid_support_kb_self_service_report_views.xml",
         "views/hybrid_support_kb_gap_views.xml",
         "views/helpdesk_ticket_views.xml",
         "wizards/hybrid_support_kb_draft_wizard_views.xml",
@@ -35,6 +36,7 @@
     "demo": [
         "demo/hybrid_support_kb_demo.xml",
         "demo/hybrid_support_kb_drafts_demo.xml",
+        "demo/hybrid_support_kb_events_demo.xml",
     ],
     "installable": True,
 }

@@ -5,6 +5,7 @@ from . import (
     hybrid_support_kb_event,
     hybrid_support_kb_gap,
     hybrid_support_kb_search,
+    hybrid_support_kb_self_service_report,
     res_company,
     res_config_settings,
 )

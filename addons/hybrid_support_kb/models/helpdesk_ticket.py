@@ -13,6 +13,17 @@ class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "hybrid.support.kb.case.mixin"]
 
+    def _hs_after_route(self, origin):
+        """A customer who opened a case on the portal was not helped by what
+        the help center showed them in the last day: their deflections of
+        that window are withdrawn (and point at this case)."""
+        result = super()._hs_after_route(origin)
+        if origin == "portal":
+            Event = self.env["hybrid.support.kb.event"]
+            for ticket in self.filtered("partner_id"):
+                Event._hs_withdraw_deflections(ticket.partner_id, ticket=ticket)
+        return result
+
     def _hs_kb_suggestions(self, limit=3):
         """Published articles relevant to the case, of the case's company (or
         of none): what the acknowledgement and the portal page show, both

@@ -2,7 +2,12 @@ import hashlib
 import hmac
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.tools import SQL, mute_logger
+
+from ..tools import deflection as deflection_tools
 
 EVENT_TYPES = [
     ("suggested", "Suggested"),
@@ -54,6 +59,32 @@ class HybridSupportKbEvent(models.Model):
     )
     comment = fields.Text()
     query = fields.Char(help="What the customer had typed (cut to 200 characters).")
+    deflection = fields.Boolean(
+        string="Deflected before submission",
+        readonly=True,
+        index=True,
+        help="A question answered before any case was opened (decided when "
+        "the event was written: tools/deflection.py); withdrawn when the "
+        "same visitor opens a case on the portal within a day.",
+    )
+    deflection_key = fields.Char(
+        readonly=True,
+        help="The visitor and day a deflection was counted for: at most one "
+        "deflection each.",
+    )
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Team",
+        readonly=True,
+        index="btree_not_null",
+        help="The team whose cases the article's category belongs to, when "
+        "the event was written.",
+    )
+
+    _deflection_key_unique = models.UniqueIndex(
+        "(deflection_key) WHERE deflection",
+        "A visitor's deflection is counted once a day.",
+    )
 
     @api.model
     def _hs_session_hash(self, session_id):
@@ -88,10 +119,147 @@ class HybridSupportKbEvent(models.Model):
         partner_id or session_hash, company_id, ticket_id, comment, query."""
         values["comment"] = (values.get("comment") or "")[:MAX_COMMENT] or False
         values["query"] = (values.get("query") or "")[:200] or False
-        articles = articles or [False]
-        return self.create(
-            [
-                dict(values, event_type=event_type, source=source, article_id=article)
-                for article in (a.id if a else False for a in articles)
-            ]
+        company = self.env["res.company"].browse(
+            values.get("company_id") or self.env.company.id
         )
+        partner_id, session_hash = values.get("partner_id"), values.get("session_hash")
+        if event_type == "submitted_anyway":
+            self._hs_withdraw_deflections(
+                self.env["res.partner"].browse(partner_id), session_hash
+            )
+        vals_list = [
+            dict(
+                values,
+                event_type=event_type,
+                source=source,
+                article_id=article.id if article else False,
+                team_id=self._hs_team_of(article, company).id,
+            )
+            for article in (articles or [False])
+        ]
+        key = deflection_tools.deflection_key(
+            partner_id, session_hash, fields.Datetime.now()
+        )
+        if key and deflection_tools.counts_as_deflection(
+            event_type, source, bool(values.get("ticket_id"))
+        ):
+            # one deflection per visitor and day, whatever the number of
+            # articles, votes or workers: the unique index decides, and the
+            # event of a visitor counted already is kept as a plain event
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    first = self.create(
+                        dict(vals_list[0], deflection=True, deflection_key=key)
+                    )
+                return first + self.create(vals_list[1:])
+            except psycopg2.errors.UniqueViolation:
+                pass
+        return self.create(vals_list)
+
+    @api.model
+    def _hs_team_of(self, article, company):
+        """The first team of ``company`` (or of none) handling the article's
+        category: who would have had the case."""
+        if not article or not article.category_id:
+            return self.env["helpdesk.ticket.team"]
+        # sudo: the team is a label of the log, whoever the visitor is
+        return (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .search(
+                [
+                    ("category_ids", "in", article.category_id.ids),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="sequence, id",
+                limit=1,
+            )
+        )
+
+    def _hs_visitor_domain(self, partner_id, session_hash):
+        if partner_id:
+            return [("partner_id", "=", partner_id)]
+        if session_hash:
+            return [("session_hash", "=", session_hash)]
+        return None
+
+    @api.model
+    def _hs_withdraw_deflections(self, partner, session_hash=None, ticket=None):
+        """The visitor opened a case after all: their deflections of the
+        window were no answer. The case, when known, is kept on the event."""
+        who = self._hs_visitor_domain(partner.id, session_hash)
+        if who is None:
+            return self.browse()
+        since = fields.Datetime.now() - deflection_tools.WINDOW
+        # sudo: the log is the managers'; a case or a form submission
+        # withdraws what its visitor's visit counted
+        events = self.sudo().search(
+            [*who, ("deflection", "=", True), ("create_date", ">=", since)]
+        )
+        values = {"deflection": False, "deflection_key": False}
+        if ticket:
+            values["ticket_id"] = ticket.id
+        events.write(values)
+        return events
+
+    # -- demo -------------------------------------------------------------------
+
+    @api.model
+    def _hs_demo_history(self, weeks=26, per_week=6, seed=15):
+        """Demo data: ``weeks`` weeks of help-center visits (searches with and
+        without result, articles read, votes, "This solved it") by anonymous
+        visitors, so that the self-service figures show something on first
+        start. Deterministic (``seed``); each visit is its own visitor."""
+        import random  # noqa: PLC0415 - demo only
+
+        rng = random.Random(seed)
+        articles = self.env["hybrid.support.kb.article"].search(
+            [("state", "=", "published"), ("audience", "!=", "internal")]
+        )
+        if not articles:
+            return self.browse()
+        now = fields.Datetime.now()
+        Search = self.env["hybrid.support.kb.search"]
+        misses = ["warranty extension", "api rate limit", "gift card balance"]
+        written, dates = self.browse(), {}
+        for visit in range(weeks * per_week):
+            when = now - timedelta(
+                days=rng.uniform(0, weeks * 7), hours=rng.uniform(0, 8)
+            )
+            who = {
+                "session_hash": f"demo-visit-{visit}",
+                "company_id": articles.company_id[:1].id or self.env.company.id,
+            }
+            article = rng.choice(articles)
+            if rng.random() < 0.2:
+                search = Search._hs_log(rng.choice(misses), 0, **who)
+                dates.setdefault("hybrid_support_kb_search", []).append(
+                    (search.id, when)
+                )
+                continue
+            search = Search._hs_log(article.name.split()[-1], rng.randint(1, 4), **who)
+            dates.setdefault("hybrid_support_kb_search", []).append((search.id, when))
+            events = self._hs_log("viewed", "search", article, **who)
+            roll = rng.random()
+            if roll < 0.45:
+                events |= self._hs_log("helpful", "search", article, **who)
+            elif roll < 0.6:
+                events |= self._hs_log("not_helpful", "search", article, **who)
+            elif roll < 0.75:
+                events |= self._hs_log("deflected", "new_case", article, **who)
+            written |= events
+            dates.setdefault(self._table, []).extend((e.id, when) for e in events)
+        self.env.flush_all()
+        for table, rows in dates.items():
+            for record_id, when in rows:
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET create_date = %s WHERE id = %s",
+                        SQL.identifier(table),
+                        when,
+                        record_id,
+                    )
+                )
+        self.invalidate_model(["create_date"])
+        Search.invalidate_model(["create_date"])
+        return written

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 MAX_QUERY = 200
 
@@ -15,6 +15,12 @@ class HybridSupportKbSearch(models.Model):
     query = fields.Char(required=True)
     result_count = fields.Integer(aggregator="avg")
     no_result = fields.Boolean(index=True)
+    outcome = fields.Selection(
+        [("found", "Found articles"), ("none", "No result")],
+        compute="_compute_outcome",
+        store=True,
+        help="No result or not, as a label for reports and dashboards.",
+    )
     source = fields.Selection(
         [("search", "Help center search"), ("new_case", "New case form")],
         default="search",
@@ -25,6 +31,11 @@ class HybridSupportKbSearch(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda s: s.env.company
     )
+
+    @api.depends("no_result")
+    def _compute_outcome(self):
+        for search in self:
+            search.outcome = "none" if search.no_result else "found"
 
     def _hs_log(self, query, result_count, **values):
         return self.create(

@@ -1,6 +1,7 @@
 from . import (
     test_anonymise,
     test_attacks,
+    test_deflection,
     test_help_center,
     test_help_search,
     test_help_urls,

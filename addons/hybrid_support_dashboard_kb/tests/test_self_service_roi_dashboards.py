@@ -1,0 +1,254 @@
+"""The Self-service and ROI dashboards: the shipped files are the builders,
+every query they make reads as a manager, exact ROI figures on a fixture
+history (checked against tools/roi.py), and nothing for agents or for a
+portal user over /web/dataset/call_kw."""
+
+import base64
+import json
+from pathlib import Path
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from odoo.addons.hybrid_support_dashboard.tools import dashboards as base
+
+from ..tools import dashboards, roi
+
+FILES = Path(__file__).resolve().parent.parent / "data" / "files"
+ROI_REPORT = "hybrid.support.roi.report"
+SELF_SERVICE = "hybrid.support.kb.self.service.report"
+EVENT = "hybrid.support.kb.event"
+
+
+def _aggregate(measure):
+    if measure["fieldName"] == "__count":
+        return "__count"
+    return f"{measure['fieldName']}:{measure['aggregator']}"
+
+
+class RoiCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].create({"name": "ROI Fixture Co"})
+        cls.company.write(
+            {
+                "hs_cost_per_case": 20.0,
+                "hs_cost_per_self_service": 2.0,
+                "hs_draft_reply_minutes": 6.0,
+            }
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "ROI desk", "company_id": cls.company.id}
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="hs_roi_manager",
+            groups="helpdesk_mgmt.group_helpdesk_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            login="hs_roi_agent",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+
+    def fixture_history(self):
+        """Two deflections, three cases: one closed with a draft sent as is,
+        one with a draft a quarter edited, one without draft."""
+        Event = self.env[EVENT].sudo()
+        for visitor in ("roi-1", "roi-2"):
+            Event._hs_log(
+                "helpful",
+                "search",
+                None,
+                session_hash=visitor,
+                company_id=self.company.id,
+            )
+        cases = self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"ROI case {n}",
+                    "description": "x",
+                    "company_id": self.company.id,
+                    "team_id": self.team.id,
+                }
+                for n in range(3)
+            ]
+        )
+        kpis = self.env["hybrid.support.case.kpi"].sudo()._hs_for(cases)
+        by_case = {kpi.ticket_id: kpi for kpi in kpis}
+        by_case[cases[0]].write({"draft_used": True, "draft_edit_rate": 0.0})
+        by_case[cases[1]].write({"draft_used": True, "draft_edit_rate": 0.25})
+        self.env.flush_all()
+        return cases
+
+
+@tagged("post_install", "-at_install")
+class TestRoiReport(RoiCase):
+    def test_roi_figures_of_a_fixture_history(self):
+        self.fixture_history()
+        [(savings, hours, deflections, cases, drafts)] = (
+            self.env[ROI_REPORT]
+            .with_user(self.manager)
+            ._read_group(
+                [],
+                [],
+                [
+                    "savings:sum",
+                    "hours_saved:sum",
+                    "deflection_count:sum",
+                    "case_count:sum",
+                    "draft_used_count:sum",
+                ],
+            )
+        )
+        self.assertEqual((deflections, cases, drafts), (2, 3, 2))
+        self.assertAlmostEqual(savings, 36.0)
+        self.assertAlmostEqual(hours, 0.175)
+        # the SQL is tools/roi.py's formula, row by row
+        self.assertAlmostEqual(savings, roi.self_service_savings(2, 20.0, 2.0))
+        self.assertAlmostEqual(hours, roi.draft_hours_saved([0.0, 0.25], 6.0))
+        by_team = dict(
+            self.env[ROI_REPORT]
+            .with_user(self.manager)
+            ._read_group([("kind", "=", "assisted")], ["team_id"], ["hours_saved:sum"])
+        )
+        self.assertAlmostEqual(by_team[self.team], 0.175)
+
+    def test_agents_read_neither_costs_nor_savings(self):
+        self.fixture_history()
+        company = self.company.with_user(self.agent)
+        with self.assertRaises(AccessError):
+            company.read(["hs_cost_per_case"])
+        with self.assertRaises(AccessError):
+            self.env[ROI_REPORT].with_user(self.agent).search_read([], ["savings"])
+        with self.assertRaises(AccessError):
+            self.env[SELF_SERVICE].with_user(self.agent).search_read([], ["kind"])
+        self.assertEqual(self.company.with_user(self.manager).hs_cost_per_case, 20.0)
+
+    def test_another_companys_savings_are_not_counted(self):
+        self.fixture_history()
+        main_manager = new_test_user(
+            self.env,
+            login="hs_roi_main_manager",
+            groups="helpdesk_mgmt.group_helpdesk_manager",
+        )
+        rows = (
+            self.env[ROI_REPORT]
+            .with_user(main_manager)
+            .search([("company_id", "=", self.company.id)])
+        )
+        self.assertFalse(rows)
+
+
+@tagged("post_install", "-at_install")
+class TestSelfServiceRoiDashboards(RoiCase):
+    def test_shipped_files_are_the_builders(self):
+        for key in dashboards.DASHBOARDS:
+            for sample in (False, True):
+                name = f"{key}_{'sample_' if sample else ''}dashboard.json"
+                self.assertEqual(
+                    (FILES / name).read_text(),
+                    base.dump(dashboards.build(key, sample=sample)),
+                    f"{name}: run python3 tools/dashboards.py",
+                )
+
+    def test_every_pivot_and_chart_reads_as_a_manager(self):
+        self.fixture_history()
+        env = self.env(user=self.manager)
+        for key in dashboards.DASHBOARDS:
+            document = dashboards.build(key)
+            self.assertTrue(document["pivots"])
+            for pivot in document["pivots"].values():
+                env[pivot["model"]]._read_group(
+                    pivot["domain"], [], [_aggregate(m) for m in pivot["measures"]]
+                )
+                for matching in pivot["fieldMatching"].values():
+                    self.assertIn(
+                        matching["chain"].split(".")[0], env[pivot["model"]]._fields
+                    )
+            for figure in document["sheets"][0]["figures"]:
+                data = figure["data"]
+                if not data["type"].startswith("odoo_"):
+                    continue
+                meta = data["metaData"]
+                measure = meta["measure"]
+                env[meta["resModel"]]._read_group(
+                    data["searchParams"]["domain"],
+                    meta["groupBy"],
+                    ["__count" if measure == "__count" else f"{measure}:sum"],
+                )
+                for matching in data["fieldMatching"].values():
+                    self.assertIn(matching["chain"], env[meta["resModel"]]._fields)
+
+    def test_dashboards_are_for_managers_in_the_support_group(self):
+        group = self.env.ref(
+            "hybrid_support_dashboard.spreadsheet_dashboard_group_support"
+        )
+        boards = self.env["spreadsheet.dashboard"].search(
+            [("dashboard_group_id", "=", group.id)]
+        )
+        self.assertLessEqual(
+            {"Self-service", "Return on investment"}, set(boards.mapped("name"))
+        )
+        managers = self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
+        for board in boards:
+            self.assertEqual(board.group_ids, managers)
+            json.loads(base64.b64decode(board.spreadsheet_binary_data))
+        self.assertFalse(
+            self.env["spreadsheet.dashboard"]
+            .with_user(self.agent)
+            .search([("id", "in", boards.ids)])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRoiOverRpc(HttpCase):
+    """A portal user calling the ORM over /web/dataset/call_kw gets an
+    access error for the savings, the self-service rate, the help center's
+    events and the company's costs, never a row."""
+
+    def test_portal_user_gets_nothing_over_call_kw(self):
+        new_test_user(self.env, login="hs_roi_portal", groups="base.group_portal")
+        self.authenticate("hs_roi_portal", "hs_roi_portal")
+        company = self.env.ref("base.main_company")
+        calls = [
+            (ROI_REPORT, "search_read", [[], ["savings", "hours_saved"]]),
+            (SELF_SERVICE, "search_read", [[], ["kind"]]),
+            (EVENT, "search_read", [[], ["deflection"]]),
+            (ROI_REPORT, "formatted_read_group", [[], [], ["savings:sum"]]),
+            ("res.company", "read", [[company.id], ["hs_cost_per_case"]]),
+            (
+                "spreadsheet.dashboard",
+                "search_read",
+                [[("name", "=", "Return on investment")], ["name"]],
+            ),
+        ]
+        for model, method, args in calls:
+            response = self.url_open(
+                f"/web/dataset/call_kw/{model}/{method}",
+                data=json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "call",
+                        "params": {
+                            "model": model,
+                            "method": method,
+                            "args": args,
+                            "kwargs": {},
+                        },
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
+            body = response.json()
+            result = body.get("result")
+            self.assertFalse(result, f"{model}.{method} answered {result}")
+            if "error" in body:
+                self.assertIn(
+                    "AccessError", body["error"]["data"]["name"], (model, method)
+                )

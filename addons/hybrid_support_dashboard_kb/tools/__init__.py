@@ -1,0 +1,2 @@
+# Pure Python helpers: no ORM, importable and testable without a database.
+from . import dashboards, roi
