@@ -2,6 +2,10 @@
 """Take the README screenshots from a running Odoo with the demo data.
 
     python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin
+    python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin dashboards
+
+The second form takes only the spreadsheet dashboards of the *Support* group
+(``docs/screenshots/dashboard_<name>.png``).
 
 Logs in over HTTP, then drives headless Chromium through the DevTools
 protocol (websocket-client) with that session cookie.
@@ -89,7 +93,52 @@ class Browser:
         self.process.terminate()
 
 
-def main(base, db, user, password):
+def call_kw(session, base, model, method, args, **kwargs):
+    return session.post(
+        f"{base}/web/dataset/call_kw/{model}/{method}",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs,
+            },
+        },
+        timeout=30,
+    ).json()["result"]
+
+
+def shoot_dashboards(base, session, browser):
+    """Each dashboard of the Support group, on a screen tall enough for its
+    scorecards and charts."""
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=1440,
+        height=1500,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    boards = call_kw(
+        session,
+        base,
+        "spreadsheet.dashboard",
+        "search_read",
+        [[["dashboard_group_id.name", "=", "Support"]], ["id", "name"]],
+        order="sequence, id",
+    )
+    for board in boards:
+        slug = re.sub(r"[^a-z0-9]+", "_", board["name"].lower()).strip("_")
+        browser.shoot(
+            f"{base}/odoo/dashboards?dashboard_id={board['id']}",
+            OUT / f"dashboard_{slug}.png",
+            wait=15,
+        )
+        print(f"dashboard_{slug}.png")
+
+
+def main(base, db, user, password, what="all"):
     OUT.mkdir(parents=True, exist_ok=True)
     session = login(base, db, user, password)
     host = urlparse(base).hostname
@@ -109,6 +158,9 @@ def main(base, db, user, password):
             domain=host,
             path="/",
         )
+        if what == "dashboards":
+            shoot_dashboards(base, session, browser)
+            return
         ticket = session.post(
             f"{base}/web/dataset/call_kw/helpdesk.ticket/search_read",
             json={
@@ -142,4 +194,4 @@ def main(base, db, user, password):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Support KPIs at scale: the reporting view and the dashboards over 100,000 cases.
 
-Creates a throw-away database with hybrid_support_dashboard (the escalation
-addon's stored case KPIs and reporting view, the AI addon, the spreadsheet
-dashboards), inserts a year of cases with their KPI rows in bulk
-(server-side generate_series: the set-up is not what is measured), then,
+Creates a throw-away database with hybrid_support_dashboard_kb (the
+escalation addon's stored case KPIs and reporting view, the AI addon, the
+help center, the spreadsheet dashboards), inserts a year of cases with their
+KPI rows, and of help-center events (two per case, deflections among them)
+and searches (three for two cases) in bulk (server-side generate_series: the
+set-up is not what is measured), then,
 as a helpdesk manager (record rules applied), times the reporting view's main
 pivots (each KPI by team and week, channel, intent, account, agent,
 priority) and every query of every shipped dashboard (scorecard pivots for the
-last 90 days and the 90 before, charts). Prints each query's time and SQL
+last 90 days and the 90 before, charts), the Self-service and ROI dashboards
+included. Prints each query's time and SQL
 count; the target is under 2 s each.
 
     python3 tests/benchmarks/bench_kpi.py [--cases 100000] [--accounts 2000] [--smoke]
@@ -40,6 +43,14 @@ _SPEC = importlib.util.spec_from_file_location(
 )
 dashboards = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(dashboards)
+_SPEC_KB = importlib.util.spec_from_file_location(
+    "hs_dashboards_kb", ROOT / "addons/hybrid_support_dashboard_kb/tools/dashboards.py"
+)
+dashboards_kb = importlib.util.module_from_spec(_SPEC_KB)
+_SPEC_KB.loader.exec_module(dashboards_kb)
+DOCUMENTS = [(dashboards, key) for key in dashboards.DASHBOARDS] + [
+    (dashboards_kb, key) for key in dashboards_kb.DASHBOARDS
+]
 
 TARGET_SECONDS = 2.0
 MEASURES = [
@@ -123,8 +134,32 @@ SELECT t.id, t.company_id, t.create_date + interval '2 hours', (t.id %% 17) / 2.
        CASE WHEN t.id %% 8 = 0 THEN 1 + t.id %% 7 END,
        now(), now()
 FROM helpdesk_ticket t WHERE t.number LIKE 'K%%';
+
+INSERT INTO hybrid_support_kb_event (
+    event_type, source, article_id, session_hash, company_id, team_id,
+    deflection, deflection_key, create_date, write_date)
+SELECT (ARRAY['viewed', 'viewed', 'viewed', 'helpful', 'not_helpful',
+              'deflected', 'suggested'])[1 + n %% 7],
+       CASE WHEN n %% 7 IN (5, 6) THEN 'new_case' ELSE 'search' END,
+       (%(articles)s)[1 + n %% array_length(%(articles)s, 1)],
+       'visit-' || n, %(company)s,
+       (%(teams)s)[1 + n %% array_length(%(teams)s, 1)],
+       n %% 7 IN (3, 5),
+       CASE WHEN n %% 7 IN (3, 5) THEN 'svisit-' || n || ':day' END,
+       now() - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour', now()
+FROM generate_series(1, 2 * %(cases)s) AS n;
+
+INSERT INTO hybrid_support_kb_search (
+    query, result_count, no_result, outcome, source, session_hash, company_id,
+    create_date, write_date)
+SELECT 'query ' || (n %% 700), CASE WHEN n %% 10 = 0 THEN 0 ELSE 1 + n %% 5 END,
+       n %% 10 = 0, CASE WHEN n %% 10 = 0 THEN 'none' ELSE 'found' END, 'search', 'visit-' || n, %(company)s,
+       now() - (n %% 365) * interval '1 day', now()
+FROM generate_series(1, 3 * %(cases)s / 2) AS n;
 ANALYZE helpdesk_ticket;
 ANALYZE hybrid_support_case_kpi;
+ANALYZE hybrid_support_kb_event;
+ANALYZE hybrid_support_kb_search;
 ANALYZE res_partner;
 """
 
@@ -168,7 +203,7 @@ def main():
 
     addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
     db = f"hs_bench_kpi_{int(time.time())}"
-    create_db(args, db, ["hybrid_support_dashboard"])
+    create_db(args, db, ["hybrid_support_dashboard_kb"])
     config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
     results = []
     try:
@@ -192,6 +227,30 @@ def main():
                 groups="helpdesk_mgmt.group_helpdesk_manager",
             )
             Stage = env["helpdesk.ticket.stage"]
+            categories = env["helpdesk.ticket.category"].create(
+                [{"name": f"Bench category {n}"} for n in range(8)]
+            )
+            articles = env["hybrid.support.kb.article"].create(
+                [
+                    {
+                        "name": f"Bench article {n}",
+                        "state": "published",
+                        "audience": "public",
+                        "category_id": categories[n % 8].id,
+                    }
+                    for n in range(200)
+                ]
+            )
+            env["hybrid.support.kb.gap"].create(
+                [
+                    {
+                        "name": f"Bench gap {n}",
+                        "size": 5 + n,
+                        "company_id": env.company.id,
+                    }
+                    for n in range(40)
+                ]
+            )
             env.flush_all()
             started = time.perf_counter()
             cr.execute(
@@ -205,6 +264,7 @@ def main():
                     "teams": teams.ids,
                     "users": [user.id for user in users],
                     "channels": env["helpdesk.ticket.channel"].search([]).ids,
+                    "articles": articles.ids,
                 },
             )
             cr.commit()
@@ -224,19 +284,23 @@ def main():
                     results,
                 )
             now = odoo.fields.Datetime.now()
-            periods = {
-                0: [("create_date", ">=", now - timedelta(days=90))],
-                -1: [
-                    ("create_date", ">=", now - timedelta(days=180)),
-                    ("create_date", "<", now - timedelta(days=90)),
-                ],
-            }
-            for key in dashboards.DASHBOARDS:
-                document = dashboards.build(key)
-                print(f"Dashboard {dashboards.DASHBOARDS[key][0]} (last 90 days):")
+
+            def periods(matching, offset=0):
+                """The period filter on the field the pivot or chart follows."""
+                field = matching[dashboards.PERIOD]["chain"]
+                if offset == 0:
+                    return [(field, ">=", now - timedelta(days=90))]
+                return [
+                    (field, ">=", now - timedelta(days=180)),
+                    (field, "<", now - timedelta(days=90)),
+                ]
+
+            for module, key in DOCUMENTS:
+                document = module.build(key)
+                print(f"Dashboard {module.DASHBOARDS[key][0]} (last 90 days):")
                 for pivot in document["pivots"].values():
                     offset = pivot["fieldMatching"][dashboards.PERIOD].get("offset", 0)
-                    domain = pivot["domain"] + periods[offset]
+                    domain = pivot["domain"] + periods(pivot["fieldMatching"], offset)
                     measures = [
                         aggregate(m["fieldName"], m["aggregator"])
                         for m in pivot["measures"]
@@ -255,7 +319,9 @@ def main():
                         continue
                     meta = data["metaData"]
                     measure = meta["measure"]
-                    domain = data["searchParams"]["domain"] + periods[0]
+                    domain = data["searchParams"]["domain"] + periods(
+                        data["fieldMatching"]
+                    )
                     timed(
                         cr,
                         f"chart {data['title']['text']}",

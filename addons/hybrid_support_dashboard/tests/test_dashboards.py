@@ -72,9 +72,9 @@ class TestDashboards(KpiCase):
                 )
             ]
         )
-        self.assertEqual(
-            set(boards.mapped("name")),
+        self.assertLessEqual(
             {"Support overview", "Customers", "AI and automation"},
+            set(boards.mapped("name")),
         )
         managers = self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
         for board in boards:

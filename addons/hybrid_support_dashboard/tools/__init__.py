@@ -1,2 +1,2 @@
 # Pure Python helpers: no ORM, importable and testable without a database.
-from . import dashboards
+from . import dashboards, onboarding

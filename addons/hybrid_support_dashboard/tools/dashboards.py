@@ -27,14 +27,16 @@ FILTERS = [
         "includeChildren": False,
     },
 ]
-WIDTH, CARD_W, CARD_H, GAP = 1400, 250, 102, 37.5
+# fits the dashboards' pane beside Odoo's list of dashboards on a 1440 px screen
+WIDTH, CARD_W, CARD_H, GAP = 1200, 216, 102, 30
 
 
 def _matching(date_field="create_date", team_field="team_id", offset=None):
-    matching = {
-        PERIOD: {"chain": date_field, "type": "datetime"},
-        TEAM: {"chain": team_field, "type": "many2one"},
-    }
+    """How the period and team filters apply to a pivot or chart; a model
+    without a team (``team_field=None``) follows the period only."""
+    matching = {PERIOD: {"chain": date_field, "type": "datetime"}}
+    if team_field:
+        matching[TEAM] = {"chain": team_field, "type": "many2one"}
     if offset is not None:
         matching[PERIOD]["offset"] = offset
     return matching
@@ -126,12 +128,16 @@ def _chart(fig_id, title, row, x, width, group_by, measure, mode="bar", **extra)
     }
 
 
-def _document(name, kpis, charts, sample):
-    """``kpis``: (label, measure, aggregator, domain, scale) per scorecard;
+def build_document(name, kpis, charts, sample):
+    """``kpis``: (label, measure, aggregator, domain, sample value[, source])
+    per scorecard, ``source`` a dict of ``model``, ``date_field`` and
+    ``team_field`` when the KPI is not read from the KPI report;
     ``charts``: (title, group_by, measure, mode, extra) per chart."""
     data_cells = {"A1": "KPI", "B1": "Current", "C1": "Previous"}
     pivots, figures = {}, []
-    for index, (label, measure, aggregator, domain, sample_value) in enumerate(kpis):
+    for index, kpi in enumerate(kpis):
+        label, measure, aggregator, domain, sample_value, *source = kpi
+        source = dict(source[0]) if source else {}
         row, current, previous = index + 2, str(2 * index + 1), str(2 * index + 2)
         data_cells[f"A{row}"] = label
         value = "__count" if measure == "__count" else f"{measure}:{aggregator}"
@@ -142,6 +148,7 @@ def _document(name, kpis, charts, sample):
                 [(measure, aggregator)],
                 domain,
                 offset=offset,
+                **source,
             )
             data_cells[f"{column}{row}"] = (
                 str(round(sample_value * (1 if not offset else 0.9), 1))
@@ -340,7 +347,7 @@ DASHBOARDS = {
 
 def build(key, sample=False):
     name, kpis, charts = DASHBOARDS[key]
-    return _document(name, kpis, charts, sample)
+    return build_document(name, kpis, charts, sample)
 
 
 def dump(document):
