@@ -1,1 +1,7 @@
-from . import digest_digest, helpdesk_ticket, helpdesk_ticket_team
+from . import (
+    digest_digest,
+    helpdesk_ticket,
+    helpdesk_ticket_team,
+    hybrid_support_case_kpi,
+    onboarding_onboarding_step,
+)

@@ -1,1 +1,1 @@
-from . import test_dashboards
+from . import test_dashboards, test_onboarding
