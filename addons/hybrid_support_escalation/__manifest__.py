@@ -20,6 +20,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/ir_cron_csat_data.xml",
+        "data/ir_cron_kpi_backfill_data.xml",
         "views/hybrid_support_sla_policy_views.xml",
         "views/hybrid_support_ticket_sla_views.xml",
         "views/hybrid_support_escalation_rule_views.xml",

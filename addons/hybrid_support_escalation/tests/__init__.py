@@ -7,6 +7,7 @@ from . import (
     test_sla_channels,
     test_health_tools,
     test_kpi,
+    test_kpi_backfill,
     test_csat,
     test_workspace,
 )

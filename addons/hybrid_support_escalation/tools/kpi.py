@@ -81,3 +81,50 @@ def time_left(deadline, now):
     if hours:
         return f"{sign}{hours}h {minutes:02d}m"
     return f"{sign}{minutes}m"
+
+
+# what a case's history is made of, for the backfill of cases closed before
+# the KPIs were stored (``replay``)
+AGENT_REPLY, CUSTOMER_MESSAGE, CLOSED, REOPENED = (
+    "agent_reply",
+    "customer_message",
+    "closed",
+    "reopened",
+)
+
+
+def replay(events):
+    """The KPIs the live event hooks would have stored, from a case's
+    history: ``events`` are (date, kind) pairs, kind one of AGENT_REPLY,
+    CUSTOMER_MESSAGE, CLOSED, REOPENED; they are taken in time order (an
+    agent reply and a closing of the same second: the reply first, as a
+    reply is written before the case is closed). Returns the counters and
+    dates; the working hours are the ORM's (they need the calendar)."""
+    order = {AGENT_REPLY: 0, CUSTOMER_MESSAGE: 1, REOPENED: 2, CLOSED: 3}
+    state = {
+        "first_response_date": None,
+        "agent_replies": 0,
+        "customer_wrote_after_reply": False,
+        "reopen_count": 0,
+        "closed_date": None,
+    }
+    is_closed = False
+    for date, kind in sorted(events, key=lambda e: (e[0], order[e[1]])):
+        if kind == AGENT_REPLY:
+            state["agent_replies"] += 1
+            state["first_response_date"] = state["first_response_date"] or date
+        elif kind == CUSTOMER_MESSAGE and state["agent_replies"]:
+            state["customer_wrote_after_reply"] = True
+        elif kind == CLOSED:
+            state["closed_date"], is_closed = date, True
+        elif kind == REOPENED and is_closed:
+            state["reopen_count"] += 1
+            is_closed = False
+    state["first_contact_resolution"] = bool(state["closed_date"]) and (
+        first_contact_resolution(
+            state["agent_replies"],
+            state["customer_wrote_after_reply"],
+            state["reopen_count"],
+        )
+    )
+    return state
