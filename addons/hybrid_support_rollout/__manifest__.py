@@ -16,6 +16,8 @@
     "data": [
         "security/ir.model.access.csv",
         "security/hybrid_support_rollout_security.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/hybrid_support_rollout_wave_views.xml",
         "security/hybrid_support_rollout_baseline_security.xml",
         "data/hybrid_support_rollout_goal_cron.xml",
@@ -24,10 +26,14 @@
         "data/hybrid_support_rollout_hypercare_data.xml",
         "views/hybrid_support_rollout_feedback_views.xml",
         "views/portal_feedback_templates.xml",
+        "views/hybrid_support_rollout_rollback_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": [
         "demo/hybrid_support_rollout_hypercare_demo.xml",
         "demo/hybrid_support_rollout_baseline_demo.xml",
+        "demo/hybrid_support_rollout_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -113,13 +113,28 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
     def _compute_ack_case_actions_html(self):
         self.ack_case_actions_html = False
 
+    def _hs_portal_links_allowed(self, partner):
+        """Hook: whether our emails about this case may point ``partner``
+        (the customer, a recipient) to the portal. Always here; the rollout
+        addon says no for customers rolled back to email only. Called by the
+        acknowledgement's button and by the notifications' portal button."""
+        return True
+
     def _compute_ack_portal_button(self):
         for ticket in self:
+            if not ticket._hs_portal_links_allowed(ticket.partner_id):
+                ticket.ack_portal_button = False
+                continue
             url = ticket.get_base_url() + ticket.get_portal_url()
             ticket.ack_portal_button = Markup(
+                '<p style="margin: 0 0 8px 0;">%s</p>'
                 '<a href="%s" style="background-color: #875A7B; padding: 8px 16px; '
                 'color: #fff; border-radius: 5px; text-decoration: none;">%s</a>'
-            ) % (url, self.env._("View your case"))
+            ) % (
+                self.env._("You can also follow it online:"),
+                url,
+                self.env._("View your case"),
+            )
 
     @api.depends("name", "partner_id.name")
     def _compute_hs_ack_quotes(self):

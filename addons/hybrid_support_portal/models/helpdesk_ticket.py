@@ -134,6 +134,12 @@ class HelpdeskTicket(models.Model):
         customer_group = next(
             (data for name, _func, data in groups if name == "portal_customer"), None
         )
+        if not self._hs_portal_links_allowed(self.partner_id):
+            # back to email only: no "View case" button to the portal, for
+            # the customer nor their portal colleagues following the case
+            for name, _func, data in groups:
+                if name in ("portal_customer", "portal"):
+                    data["has_button_access"] = False
         if customer_group is None or not self._hs_actions_for_message(
             message, msg_vals
         ):

@@ -112,14 +112,16 @@ class ResPartner(models.Model):
             return "internal"
         return "portal" if user._is_portal() else False
 
-    def _hs_grant_portal_access(self):
+    def _hs_grant_portal_access(self, welcome_message=None):
         """Give ``self`` (contacts) portal access through Odoo's own portal
         wizard, which creates or reactivates the user and sends the
-        invitation; logged. Raises UserError as the wizard does (no email,
+        invitation (with ``welcome_message``, the wizard's personal message,
+        when given); logged. Raises UserError as the wizard does (no email,
         an email another user already logs in with)."""
-        wizard = self.env["portal.wizard"].create(
-            {"partner_ids": [Command.set(self.ids)]}
-        )
+        values = {"partner_ids": [Command.set(self.ids)]}
+        if welcome_message:
+            values["welcome_message"] = welcome_message
+        wizard = self.env["portal.wizard"].create(values)
         for wizard_user in wizard.user_ids:
             if wizard_user.is_portal:
                 wizard_user.action_invite_again()

@@ -1,1 +1,2 @@
 from . import portal_feedback
+from . import portal

@@ -5,3 +5,12 @@ from . import hybrid_support_rollout_goal
 from . import hybrid_support_rollout_wave_hypercare
 from . import hybrid_support_rollout_feedback
 from . import helpdesk_ticket_hypercare
+from . import hybrid_support_rollout_member
+from . import hybrid_support_rollout_nudge_step
+from . import hybrid_support_rollout_nudge
+from . import hybrid_support_rollout_log
+from . import helpdesk_ticket
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import res_users

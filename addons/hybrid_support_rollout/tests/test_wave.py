@@ -35,6 +35,8 @@ class TestWaveAccess(TransactionCase):
             login="hs_wave_portal",
             groups="base.group_portal",
             partner_id=cls.contact.id,
+            email=cls.contact.email,
+            name=cls.contact.name,
         )
         Wave = cls.env["hybrid.support.rollout.wave"]
         cls.wave = Wave.with_user(cls.manager).create(

@@ -37,3 +37,45 @@ def transition_refusal(current, target):
             f"to {labels.get(target, target)}"
         )
     return None
+
+
+# --- invitations ----------------------------------------------------------
+
+# what the invitation job decides for one contact of a started wave
+INVITE_STATES = [
+    ("pending", "To invite"),
+    ("invited", "Invited"),
+    ("had_access", "Already had access"),
+    ("skipped", "Skipped"),
+    ("failed", "Failed"),
+]
+SKIP_REASONS = [
+    ("internal", "Internal user"),
+    ("no_email", "No valid email"),
+    ("blacklisted", "Email blacklisted"),
+    ("opted_out", "Prefers email"),
+    ("no_case_access", "Support role: no access"),
+]
+
+
+def invitation_decision(*, portal_access, email, blacklisted, opted_out, support_role):
+    """('invite' | 'had_access' | 'skipped', reason or None) for one
+    contact of a started wave.
+
+    ``portal_access``: 'portal', 'internal' or False (an archived user, e.g.
+    a revoked one, is False: the invitation reactivates it).
+    ``support_role``: the contact's B2B support role ('admin', 'member',
+    'none'); 'none' sees no case in the portal, so nothing to invite to."""
+    if portal_access == "internal":
+        return "skipped", "internal"
+    if portal_access == "portal":
+        return "had_access", None
+    if not email:
+        return "skipped", "no_email"
+    if blacklisted:
+        return "skipped", "blacklisted"
+    if opted_out:
+        return "skipped", "opted_out"
+    if support_role == "none":
+        return "skipped", "no_case_access"
+    return "invite", None

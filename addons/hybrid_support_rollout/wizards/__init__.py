@@ -1,1 +1,2 @@
 from . import hybrid_support_rollout_baseline_wizard
+from . import hybrid_support_rollout_rollback_wizard

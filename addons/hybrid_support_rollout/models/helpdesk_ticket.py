@@ -1,0 +1,22 @@
+from odoo import models
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    def _hs_portal_links_allowed(self, partner):
+        """No portal link for a customer of a rolled-back wave, nor for
+        anyone while the company is back to email only."""
+        if not super()._hs_portal_links_allowed(partner):
+            return False
+        company = self.company_id or self.env.company
+        if company.hs_email_only:
+            return False
+        if not partner:
+            return True
+        # sudo: waves are managers' data; the hook answers for any sender
+        return not (
+            self.env["hybrid.support.rollout.wave"]
+            .sudo()
+            ._waves_of_partners(partner, states=("rolled_back",))
+        )

@@ -1,0 +1,94 @@
+"""Two cron workers running the invitation job at once, with real separate
+database connections: every contact is invited exactly once."""
+
+from odoo import SUPERUSER_ID, api
+from odoo.orm.environments import Transaction
+from odoo.tests import TransactionCase, tagged
+
+DOMAIN = "race-rollout.example"
+
+
+@tagged("post_install", "-at_install")
+class TestInvitationRace(TransactionCase):
+    """Committed rows and separate connections: the test removes what it
+    made when it ends."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")  # a regression fails, never hangs
+        cr.transaction = Transaction(self.registry)
+        return cr
+
+    def setUp(self):
+        super().setUp()
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = env["res.partner"].create(
+                {"name": "Race Rollout Ltd", "is_company": True}
+            )
+            contacts = env["res.partner"].create(
+                [
+                    {
+                        "name": f"Racer {index}",
+                        "email": f"racer{index}@{DOMAIN}",
+                        "parent_id": account.id,
+                    }
+                    for index in range(3)
+                ]
+            )
+            wave = env["hybrid.support.rollout.wave"].create(
+                {"name": "Race wave", "partner_ids": [(6, 0, account.ids)]}
+            )
+            wave.action_start_pilot()
+            self.account_id, self.contact_ids, self.wave_id = (
+                account.id,
+                contacts.ids,
+                wave.id,
+            )
+        self.addCleanup(self._remove)
+
+    def _remove(self):
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            contacts = env["res.partner"].browse(self.contact_ids)
+            env["hybrid.support.rollout.wave"].browse(self.wave_id).unlink()
+            env["hybrid.support.portal.team.log"].search(
+                [("account_id", "=", self.account_id)]
+            ).unlink()
+            env["mail.mail"].search([("recipient_ids", "in", contacts.ids)]).unlink()
+            env["mail.message"].search([("partner_ids", "in", contacts.ids)]).unlink()
+            contacts.user_ids.unlink()
+            (contacts | env["res.partner"].browse(self.account_id)).unlink()
+
+    def _invite_batch(self, cr):
+        # what the scheduler's worker runs (the job's batch)
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        return env["hybrid.support.rollout.member"]._hs_invite_batch()
+
+    def test_two_workers_never_invite_a_contact_twice(self):
+        with self._cursor() as first:
+            done_first = self._invite_batch(first)
+            # the second worker runs while the first has not committed: the
+            # contacts the first holds are skipped, not waited for
+            with self._cursor() as second:
+                done_second = self._invite_batch(second)
+        self.assertEqual(done_first, 3)
+        self.assertEqual(done_second, 0)
+        # once committed, a later run has nothing left to do
+        with self._cursor() as third:
+            self.assertEqual(self._invite_batch(third), 0)
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            for contact in env["res.partner"].browse(self.contact_ids):
+                self.assertEqual(len(contact.user_ids), 1, contact.name)
+                self.assertEqual(
+                    env["mail.mail"].search_count(
+                        [("recipient_ids", "in", contact.ids)]
+                    ),
+                    1,
+                    f"one invitation email for {contact.name}",
+                )
+            members = env["hybrid.support.rollout.member"].search(
+                [("wave_id", "=", self.wave_id)]
+            )
+            self.assertEqual(set(members.mapped("invite_state")), {"invited"})

@@ -1,0 +1,69 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class HybridSupportRolloutRollbackWizard(models.TransientModel):
+    """Back to email only, for a wave or for the whole company, with a
+    reason; logged and undoable."""
+
+    _name = "hybrid.support.rollout.rollback.wizard"
+    _description = "Back to email only"
+
+    scope = fields.Selection(
+        [("wave", "This wave"), ("company", "The whole company")],
+        default="wave",
+        required=True,
+    )
+    wave_id = fields.Many2one("hybrid.support.rollout.wave")
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, required=True
+    )
+    reason = fields.Text(required=True)
+    revoke_access = fields.Boolean(
+        string="Also revoke portal access",
+        help="The wave's contacts lose their portal login (restored when the "
+        "rollback is undone). Without it they keep it, but our emails stop "
+        "pointing to the portal.",
+    )
+
+    def action_confirm(self):
+        self.ensure_one()
+        reason = (self.reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why you roll back."))
+        if self.scope == "wave":
+            if not self.wave_id:
+                raise UserError(self.env._("Choose the wave to roll back."))
+            self.wave_id._hs_rollback(reason, revoke_access=self.revoke_access)
+            return {"type": "ir.actions.act_window_close"}
+        self._hs_rollback_company(self.company_id, reason)
+        return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _hs_rollback_company(self, company, reason):
+        """The company-wide switch: links and rollout emails stop for
+        everyone; portal accesses are left as they are."""
+        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise UserError(self.env._("Only helpdesk managers switch to email only."))
+        # sudo: a company setting, written after the group check above
+        company.sudo().write({"hs_email_only": True, "hs_email_only_reason": reason})
+        self.env["hybrid.support.rollout.log"].create(
+            {"company_id": company.id, "action": "rollback", "reason": reason}
+        )
+
+    @api.model
+    def _hs_undo_company(self, company):
+        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise UserError(self.env._("Only helpdesk managers switch to email only."))
+        if not company.hs_email_only:
+            return
+        # sudo: a company setting, written after the group check above
+        company.sudo().write({"hs_email_only": False, "hs_email_only_reason": False})
+        self.env["hybrid.support.rollout.log"].create(
+            {
+                "company_id": company.id,
+                "action": "undo",
+                "reason": self.env._("Email only undone"),
+                "revoked_user_ids": [Command.clear()],
+            }
+        )
