@@ -15,8 +15,14 @@ class HelpdeskTicket(models.Model):
             tags = self.env["hybrid.support.rollout.wave"]._hypercare_tags_for_partners(
                 self.env["res.partner"].sudo().browse(partner_ids)
             )
+            Team = self.env["helpdesk.ticket.team"]
             for vals in vals_list:
-                extra = tags.get(vals.get("partner_id"))
+                # the company helpdesk_mgmt will give the case
+                team = Team.browse(vals.get("team_id") or [])
+                company_id = (
+                    team.company_id.id or vals.get("company_id") or self.env.company.id
+                )
+                extra = tags.get((vals.get("partner_id"), company_id))
                 if extra:
                     vals["tag_ids"] = list(vals.get("tag_ids") or []) + [
                         (4, tag_id) for tag_id in sorted(extra)

@@ -116,12 +116,18 @@ class HybridSupportRolloutBaseline(models.Model):
         readonly=True,
         help="Ratings of 4 or 5 out of 5 given in the period.",
     )
+    csat_measured = fields.Boolean(
+        readonly=True, help="Ratings were given in the period."
+    )
     portal_adoption_percent = fields.Float(
         string="Active customers on the portal (%)",
         digits=(16, 1),
         readonly=True,
         help="Accounts with a case in the 90 days before the period's end that "
         "have a contact who logged in to the portal.",
+    )
+    portal_adoption_measured = fields.Boolean(
+        readonly=True, help="Some account had a case in the 90 days before the end."
     )
     line_ids = fields.One2many(
         "hybrid.support.rollout.baseline.line", "baseline_id", readonly=True
@@ -408,16 +414,11 @@ class HybridSupportRolloutBaseline(models.Model):
 
     @api.model
     def _hs_portal_adoption_percent(self, company, teams, end):
-        """Share of active accounts (a case in the ACTIVE_DAYS before ``end``)
-        with a contact who has logged in to the portal."""
-        domain = (
-            Domain("company_id", "=", company.id)
-            & Domain("create_date", ">=", end - timedelta(days=ACTIVE_DAYS))
-            & Domain("create_date", "<", end)
-            & Domain("partner_id", "!=", False)
-        )
-        if teams:
-            domain &= Domain("team_id", "in", teams.ids)
+        """Share of active accounts (a case received in the ACTIVE_DAYS
+        before ``end``) with a contact who has logged in to the portal."""
+        domain = self._hs_case_domain(
+            company, teams, end - timedelta(days=ACTIVE_DAYS), end
+        ) & Domain("partner_id", "!=", False)
         accounts = {
             partner.commercial_partner_id.id
             for [partner] in self.env["helpdesk.ticket"]._read_group(

@@ -76,22 +76,25 @@ class HybridSupportRolloutWave(models.Model):
 
     @api.model
     def _hypercare_customers_domain(self, waves):
-        """Cases of the customers of ``waves``: their chosen contacts, and
-        everyone of their chosen companies."""
-        chosen = waves.partner_ids
-        companies = chosen.filtered("is_company")
-        contacts = chosen - companies
+        """Cases of the customers of ``waves`` in each wave's company: its
+        chosen contacts, and everyone of its chosen companies."""
         domain = Domain.FALSE
-        if companies:
-            domain |= Domain("commercial_partner_id", "in", companies.ids)
-        if contacts:
-            domain |= Domain("partner_id", "in", contacts.ids)
+        for wave in waves:
+            chosen = wave.partner_ids
+            companies = chosen.filtered("is_company")
+            contacts = chosen - companies
+            customers = Domain.FALSE
+            if companies:
+                customers |= Domain("commercial_partner_id", "in", companies.ids)
+            if contacts:
+                customers |= Domain("partner_id", "in", contacts.ids)
+            domain |= customers & Domain("company_id", "=", wave.company_id.id)
         return domain
 
     @api.model
     def _hypercare_tags_for_partners(self, partners):
-        """{partner id: hypercare tags} of the waves in hypercare covering
-        each of ``partners``; one search."""
+        """{(partner id, company id): hypercare tag ids} of the waves in
+        hypercare covering each of ``partners``; one search."""
         # sudo: a case's requester is matched against every wave, whoever
         # (the mail gateway, a portal user) makes the case
         waves = self.sudo().search(
@@ -107,7 +110,8 @@ class HybridSupportRolloutWave(models.Model):
             chosen = wave.partner_ids
             for partner in partners:
                 if partner in chosen or partner.commercial_partner_id in chosen:
-                    result.setdefault(partner.id, set()).add(wave.hypercare_tag_id.id)
+                    key = (partner.id, wave.company_id.id)
+                    result.setdefault(key, set()).add(wave.hypercare_tag_id.id)
         return result
 
     @api.model
@@ -141,7 +145,7 @@ class HybridSupportRolloutWave(models.Model):
             waves = Wave.search(
                 [("state", "=", "hypercare"), ("hypercare_tag_id", "=", tag.id)]
             )
-            covered = self._hypercare_customers_domain(waves) if waves else Domain.FALSE
+            covered = self._hypercare_customers_domain(waves)
             add = Ticket.search(
                 covered
                 & Domain("stage_id.closed", "=", False)

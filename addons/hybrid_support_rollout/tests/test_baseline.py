@@ -169,6 +169,10 @@ class TestBaseline(IntakeCase):
             sorted(baseline.week_line_ids.mapped(lambda x: (x.key, x.count))),
             [("2024-W10", 1), ("2024-W11", 2)],
         )
+        # no rating in the history; Globex, active then, had nobody on the portal
+        self.assertFalse(baseline.csat_measured)
+        self.assertTrue(baseline.portal_adoption_measured)
+        self.assertEqual(baseline.portal_adoption_percent, 0.0)
         friday_four = baseline.peak_line_ids.filtered(
             lambda x: x.weekday == "4" and x.hour == 16
         )
@@ -221,7 +225,12 @@ class TestBaseline(IntakeCase):
         now = datetime.now() - timedelta(hours=1)
         for hours in (1.5, 0.5):
             ticket = self.env["helpdesk.ticket"].create(
-                {"name": "Recent", "description": "x", "team_id": self.team.id}
+                {
+                    "name": "Recent",
+                    "description": "x",
+                    "team_id": self.team.id,
+                    "partner_id": self.customer.id,
+                }
             )
             Kpi._hs_for(ticket).write(
                 {"first_response_date": now, "first_response_hours": hours}
@@ -246,8 +255,17 @@ class TestBaseline(IntakeCase):
         csat = goal.copy({"kpi": "csat_percent", "target_value": 85})
         self.assertFalse(csat.now_measured, "no rating in the last 30 days")
         adoption = goal.copy({"kpi": "portal_adoption_percent", "target_value": 60})
-        # Globex has recent cases; nobody of it logged in to the portal
+        # Globex has recent cases; nobody of it logged in to the portal ...
         self.assertEqual((adoption.now_measured, adoption.now_value), (True, 0.0))
+        # ... until Hank's first portal login
+        hank = new_test_user(
+            self.env, login="hs_rollout_hank", groups="base.group_portal"
+        )
+        hank.partner_id = self.customer
+        self.env["res.users.log"].with_user(hank).sudo().create({})
+        baseline.action_refresh_now()
+        self.assertEqual(adoption.now_value, 100.0)
+        self.assertTrue(adoption.reached)
         self.env["hybrid.support.rollout.baseline"]._cron_refresh_goals()
         self.assertTrue(goal.now_date)
 

@@ -79,8 +79,8 @@ class TestHypercare(TransactionCase):
     def tagged_cases(self):
         return self.env["helpdesk.ticket"].search([("tag_ids", "in", self.tag.ids)])
 
-    def to_hypercare(self, wave):
-        wave = wave.with_user(self.owner)
+    def to_hypercare(self, wave, as_owner=True):
+        wave = wave.with_user(self.owner) if as_owner else wave
         wave.action_start_pilot()
         wave.action_activate()
         wave.action_start_hypercare()
@@ -121,6 +121,26 @@ class TestHypercare(TransactionCase):
         self.assertEqual(self.tagged_cases(), self.open_case)
         second.action_done()
         self.assertFalse(self.tagged_cases())
+
+    def test_a_wave_tags_the_cases_of_its_own_company_only(self):
+        company_b = self.env["res.company"].create({"name": "Hyper Desk B"})
+        team_b = self.env["helpdesk.ticket.team"].create(
+            {"name": "Desk B team", "company_id": company_b.id}
+        )
+        case_b = self.case("Sam at desk B", self.single, team_id=team_b.id)
+        wave_b = self.wave.copy(
+            {
+                "name": "Desk B wave",
+                "company_id": company_b.id,
+                "partner_ids": [(6, 0, self.single.ids)],
+            }
+        )
+        self.to_hypercare(wave_b, as_owner=False)
+        self.assertEqual(self.tagged_cases(), case_b)
+        new_b = self.case("Sam again at desk B", self.single, team_id=team_b.id)
+        new_a = self.case("Sam again at desk A", self.single)
+        self.assertIn(self.tag, new_b.tag_ids)
+        self.assertNotIn(self.tag, new_a.tag_ids)
 
     def test_cases_tagged_outside_hypercare_lose_a_stale_tag_in_the_hourly_pass(self):
         # a tag left by a crash or a manual edit on a case nobody covers

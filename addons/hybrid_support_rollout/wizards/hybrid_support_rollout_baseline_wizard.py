@@ -74,6 +74,10 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
             calendar=self.calendar_id,
             agent_domains=(self.agent_domains or "").split(","),
         )
+        csat = Baseline._hs_csat_percent(self.company_id, self.team_ids, start, end)
+        adoption = Baseline._hs_portal_adoption_percent(
+            self.company_id, self.team_ids, end
+        )
         baseline = Baseline.create(
             {
                 "name": self.name,
@@ -86,14 +90,10 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
                     self.calendar_id or self.company_id.resource_calendar_id
                 ).id,
                 **Baseline._hs_values(measured),
-                "csat_percent": Baseline._hs_csat_percent(
-                    self.company_id, self.team_ids, start, end
-                )
-                or 0.0,
-                "portal_adoption_percent": Baseline._hs_portal_adoption_percent(
-                    self.company_id, self.team_ids, end
-                )
-                or 0.0,
+                "csat_percent": csat or 0.0,
+                "csat_measured": csat is not None,
+                "portal_adoption_percent": adoption or 0.0,
+                "portal_adoption_measured": adoption is not None,
             }
         )
         return {
