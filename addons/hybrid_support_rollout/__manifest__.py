@@ -34,6 +34,7 @@
         "demo/hybrid_support_rollout_hypercare_demo.xml",
         "demo/hybrid_support_rollout_baseline_demo.xml",
         "demo/hybrid_support_rollout_demo.xml",
+        "demo/hybrid_support_rollout_feedback_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
