@@ -47,6 +47,14 @@ class HybridSupportCaseKpi(models.Model):
         origins = ["gateway"] * 6 + ["portal"] * 3 + ["phone", "chat", "api"]
         now = fields.Datetime.now()
         values, facts = [], []
+        # the demo subjects' intents in the company's catalogue
+        intents = self.env["hybrid.support.intent"]._hs_ensure(
+            self.env.company,
+            [
+                {"code": code, "name": code.replace("_", " ").capitalize()}
+                for code in DEMO_SUBJECTS
+            ],
+        )
         for index in range(weeks * per_week):
             intent = rng.choice(sorted(DEMO_SUBJECTS))
             age = rng.uniform(0, weeks * 7)
@@ -61,7 +69,7 @@ class HybridSupportCaseKpi(models.Model):
                     "user_id": rng.choice(agents).id if agents else False,
                     "channel_id": rng.choice(channels).id if channels else False,
                     "stage_id": open_.id,
-                    "intent": intent,
+                    "hs_intent_id": intents[intent].id,
                     "priority": rng.choice("0112"),
                 }
             )
