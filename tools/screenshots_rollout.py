@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Screenshots of the portal rollout's baseline and feedback screens, from a
+"""Screenshots of the portal rollout's baseline, wave and feedback screens, from a
 running Odoo with the demo data (a baseline with goals; Northwind's pilot
 wave and its portal users):
 
@@ -80,6 +80,19 @@ def main(base, db, user, password):
                     f"{action}hybrid_support_rollout_goal_action",
                     OUT / "rollout_goals.png",
                     wait=8,
+                )
+                [wave] = rpc(
+                    session,
+                    base,
+                    "hybrid.support.rollout.wave",
+                    "search_read",
+                    [[["name", "=", "Pilot: Northwind Traders"]], ["id"]],
+                    {"limit": 1},
+                )
+                browser.shoot(
+                    f"{action}hybrid_support_rollout_wave_action/{wave['id']}",
+                    OUT / "rollout_wave.png",
+                    wait=10,
                 )
             else:
                 browser.shoot(

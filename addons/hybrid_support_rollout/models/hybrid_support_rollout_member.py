@@ -48,10 +48,16 @@ class HybridSupportRolloutMember(models.Model):
     company_id = fields.Many2one(related="wave_id.company_id", store=True, index=True)
     wave_state = fields.Selection(related="wave_id.state", string="Wave state")
     user_id = fields.Many2one("res.users", string="Portal user", readonly=True)
+    contact_name = fields.Char(related="partner_id.name", string="Name")
     invite_state = fields.Selection(
-        INVITE_STATES, default="pending", required=True, readonly=True, index=True
+        INVITE_STATES,
+        string="Invitation",
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
     )
-    skip_reason = fields.Selection(SKIP_REASONS, readonly=True)
+    skip_reason = fields.Selection(SKIP_REASONS, string="Why skipped", readonly=True)
     invite_error = fields.Char(readonly=True)
     invited_date = fields.Datetime(
         string="Access since",
@@ -75,7 +81,7 @@ class HybridSupportRolloutMember(models.Model):
     activated_count = fields.Integer(string="Activated", readonly=True)
     portal_reply_count = fields.Integer(string="Portal replies", readonly=True)
     email_reply_count = fields.Integer(string="Email replies", readonly=True)
-    search_count = fields.Integer(string="Help center searches", readonly=True)
+    help_search_count = fields.Integer(string="Help center searches", readonly=True)
     duplicate_count = fields.Integer(
         string="Email/portal duplicates",
         readonly=True,
@@ -118,8 +124,9 @@ class HybridSupportRolloutMember(models.Model):
         """Invite the contacts of ``self`` (rows the caller holds): through
         Odoo's portal wizard, which creates or reactivates the user and sends
         its invitation email with the wave's welcome message."""
-        # the transaction's time, as the create_date of what follows
-        now = self.env.cr.now()
+        # the transaction's time, as the create_date of what follows, to
+        # the second as fields.Datetime.now() (the nudge job's clock)
+        now = self.env.cr.now().replace(microsecond=0)
         for member in self:
             decision, reason = invitation_decision(**member._invitation_facts())
             if decision == "skipped":
@@ -421,7 +428,7 @@ class HybridSupportRolloutMember(models.Model):
                     or 0.0,
                     "portal_reply_count": portal,
                     "email_reply_count": email,
-                    "search_count": searches.get(member.id, 0),
+                    "help_search_count": searches.get(member.id, 0),
                     "duplicate_count": duplicates.get(member.id, 0),
                     "rating_sum": total,
                     "rating_count": count,

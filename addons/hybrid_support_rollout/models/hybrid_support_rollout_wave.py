@@ -230,7 +230,7 @@ class HybridSupportRolloutWave(models.Model):
                     "activated_count:sum",
                     "portal_reply_count:sum",
                     "email_reply_count:sum",
-                    "search_count:sum",
+                    "help_search_count:sum",
                     "duplicate_count:sum",
                     "rating_sum:sum",
                     "rating_count:sum",

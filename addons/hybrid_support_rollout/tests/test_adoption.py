@@ -77,7 +77,7 @@ class TestAdoptionMetrics(RolloutMixin, TransactionCase):
         member = self.member(self.portal_contact)
         self.assertEqual(member.portal_reply_count, 2)
         self.assertEqual(member.email_reply_count, 1)
-        self.assertEqual(member.search_count, 2)
+        self.assertEqual(member.help_search_count, 2)
         self.assertEqual(member.duplicate_count, 1)
         self.assertEqual(member.first_value_kind, "portal_reply")
         self.assertGreaterEqual(member.hours_to_first_value, 0.0)

@@ -52,6 +52,7 @@ class TestInvitationRace(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
             contacts = env["res.partner"].browse(self.contact_ids)
             env["hybrid.support.rollout.wave"].browse(self.wave_id).unlink()
+            env["mail.mail"].search([("recipient_ids", "in", contacts.ids)]).unlink()
             env["hybrid.support.portal.team.log"].search(
                 [("account_id", "=", self.account_id)]
             ).unlink()
@@ -92,3 +93,24 @@ class TestInvitationRace(TransactionCase):
                 [("wave_id", "=", self.wave_id)]
             )
             self.assertEqual(set(members.mapped("invite_state")), {"invited"})
+
+    def test_the_jobs_run_as_the_scheduler_runs_them(self):
+        """The three jobs through the scheduler's own code path (its user,
+        its progress records, its commits)."""
+        for xmlid in (
+            "hybrid_support_rollout.ir_cron_rollout_invite",
+            "hybrid_support_rollout.ir_cron_rollout_nudge",
+            "hybrid_support_rollout.ir_cron_rollout_measure",
+        ):
+            with self._cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                # raises when the job logged an error
+                env.ref(xmlid).method_direct_trigger()
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            members = env["hybrid.support.rollout.member"].search(
+                [("wave_id", "=", self.wave_id)]
+            )
+            self.assertEqual(set(members.mapped("invite_state")), {"invited"})
+            self.assertEqual(members.mapped("nudge_count"), [1, 1, 1])
+            self.assertTrue(all(members.mapped("measured_date")))

@@ -42,6 +42,10 @@ class TestInvitationDecision(BaseCase):
         self.assertEqual(decide(blacklisted=True), ("skipped", "blacklisted"))
         self.assertEqual(decide(opted_out=True), ("skipped", "opted_out"))
         self.assertEqual(decide(support_role="none"), ("skipped", "no_case_access"))
+        self.assertEqual(
+            decide(support_role="none", portal_access="portal"),
+            ("skipped", "no_case_access"),
+        )
 
 
 @tagged("post_install", "-at_install")

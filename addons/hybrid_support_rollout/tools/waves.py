@@ -65,9 +65,13 @@ def invitation_decision(*, portal_access, email, blacklisted, opted_out, support
     ``portal_access``: 'portal', 'internal' or False (an archived user, e.g.
     a revoked one, is False: the invitation reactivates it).
     ``support_role``: the contact's B2B support role ('admin', 'member',
-    'none'); 'none' sees no case in the portal, so nothing to invite to."""
+    'none'); 'none' sees no case in the portal, so nothing to invite to nor
+    to announce, even to a contact who already has a portal login."""
     if portal_access == "internal":
         return "skipped", "internal"
+    if support_role == "none":
+        # nothing to show them, access or not: no announcement, no nudge
+        return "skipped", "no_case_access"
     if portal_access == "portal":
         return "had_access", None
     if not email:
@@ -76,6 +80,4 @@ def invitation_decision(*, portal_access, email, blacklisted, opted_out, support
         return "skipped", "blacklisted"
     if opted_out:
         return "skipped", "opted_out"
-    if support_role == "none":
-        return "skipped", "no_case_access"
     return "invite", None
