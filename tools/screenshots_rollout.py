@@ -39,7 +39,7 @@ def rpc(session, base, model, method, args, kwargs=None):
 def main(base, db, user, password):
     OUT.mkdir(parents=True, exist_ok=True)
     host = urlparse(base).hostname
-    browser = Browser()
+    browser = Browser(port=9447)  # not screenshots.py's port: both may run at once
     try:
         browser.call(
             "Emulation.setDeviceMetricsOverride",
