@@ -4,8 +4,9 @@
     python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin
     python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin dashboards
 
-The second form takes only the spreadsheet dashboards of the *Support* group
-(``docs/screenshots/dashboard_<name>.png``).
+The second form takes only the managers' screens: the spreadsheet dashboards
+of the *Support* group (``docs/screenshots/dashboard_<name>.png``) and the
+getting-started checklist (``getting_started.png``).
 
 Logs in over HTTP, then drives headless Chromium through the DevTools
 protocol (websocket-client) with that session cookie.
@@ -136,6 +137,19 @@ def shoot_dashboards(base, session, browser):
             wait=15,
         )
         print(f"dashboard_{slug}.png")
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=1400,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    browser.shoot(
+        f"{base}/odoo/action-hybrid_support_dashboard.hybrid_support_onboarding_action",
+        OUT / "getting_started.png",
+        wait=10,
+    )
+    print("getting_started.png")
 
 
 def main(base, db, user, password, what="all"):

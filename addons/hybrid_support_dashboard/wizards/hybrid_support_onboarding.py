@@ -27,6 +27,10 @@ class HybridSupportOnboarding(models.TransientModel):
     routing_rule_done = fields.Boolean(readonly=True)
     pilot_customer_done = fields.Boolean(readonly=True)
 
+    def _compute_display_name(self):
+        for checklist in self:
+            checklist.display_name = self.env._("Getting started")
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
