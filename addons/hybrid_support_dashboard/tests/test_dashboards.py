@@ -88,6 +88,19 @@ class TestDashboards(KpiCase):
         case = self.open_case()
         self.agent_reply(case, MONDAY_10AM)
         self.close(case, MONDAY_NOON)
+        # only this case in the digest's period (the demo has recent history)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = create_date - interval '2 years'"
+            " WHERE id <> %s",
+            [case.id],
+        )
+        self.env.cr.execute(
+            "UPDATE hybrid_support_case_kpi"
+            " SET closed_date = closed_date - interval '2 years' WHERE ticket_id <> %s",
+            [case.id],
+        )
+        self.env.invalidate_all()
         digest = self.env["digest.digest"].create({"name": "Weekly"})
         period = {
             "start_datetime": MONDAY_NOON.replace(day=16),

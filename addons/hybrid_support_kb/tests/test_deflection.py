@@ -51,7 +51,8 @@ class DeflectionCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env[EVENT].search([]).unlink()  # the demo's visits are not ours
-        cls.company = cls.env.ref("base.main_company")
+        # a company of its own: the demo's portal cases are not these figures'
+        cls.company = cls.env["res.company"].create({"name": "Deflection Co"})
         cls.category = cls.env["helpdesk.ticket.category"].create({"name": "Zorblax"})
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {
@@ -83,12 +84,18 @@ class DeflectionCase(TransactionCase):
             }
         )
         cls.customer = new_test_user(
-            cls.env, login="hs_defl_customer", groups="base.group_portal"
+            cls.env,
+            login="hs_defl_customer",
+            groups="base.group_portal",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.manager = new_test_user(
             cls.env,
             login="hs_defl_manager",
             groups="helpdesk_mgmt.group_helpdesk_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.agent = new_test_user(
             cls.env, login="hs_defl_agent", groups="helpdesk_mgmt.group_helpdesk_user"
@@ -145,6 +152,7 @@ class TestDeflection(DeflectionCase):
                 "name": "Zorblax",
                 "description": "x",
                 "partner_id": self.customer.partner_id.id,
+                "company_id": self.company.id,
             }
         )
         events = (
@@ -171,6 +179,7 @@ class TestDeflection(DeflectionCase):
                     "name": "Zorblax still broken",
                     "description": "<p>It did not help.</p>",
                     "partner_id": partner.id,
+                    "company_id": self.company.id,
                     "hs_origin": "portal",
                 }
             )
@@ -199,6 +208,7 @@ class TestDeflection(DeflectionCase):
                 "name": "Portal case",
                 "description": "x",
                 "partner_id": self.customer.partner_id.id,
+                "company_id": self.company.id,
                 "team_id": self.team.id,
                 "hs_origin": "portal",
             }
