@@ -161,16 +161,20 @@ class HybridSupportRolloutMember(models.Model):
 
     @api.model
     def _hs_invitable_ids(self, limit):
-        """Ids of pending contacts of started waves that no other
-        transaction holds (another cron worker): locked until commit."""
+        """Ids of pending contacts of started waves (of companies not back
+        to email only) that no other transaction holds (another cron
+        worker): locked until commit."""
         self.flush_model()
+        self.env["res.company"].flush_model(["hs_email_only"])
         self.env["hybrid.support.rollout.wave"].flush_model(["state"])
         self.env.cr.execute(
             SQL(
                 """
                 SELECT m.id FROM hybrid_support_rollout_member m
                   JOIN hybrid_support_rollout_wave w ON w.id = m.wave_id
+                  JOIN res_company c ON c.id = w.company_id
                  WHERE m.invite_state = 'pending' AND w.state IN %s
+                   AND c.hs_email_only IS NOT TRUE
                  ORDER BY m.id
                  LIMIT %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED

@@ -56,21 +56,32 @@ class HybridSupportRolloutNudge(models.Model):
 
     @api.model
     def _hs_nudgeable_ids(self, limit):
-        """Contacts with access of started waves with a nudge series, that
-        no other transaction holds (another cron worker): locked until
-        commit."""
+        """Contacts with access of started waves with a nudge series, of
+        companies not back to email only, that no other transaction holds
+        (another cron worker): locked until commit."""
         self.env["hybrid.support.rollout.member"].flush_model()
         self.env["hybrid.support.rollout.wave"].flush_model(["state"])
-        query = self.env["hybrid.support.rollout.member"]._search(
-            [
-                ("invite_state", "in", ("invited", "had_access")),
-                ("wave_id.state", "in", STARTED),
-                ("wave_id.nudge_step_ids", "!=", False),
-            ],
-            order="id",
-            limit=limit,
+        self.env["res.company"].flush_model(["hs_email_only"])
+        self.env["hybrid.support.rollout.nudge.step"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id FROM hybrid_support_rollout_member m
+                  JOIN hybrid_support_rollout_wave w ON w.id = m.wave_id
+                  JOIN res_company c ON c.id = w.company_id
+                 WHERE m.invite_state IN ('invited', 'had_access')
+                   AND w.state IN %s
+                   AND c.hs_email_only IS NOT TRUE
+                   AND EXISTS (SELECT 1 FROM hybrid_support_rollout_nudge_step s
+                                WHERE s.wave_id = w.id AND s.active)
+                 ORDER BY m.id
+                 LIMIT %s
+                   FOR NO KEY UPDATE OF m SKIP LOCKED
+                """,
+                STARTED,
+                limit,
+            )
         )
-        self.env.cr.execute(SQL("%s FOR NO KEY UPDATE SKIP LOCKED", query.select()))
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model

@@ -114,3 +114,32 @@ class TestInvitationRace(TransactionCase):
             self.assertEqual(set(members.mapped("invite_state")), {"invited"})
             self.assertEqual(members.mapped("nudge_count"), [1, 1, 1])
             self.assertTrue(all(members.mapped("measured_date")))
+
+    def test_two_workers_never_nudge_a_contact_twice(self):
+        with self._cursor() as cr:
+            self._invite_batch(cr)
+
+        def nudge_batch(cr):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return env["hybrid.support.rollout.nudge"]._hs_nudge_batch()
+
+        with self._cursor() as first:
+            done_first = nudge_batch(first)
+            with self._cursor() as second:
+                nudge_batch(second)
+                env = api.Environment(second, SUPERUSER_ID, {})
+                self.assertFalse(
+                    env["hybrid.support.rollout.nudge"].search(
+                        [("partner_id", "in", self.contact_ids)]
+                    ),
+                    "the second worker nudged none of the contacts the first holds",
+                )
+        self.assertGreaterEqual(done_first, 3)
+        with self._cursor() as cr:
+            nudge_batch(cr)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            nudges = env["hybrid.support.rollout.nudge"].search(
+                [("partner_id", "in", self.contact_ids)]
+            )
+            self.assertEqual(len(nudges), 3)
+            self.assertEqual(len(nudges.partner_id), 3)

@@ -144,3 +144,12 @@ class TestWaveInvitations(RolloutMixin, TransactionCase):
             ),
             7,
         )
+
+    def test_company_back_to_email_only_invites_nobody(self):
+        self.env.company.hs_email_only = True
+        self.wave.action_start_pilot()
+        self.assertEqual(self.Member._hs_invite_batch(), 0)
+        self.assertEqual(self.member(self.newcomer).invite_state, "pending")
+        self.env.company.hs_email_only = False
+        self.Member._hs_invite_batch()
+        self.assertEqual(self.member(self.newcomer).invite_state, "invited")

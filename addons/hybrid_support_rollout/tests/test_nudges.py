@@ -103,3 +103,11 @@ class TestNudges(RolloutMixin, TransactionCase):
         self.wave._hs_rollback("Too early")
         self.run_at(0)
         self.assertFalse(self.nudges(self.newcomer))
+
+    def test_company_back_to_email_only_sends_no_nudge(self):
+        self.env.company.hs_email_only = True
+        self.run_at(0)
+        self.assertFalse(self.nudges(self.newcomer))
+        self.env.company.hs_email_only = False
+        self.run_at(0)
+        self.assertTrue(self.nudges(self.newcomer))
