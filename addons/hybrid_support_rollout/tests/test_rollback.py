@@ -180,3 +180,43 @@ class TestRollback(RolloutMixin, SupportTeamMixin, MockEmail, TransactionCase):
         )
         with self.assertRaises(UserError):
             wizard.action_confirm()
+
+    def test_owner_rolls_their_wave_back_and_undoes_it(self):
+        owner = new_test_user(
+            self.env,
+            login="hs_rollout_wave_owner",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+        self.wave.owner_id = owner
+        wizard = (
+            self.env["hybrid.support.rollout.rollback.wizard"]
+            .with_user(owner)
+            .create(
+                {
+                    "scope": "wave",
+                    "wave_id": self.wave.id,
+                    "reason": "Owner's call",
+                    "revoke_access": True,
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(self.wave.state, "rolled_back")
+        self.assertFalse(self.portal_user.active)
+        self.assertEqual(self.wave.with_user(owner).log_ids.user_id, owner)
+        self.wave.with_user(owner).action_undo_rollback()
+        self.assertEqual(self.wave.state, "pilot")
+        self.assertTrue(self.portal_user.active)
+
+    def test_agent_snippet_points_to_the_portal_unless_rolled_back(self):
+        template = self.env.ref(
+            "hybrid_support_rollout.mail_template_rollout_agent_snippet"
+        )
+        case = self.email_case(self.newcomer.email, "Label printer")
+        body = template.with_user(self.agent)._render_field("body_html", case.ids)
+        self.assertIn(PORTAL_LINK, str(body[case.id]))
+        self.roll_back()
+        case.invalidate_recordset()
+        body = template.with_user(self.agent)._render_field("body_html", case.ids)
+        self.assertNotIn(PORTAL_LINK, str(body[case.id]))
+        self.assertIn("Replying to our emails", str(body[case.id]))
