@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Dashboards",
     "summary": "Support, customer and automation dashboards; KPIs in the digest",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "license": "AGPL-3",
     "category": "Productivity/Dashboard",
     "author": "Hybrid Support",

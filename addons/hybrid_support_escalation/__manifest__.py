@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - SLA and Escalation",
     "summary": "SLA policies on working calendars; the promise made to the customer",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",

@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Email Intake",
     "summary": "Every support email becomes a clean, threaded, acknowledged case",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",

@@ -268,8 +268,8 @@ def measure(db, emails, chunk=50, trained=True):
         tickets = env["helpdesk.ticket"]
         if "_hs_route" in dir(tickets):  # the suite: its poison messages too
             print_hostile(time_hostile(env))
-        if "ack_pending" in tickets._fields:
-            warm.write({"ack_pending": False})
+        if "hs_ack_pending" in tickets._fields:
+            warm.write({"hs_ack_pending": False})
         if "hs_draft_pending" in tickets._fields:
             warm.write({"hs_draft_pending": False})
         jobs = {}  # the suite's triggered jobs, run as they would be, after

@@ -94,7 +94,7 @@ WITH intents AS (
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id, user_id,
     channel_id, priority, hs_intent_id, partner_id, commercial_partner_id,
-    create_date, write_date, sla_start_date, intent_needs_review, hs_origin,
+    create_date, write_date, hs_sla_start_date, hs_intent_needs_review, hs_origin,
     rating_status)
 SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
        CASE WHEN n %% 5 = 0 THEN %(open_stage)s ELSE %(closed_stage)s END,

@@ -766,13 +766,13 @@ def baseline(conn):
         else None
     )
     acked = {}
-    if has_column(conn, "helpdesk_ticket", "ack_sent"):
+    if has_column(conn, "helpdesk_ticket", "hs_ack_sent"):
         # earlier runs on this database count in a sender's hourly limit
         acked = dict(
             rows(
                 conn,
                 "SELECT p.email_normalized, count(*) FROM helpdesk_ticket t "
-                "JOIN res_partner p ON p.id = t.partner_id WHERE t.ack_sent "
+                "JOIN res_partner p ON p.id = t.partner_id WHERE t.hs_ack_sent "
                 "AND t.create_date >= (now() at time zone 'UTC') - interval '1 hour' "
                 "GROUP BY p.email_normalized",
             )
@@ -795,7 +795,7 @@ def pending_jobs(conn):
         )
     }
     for column, label in (
-        ("ack_pending", "acknowledgements"),
+        ("hs_ack_pending", "acknowledgements"),
         ("hs_draft_pending", "draft replies"),
     ):
         if has_column(conn, "helpdesk_ticket", column):

@@ -35,9 +35,9 @@ from run_tests import (  # noqa: E402
 
 SETUP = """
 INSERT INTO helpdesk_ticket (
-    name, description, clean_body, number, active, company_id, stage_id, team_id,
+    name, description, hs_clean_body, number, active, company_id, stage_id, team_id,
     partner_id, commercial_partner_id, create_date, write_date,
-    sla_status, sla_start_date, sla_deadline, sla_first_response_deadline,
+    hs_sla_status, hs_sla_start_date, hs_sla_deadline, hs_sla_first_response_deadline,
     hs_last_activity_date, last_stage_update, rating_status)
 SELECT 'Case ' || n || ' of ' || %(account_name)s, '<p>x</p>',
        'Printer number ' || n || ' is broken.', %(prefix)s || n, TRUE,

@@ -43,7 +43,7 @@ FROM generate_series(1, 2000) AS n;
 
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id,
-    partner_id, commercial_partner_id, create_date, write_date, received_date,
+    partner_id, commercial_partner_id, create_date, write_date, hs_received_date,
     closed_date, hs_origin, intent, rating_status)
 SELECT (ARRAY['Invoice missing', 'Printer broken', 'Password reset',
               'Delivery late', 'Refund request'])[1 + n %% 5] || ' ' || n,
@@ -69,7 +69,7 @@ SELECT 'helpdesk.ticket', t.id, 'email', %(comment)s,
                  || repeat('quoted history ', 40) || '</blockquote>'
             WHEN k = 2 THEN '<p>Here is the screenshot you asked for.</p>'
             ELSE '<p>' || repeat('Some text of the message. ', 20) || '</p>' END,
-       t.received_date + k * (1 + t.id %% 30) * interval '1 hour',
+       t.hs_received_date + k * (1 + t.id %% 30) * interval '1 hour',
        now(), now()
 FROM helpdesk_ticket t, generate_series(0, 3) AS k
 WHERE t.number LIKE 'B%%' AND (k < 3 OR t.id %% 2 = 0);
@@ -171,7 +171,7 @@ def main():
             assert baseline.thread_count == args.cases
             # Odoo's per-thread count, on a sample, extrapolated
             cr.execute(
-                """SELECT received_date, received_date + (1 + id %% 30)
+                """SELECT hs_received_date, hs_received_date + (1 + id %% 30)
                           * interval '1 hour'
                      FROM helpdesk_ticket WHERE number LIKE 'B%%' LIMIT %s""",
                 [SAMPLE],

@@ -38,7 +38,7 @@ FROM generate_series(1, %(accounts)s) AS n;
 INSERT INTO helpdesk_ticket (
     name, description, number, active, company_id, stage_id, team_id,
     partner_id, commercial_partner_id, create_date, write_date,
-    sla_status, sla_start_date, sla_policy_id, rating_status)
+    hs_sla_status, hs_sla_start_date, hs_sla_policy_id, rating_status)
 SELECT 'Case ' || n, '<p>x</p>', 'B' || n, TRUE, %(company)s, %(stage)s, %(team)s,
        p.id, p.id, now(), now(), 'ongoing', now() at time zone 'UTC', %(policy)s,
        'stage_change'
@@ -60,8 +60,8 @@ CROSS JOIN LATERAL (
            + ((t.id %% 200) - 100 + tg.k * 60) * interval '1 minute' AS deadline
 ) AS d
 WHERE t.name LIKE 'Case %%';
-UPDATE helpdesk_ticket t SET sla_deadline = l.deadline,
-       sla_first_response_deadline = l.deadline
+UPDATE helpdesk_ticket t SET hs_sla_deadline = l.deadline,
+       hs_sla_first_response_deadline = l.deadline
 FROM hybrid_support_ticket_sla l
 WHERE l.ticket_id = t.id AND l.target = 'first_response';
 """
@@ -135,7 +135,7 @@ def main():
             queries = cr.sql_log_count - before
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             counts = dict(
-                env["helpdesk.ticket"]._read_group([], ["sla_status"], ["__count"])
+                env["helpdesk.ticket"]._read_group([], ["hs_sla_status"], ["__count"])
             )
             # health of every account, in the cron's batches of 500
             before, started = cr.sql_log_count, time.perf_counter()

@@ -6,6 +6,7 @@ from . import (
     hybrid_support_draft,
     hybrid_support_intent,
     hybrid_support_intent_automation,
+    hybrid_support_routing_log,
     mail_message,
     mail_template,
     res_company,

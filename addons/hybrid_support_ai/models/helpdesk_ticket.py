@@ -23,13 +23,13 @@ def triage_text(subject, body):
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    intent_source = fields.Char(
+    hs_intent_source = fields.Char(
         groups=AGENTS,
         string="Intent by",
         readonly=True,
         help="The model and version that set the intent.",
     )
-    intent_needs_review = fields.Boolean(
+    hs_intent_needs_review = fields.Boolean(
         groups=AGENTS,
         string="Needs review",
         readonly=True,
@@ -37,7 +37,7 @@ class HelpdeskTicket(models.Model):
         help="The classification was not confident enough to act on: a person "
         "confirms or corrects it in the review queue.",
     )
-    intent_unknown = fields.Boolean(
+    hs_intent_unknown = fields.Boolean(
         groups=AGENTS,
         string="Unlike known intents",
         readonly=True,
@@ -45,35 +45,41 @@ class HelpdeskTicket(models.Model):
         "cases agents marked as none of these): it goes to review whatever the "
         "confidence. Answer with a new intent, or 'None of these'.",
     )
-    intent_reviewed = fields.Boolean(
+    hs_intent_reviewed = fields.Boolean(
+        string="Intent Reviewed",
         groups=AGENTS,
         readonly=True,
         help="A person confirmed or corrected the intent: a training label.",
     )
 
-    team_suggestion_id = fields.Many2one(
+    hs_team_suggestion_id = fields.Many2one(
         "helpdesk.ticket.team",
         string="Suggested team",
         groups=AGENTS,
         readonly=True,
         help="The trained team model's prediction for the first email.",
     )
-    team_confidence = fields.Float(readonly=True, digits=(3, 2), groups=AGENTS)
-    priority_suggestion = fields.Selection(
+    hs_team_confidence = fields.Float(
+        string="Team Confidence", readonly=True, digits=(3, 2), groups=AGENTS
+    )
+    hs_priority_suggestion = fields.Selection(
         [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
         string="Suggested priority",
         groups=AGENTS,
         readonly=True,
     )
-    priority_confidence = fields.Float(readonly=True, digits=(3, 2), groups=AGENTS)
+    hs_priority_confidence = fields.Float(
+        string="Priority Confidence", readonly=True, digits=(3, 2), groups=AGENTS
+    )
 
-    summary = fields.Text(
+    hs_summary = fields.Text(
+        string="Summary",
         groups=AGENTS,
         readonly=True,
         help="What the customer wants, the facts given, what was tried and who "
         "the thread waits for; updated when messages arrive.",
     )
-    unanswered_count = fields.Integer(
+    hs_unanswered_count = fields.Integer(
         groups=AGENTS,
         string="Unanswered messages",
         readonly=True,
@@ -82,8 +88,8 @@ class HelpdeskTicket(models.Model):
 
     def _hs_summary_facts(self):
         self.ensure_one()
-        return self.reference_ids.mapped("value") + [
-            n.strip() for n in (self.phone_numbers or "").split(",") if n.strip()
+        return self.hs_reference_ids.mapped("value") + [
+            n.strip() for n in (self.hs_phone_numbers or "").split(",") if n.strip()
         ]
 
     def _hs_first_summary(self):
@@ -95,13 +101,13 @@ class HelpdeskTicket(models.Model):
             thread = [
                 (
                     not ticket.partner_id or ticket.partner_id.partner_share,
-                    ticket.clean_body or "",
+                    ticket.hs_clean_body or "",
                 )
             ]
             ticket.write(
                 {
-                    "summary": summary.summarize(thread, ticket._hs_summary_facts()),
-                    "unanswered_count": summary.unanswered(thread),
+                    "hs_summary": summary.summarize(thread, ticket._hs_summary_facts()),
+                    "hs_unanswered_count": summary.unanswered(thread),
                 }
             )
 
@@ -126,7 +132,9 @@ class HelpdeskTicket(models.Model):
                 if not from_customer:
                     continue
                 if not message.hs_sentiment_done:
-                    value, _confidence = sentiment.score(text, ticket.language or "en")
+                    value, _confidence = sentiment.score(
+                        text, ticket.hs_language or "en"
+                    )
                     # sudo: the score is the suite's own annotation of the message
                     message.sudo().write(
                         {"hs_sentiment": value, "hs_sentiment_done": True}
@@ -136,16 +144,20 @@ class HelpdeskTicket(models.Model):
             mood = {}
             if scores:
                 mood = {
-                    "sentiment": scores[-1],
-                    "sentiment_trend": sentiment.trend(scores),
-                    "frustrated": sentiment.frustrated(unanswered, scores),
+                    "hs_sentiment": scores[-1],
+                    "hs_sentiment_trend": sentiment.trend(scores),
+                    "hs_frustrated": sentiment.frustrated(unanswered, scores),
                 }
-                if mood["frustrated"] and ticket.urgency in (False, "low", "normal"):
-                    mood["urgency"] = "high"  # repeated follow-ups
+                if mood["hs_frustrated"] and ticket.hs_urgency in (
+                    False,
+                    "low",
+                    "normal",
+                ):
+                    mood["hs_urgency"] = "high"  # repeated follow-ups
             ticket.write(
                 {
-                    "summary": summary.summarize(thread, ticket._hs_summary_facts()),
-                    "unanswered_count": unanswered,
+                    "hs_summary": summary.summarize(thread, ticket._hs_summary_facts()),
+                    "hs_unanswered_count": unanswered,
                     **mood,
                 }
             )
@@ -167,7 +179,7 @@ class HelpdeskTicket(models.Model):
                 self.env._("The language model could not summarize: %(e)s", e=error)
             ) from error
         # sudo: the summary is a read-only field the suite maintains
-        self.sudo().summary = text
+        self.sudo().hs_summary = text
         return True
 
     def _hs_llm_thread(self):
@@ -211,11 +223,11 @@ class HelpdeskTicket(models.Model):
     def _message_create(self, values_list):
         # the email that makes a case was scored with it (_hs_classify): the
         # score goes into the message's INSERT rather than a later UPDATE
-        if len(self) == 1 and self.source_message_id:
+        if len(self) == 1 and self.hs_source_message_id:
             values_list = [
-                {**values, "hs_sentiment": self.sentiment, "hs_sentiment_done": True}
+                {**values, "hs_sentiment": self.hs_sentiment, "hs_sentiment_done": True}
                 if values.get("message_type") == "email"
-                and values.get("message_id") == self.source_message_id
+                and values.get("message_id") == self.hs_source_message_id
                 else values
                 for values in values_list
             ]
@@ -225,7 +237,7 @@ class HelpdeskTicket(models.Model):
         result = super()._message_post_after_hook(message, msg_values)
         # every customer email and public answer; the email that makes a
         # case gets its summary once, from the enrichment that follows
-        others = self.filtered(lambda t: t.source_message_id != message.message_id)
+        others = self.filtered(lambda t: t.hs_source_message_id != message.message_id)
         if (
             others
             and message.message_type in ("email", "comment")
@@ -235,7 +247,7 @@ class HelpdeskTicket(models.Model):
         return result
 
     def _hs_training_text(self):
-        return triage_text(self.name, self.clean_body)
+        return triage_text(self.name, self.hs_clean_body)
 
     @api.model
     def _hs_classify(self, subject, clean_body):
@@ -266,25 +278,27 @@ class HelpdeskTicket(models.Model):
                 if not label or not usual:
                     continue  # unlike the cases it learnt from: no suggestion
                 field = (
-                    "team_suggestion_id" if target == "team" else "priority_suggestion"
+                    "hs_team_suggestion_id"
+                    if target == "team"
+                    else "hs_priority_suggestion"
                 )
                 suggestions[field] = int(label) if target == "team" else label
-                suggestions[f"{target}_confidence"] = confidence
+                suggestions[f"hs_{target}_confidence"] = confidence
         return {
             **suggestions,
-            "language": code or False,
-            "language_confidence": language_confidence,
+            "hs_language": code or False,
+            "hs_language_confidence": language_confidence,
             "hs_intent_id": intent_record.id,
-            "intent_confidence": intent_confidence,
-            "intent_source": source,
-            "intent_needs_review": (
+            "hs_intent_confidence": intent_confidence,
+            "hs_intent_source": source,
+            "hs_intent_needs_review": (
                 intent_confidence < threshold or not known or not intent_record
             ),
-            "intent_unknown": not known,
-            "urgency": level,
-            "urgency_confidence": urgency_confidence,
-            "sentiment": score,
-            "sentiment_confidence": sentiment_confidence,
+            "hs_intent_unknown": not known,
+            "hs_urgency": level,
+            "hs_urgency_confidence": urgency_confidence,
+            "hs_sentiment": score,
+            "hs_sentiment_confidence": sentiment_confidence,
         }
 
     @api.model
@@ -310,8 +324,9 @@ class HelpdeskTicket(models.Model):
         rule decided. The team moves only from a team that lets the model
         dispatch (a front desk) or when the case has none."""
         logs = super()._hs_model_routing(rule_logs)
+        field_ids = self.env["ir.model.fields"]._get_ids(self._name)  # cached
         ruled = {
-            (log["ticket_id"], log["field_name"])
+            (log["ticket_id"], log["field_id"])
             for log in rule_logs
             if log["source"] == "rule"
         }
@@ -319,14 +334,14 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             values, decided = {}, []
             team_model = Model._active(ticket.company_id, "team")
-            suggestion = ticket.team_suggestion_id
+            suggestion = ticket.hs_team_suggestion_id
             if (
                 team_model
                 and suggestion
                 and suggestion != ticket.team_id
-                and ticket.team_confidence >= team_model.threshold
+                and ticket.hs_team_confidence >= team_model.threshold
                 and (not ticket.team_id or ticket.team_id.hs_ai_dispatch)
-                and (ticket.id, ticket._fields["team_id"].string) not in ruled
+                and (ticket.id, field_ids["team_id"]) not in ruled
             ):
                 values["team_id"] = suggestion.id
                 decided.append(
@@ -335,34 +350,27 @@ class HelpdeskTicket(models.Model):
                         ticket.team_id,
                         suggestion,
                         team_model,
-                        ticket.team_confidence,
+                        ticket.hs_team_confidence,
                     )
                 )
             priority_model = Model._active(ticket.company_id, "priority")
-            if (
-                not priority_model
-                and (
-                    ticket.id,
-                    ticket._fields["priority"].string,
-                )
-                not in ruled
-            ):
+            if not priority_model and (ticket.id, field_ids["priority"]) not in ruled:
                 logs += ticket._hs_priority_from_triage()
             if (
                 priority_model
-                and ticket.priority_suggestion
-                and ticket.priority_suggestion != ticket.priority
-                and ticket.priority_confidence >= priority_model.threshold
-                and (ticket.id, ticket._fields["priority"].string) not in ruled
+                and ticket.hs_priority_suggestion
+                and ticket.hs_priority_suggestion != ticket.priority
+                and ticket.hs_priority_confidence >= priority_model.threshold
+                and (ticket.id, field_ids["priority"]) not in ruled
             ):
-                values["priority"] = ticket.priority_suggestion
+                values["priority"] = ticket.hs_priority_suggestion
                 decided.append(
                     (
                         "priority",
                         ticket.priority,
-                        ticket.priority_suggestion,
+                        ticket.hs_priority_suggestion,
                         priority_model,
-                        ticket.priority_confidence,
+                        ticket.hs_priority_confidence,
                     )
                 )
             logs += [
@@ -372,8 +380,7 @@ class HelpdeskTicket(models.Model):
                     name,
                     old,
                     new,
-                    model_name=model.name.rsplit(" v", 1)[0],
-                    model_version=str(model.version),
+                    **model._log_values(),
                     confidence=confidence,
                     inputs=self.env._("subject and customer text"),
                 )
@@ -383,6 +390,27 @@ class HelpdeskTicket(models.Model):
                 ticket.with_context(hs_routing=True).write(values)
         return logs
 
+    def _hs_intent_model_log_values(self):
+        """Routing-log values naming what classified this case's intent: the
+        trained version (a reference to it) or the keyword lexicon."""
+        self.ensure_one()
+        source = self.hs_intent_source
+        if not source or source == f"{LEXICON} v{lexicon.VERSION}":
+            return {"model_name": LEXICON, "model_version": str(lexicon.VERSION)}
+        Model = self.env["hybrid.support.ai.model"]
+        model = Model._active(self.company_id)
+        if model.name != source:
+            # classified before a promotion: the version that did it
+            model = Model.search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("target", "=", "intent"),
+                    ("name", "=", source),
+                ],
+                limit=1,
+            )
+        return model._log_values() if model else {"model_name": source}
+
     def _hs_priority_from_triage(self):
         """Until a priority model is trained: the priority the company's
         mapping gives to the urgency (a VIP account or a frustrated customer
@@ -391,9 +419,9 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         priority, reasons = priority_from_triage(
             self.company_id._hs_priority_mapping(),
-            self.urgency,
-            is_vip=self.is_vip,
-            frustrated=self.frustrated,
+            self.hs_urgency,
+            is_vip=self.hs_is_vip,
+            frustrated=self.hs_frustrated,
         )
         if not priority or priority == self.priority:
             return []
@@ -404,7 +432,7 @@ class HelpdeskTicket(models.Model):
             self.priority,
             priority,
             model_name=self.env._("urgency to priority (settings)"),
-            confidence=self.urgency_confidence,
+            confidence=self.hs_urgency_confidence,
             inputs="; ".join(reasons),
         )
         self.with_context(hs_routing=True).write({"priority": priority})
@@ -433,9 +461,9 @@ class HelpdeskTicket(models.Model):
         on the new ones (classified in their INSERT), and let shadow versions
         predict without acting."""
         result = super()._hs_enrich(origin)
-        unclassified = self.filtered(lambda t: not t.urgency)
+        unclassified = self.filtered(lambda t: not t.hs_urgency)
         for ticket in unclassified:
-            ticket.write(self._hs_classify(ticket.name, ticket.clean_body))
+            ticket.write(self._hs_classify(ticket.name, ticket.hs_clean_body))
         reenriched = origin is None
         fresh = unclassified if reenriched else self
         priority_logs = []
@@ -449,7 +477,8 @@ class HelpdeskTicket(models.Model):
                 .search(
                     [
                         ("ticket_id", "in", self.ids),
-                        ("field_name", "=", self._fields["priority"].string),
+                        ("field_id.name", "=", "priority"),
+                        ("field_id.model", "=", self._name),
                     ]
                 )
                 .ticket_id.ids
@@ -457,7 +486,7 @@ class HelpdeskTicket(models.Model):
             Model = self.env["hybrid.support.ai.model"]
             for ticket in self.filtered(
                 lambda t: (
-                    t.urgency
+                    t.hs_urgency
                     and t.priority == default
                     and t.id not in decided
                     and not Model._active(t.company_id, "priority")
@@ -471,17 +500,18 @@ class HelpdeskTicket(models.Model):
                 "hs_intent_id",
                 "",
                 ticket.hs_intent_id,
-                model_name=(ticket.intent_source or "").rsplit(" v", 1)[0],
-                model_version=(ticket.intent_source or "").rpartition(" v")[2],
-                confidence=ticket.intent_confidence,
+                **ticket._hs_intent_model_log_values(),
+                confidence=ticket.hs_intent_confidence,
                 inputs=self.env._("subject and customer text")
                 + (
                     self.env._("; unlike every known intent")
-                    if ticket.intent_unknown
+                    if ticket.hs_intent_unknown
                     else ""
                 )
                 + (
-                    self.env._("; sent to review") if ticket.intent_needs_review else ""
+                    self.env._("; sent to review")
+                    if ticket.hs_intent_needs_review
+                    else ""
                 ),
             )
             for ticket in fresh.filtered("hs_intent_id")
@@ -499,10 +529,12 @@ class HelpdeskTicket(models.Model):
                         "",
                         "",
                         intent,
-                        model_name=self.env._(
-                            "%(name)s (shadow, not applied)", name=shadow.name
-                        ),
-                        model_version=str(shadow.version),
+                        **{
+                            **shadow._log_values(),
+                            "model_name": self.env._(
+                                "%(name)s (shadow, not applied)", name=shadow.name
+                            ),
+                        },
                         confidence=confidence,
                     )
                 )
@@ -520,7 +552,7 @@ class HelpdeskTicket(models.Model):
 
     def action_hs_accept_intent(self):
         self.check_access("write")
-        self.write({"intent_reviewed": True, "intent_needs_review": False})
+        self.write({"hs_intent_reviewed": True, "hs_intent_needs_review": False})
         return True
 
     def action_hs_intent_none_of_these(self):
@@ -544,9 +576,9 @@ class HelpdeskTicket(models.Model):
         ):
             vals = {
                 **vals,
-                "intent_reviewed": True,
-                "intent_needs_review": False,
-                "intent_unknown": False,
+                "hs_intent_reviewed": True,
+                "hs_intent_needs_review": False,
+                "hs_intent_unknown": False,
             }
             before = {ticket: ticket.hs_intent_id for ticket in self}
             result = super().write(vals)

@@ -113,7 +113,7 @@ class HelpdeskTicket(models.Model):
             cases[case.id] = case
             answers[key] = split_reply(html2plaintext(first[case.id]))[0]
             per_intent[case.hs_intent_id.id].append(
-                (key, f"{case.name}\n{case.clean_body or ''}")
+                (key, f"{case.name}\n{case.hs_clean_body or ''}")
             )
         shared = [
             (("template", t.id), f"{t.name}\n{html2plaintext(t.body_html or '')}")
@@ -212,7 +212,7 @@ class HelpdeskTicket(models.Model):
                 company, {t.hs_intent_id.id for t in tickets}
             )
             for ticket in tickets:
-                query = f"{ticket.name}\n{ticket.clean_body or ''}"
+                query = f"{ticket.name}\n{ticket.hs_clean_body or ''}"
                 best = rank(
                     query, candidates[ticket.hs_intent_id.id], limit=3, minimum=0.05
                 )

@@ -229,7 +229,7 @@ class HybridSupportAiModel(models.Model):
             domain += [
                 ("hs_intent_id.active", "=", True),
                 "|",
-                ("intent_reviewed", "=", True),
+                ("hs_intent_reviewed", "=", True),
                 ("stage_id.closed", "=", True),
             ]
         else:
@@ -394,6 +394,17 @@ class HybridSupportAiModel(models.Model):
             .ids
         )
 
+    def _log_values(self):
+        """Routing-log values naming this version: a reference to it, and its
+        target and number as people read them."""
+        self.ensure_one()
+        labels = dict(self._fields["target"].selection)  # as in the name
+        return {
+            "ai_model_id": self.id,
+            "model_name": labels.get(self.target, self.target),
+            "model_version": str(self.version),
+        }
+
     @api.model
     def _shadows(self, companies):
         """Versions running in shadow for ``companies``; no query per email."""
@@ -437,7 +448,7 @@ class HybridSupportAiModel(models.Model):
         (intent) or closed cases (team, priority)."""
         domain = [("company_id", "=", self.company_id.id)]
         if self.target == "intent":
-            domain.append(("intent_reviewed", "=", True))
+            domain.append(("hs_intent_reviewed", "=", True))
         else:
             domain.append(("stage_id.closed", "=", True))
         cases = self.env["helpdesk.ticket"].search(
@@ -479,7 +490,7 @@ class HybridSupportAiModel(models.Model):
             )
             domain = [("company_id", "=", company.id)]
             domain.append(
-                ("intent_reviewed", "=", True)
+                ("hs_intent_reviewed", "=", True)
                 if target == "intent"
                 else ("stage_id.closed", "=", True)
             )

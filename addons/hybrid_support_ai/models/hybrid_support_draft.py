@@ -104,7 +104,7 @@ class HybridSupportDraft(models.Model):
             try:
                 body = draft.company_id._hs_llm_chat(
                     llm.draft_messages(
-                        f"{ticket.name}\n{ticket.clean_body or ''}", draft.body
+                        f"{ticket.name}\n{ticket.hs_clean_body or ''}", draft.body
                     )
                 )
             except llm.LlmError as error:
@@ -136,7 +136,7 @@ class HybridSupportDraft(models.Model):
                     and t.get(d.intent_id.id) == "auto"
                     and d.source_kind in SHARED_SOURCES
                     and not d.intent_id.never_automate
-                    and not d.ticket_id.intent_needs_review
+                    and not d.ticket_id.hs_intent_needs_review
                 )
             ):
                 ticket = draft.ticket_id

@@ -36,7 +36,7 @@ class ResPartner(models.Model):
                 Ticket._read_group(
                     [("commercial_partner_id", "in", accounts.ids), *domain],
                     ["commercial_partner_id"],
-                    ["sentiment:avg"],
+                    ["hs_sentiment:avg"],
                 )
             )
 

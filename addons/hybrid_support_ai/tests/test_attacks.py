@@ -155,7 +155,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
         case.write(
             {
                 "hs_intent_id": intent_of(self.env, "access").id,
-                "clean_body": f"{ALICE_WORDS}\n{ALICE_PRIVATE}",
+                "hs_clean_body": f"{ALICE_WORDS}\n{ALICE_PRIVATE}",
             }
         )
         case.with_user(self.agent).message_post(
@@ -205,7 +205,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
         # the attacker (another account) copies the wording of Alice's case
         stolen = self.email_case("hank@globex.example", ALICE_SUBJECT, ALICE_WORDS)
         self.assertEqual(stolen.hs_intent_id.code, "access")
-        self.assertFalse(stolen.intent_needs_review)
+        self.assertFalse(stolen.hs_intent_needs_review)
         self.Ticket._hs_make_pending_drafts()
 
         draft = stolen.hs_draft_ids
@@ -285,7 +285,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
                 {
                     "name": texts[n % 2],
                     "description": texts[n % 2],
-                    "clean_body": f"{texts[n % 2]} {n}",
+                    "hs_clean_body": f"{texts[n % 2]} {n}",
                     "hs_intent_id": intent_of(self.env, ("access", "refund")[n % 2]).id,
                     "stage_id": self.closed.id,
                     "team_id": self.team.id,
@@ -422,7 +422,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
     def test_portal_user_cannot_read_case_analytics_or_llm_settings(self):
         self._configure_llm()
         case = self.email_case("hank@globex.example", "Password", "I forgot it")
-        case.sudo().summary = "Customer is furious, VIP churn risk"
+        case.sudo().hs_summary = "Customer is furious, VIP churn risk"
         self.authenticate("hs_portal_hank", "hs_portal_hank")
         rows = self._call_kw(
             "helpdesk.ticket",
@@ -435,15 +435,15 @@ class TestAttacksAi(IntakeCase, HttpCase):
             "helpdesk.ticket", "fields_get", [], {"attributes": ["type"]}
         )
         analytics = [
-            "summary",
-            "unanswered_count",
-            "intent_source",
-            "intent_needs_review",
-            "intent_reviewed",
-            "team_suggestion_id",
-            "team_confidence",
-            "priority_suggestion",
-            "priority_confidence",
+            "hs_summary",
+            "hs_unanswered_count",
+            "hs_intent_source",
+            "hs_intent_needs_review",
+            "hs_intent_reviewed",
+            "hs_team_suggestion_id",
+            "hs_team_confidence",
+            "hs_priority_suggestion",
+            "hs_priority_confidence",
             "hs_draft_ids",
             "hs_draft_body",
             "hs_draft_sources",
@@ -451,7 +451,7 @@ class TestAttacksAi(IntakeCase, HttpCase):
         ]
         for name in analytics:
             self.assertNotIn(name, described)
-        for name in ("summary", "intent_source", "hs_draft_body"):
+        for name in ("hs_summary", "hs_intent_source", "hs_draft_body"):
             with (
                 self.subTest(field=name),
                 self.assertRaises(JsonRpcException) as caught,

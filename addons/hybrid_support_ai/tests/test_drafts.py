@@ -63,7 +63,7 @@ class TestDrafts(IntakeCase):
         cls.past.write(
             {
                 "hs_intent_id": intent_of(cls.env, "access").id,
-                "clean_body": "I forgot my password, cannot log in.",
+                "hs_clean_body": "I forgot my password, cannot log in.",
             }
         )
         cls.past.with_user(cls.agent).message_post(
@@ -179,7 +179,7 @@ class TestDrafts(IntakeCase):
         company = self.env.company
         company.hs_ai_lexicon_threshold = 0.99  # every classification is unsure
         unsure = self._new_case()
-        self.assertTrue(unsure.intent_needs_review)
+        self.assertTrue(unsure.hs_intent_needs_review)
         self.assertEqual(unsure.hs_draft_ids.state, "proposed", "unsure: review first")
         company.hs_ai_lexicon_threshold = 0.01
         from_case = self._new_case()

@@ -112,7 +112,7 @@ class TestEmbeddingSetting(IntakeCase):
                 {
                     "name": text,
                     "description": text,
-                    "clean_body": text,
+                    "hs_clean_body": text,
                     "hs_intent_id": intent_of(cls.env, intent).id,
                     "stage_id": closed.id,
                 }
@@ -137,7 +137,7 @@ class TestEmbeddingSetting(IntakeCase):
         embeddings._embed_one.cache_clear()
         self.assertEqual(model._predict("our API is down again"), ("", 0.0, False))
         case = self.email_case("hank@globex.example", "API down", "Nothing works.")
-        self.assertTrue(case.intent_needs_review)
+        self.assertTrue(case.hs_intent_needs_review)
         # and the next training goes on without sentence vectors
         retrained = self.Model._train()
         self.assertNotIn("sentence vectors", retrained.features)

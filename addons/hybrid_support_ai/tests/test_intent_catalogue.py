@@ -55,15 +55,15 @@ class TestIntentCatalogue(IntakeCase):
         intent_of(self.env, "access").active = False
         ticket = self._password_case()
         self.assertFalse(ticket.hs_intent_id)
-        self.assertTrue(ticket.intent_needs_review)
+        self.assertTrue(ticket.hs_intent_needs_review)
 
     def test_an_agent_corrects_from_the_catalogue_and_never_adds_to_it(self):
         ticket = self._password_case().with_user(self.reviewer)
         refund = intent_of(self.env, "refund")
         ticket.write({"hs_intent_id": refund.id})
         self.assertEqual(ticket.hs_intent_id, refund)
-        self.assertTrue(ticket.intent_reviewed)
-        log = ticket.routing_log_ids.filtered(lambda log: log.source == "override")
+        self.assertTrue(ticket.hs_intent_reviewed)
+        log = ticket.hs_routing_log_ids.filtered(lambda log: log.source == "override")
         self.assertEqual(
             (log.old_value, log.new_value),
             (intent_of(self.env, "access").name, refund.name),
@@ -117,7 +117,7 @@ class TestIntentCatalogue(IntakeCase):
         )
         ticket.write({"hs_intent_id": new_id})
         self.assertEqual(ticket.hs_intent_id.code, "two_factor_lockout")
-        self.assertTrue(ticket.intent_reviewed)
+        self.assertTrue(ticket.hs_intent_reviewed)
         # and it is a label the next training learns
         self.assertEqual(
             self.env["hybrid.support.ai.model"]._label(ticket, "intent"),

@@ -110,7 +110,7 @@ class TestLanguageModel(IntakeCase):
         self.assertEqual(sent["model"], "local-test")
         self.assertIn("Forgot password", sent["messages"][-1]["content"])
         ticket.with_user(self.agent).action_hs_llm_summary()
-        self.assertTrue(ticket.summary.startswith("Improved: "))
+        self.assertTrue(ticket.hs_summary.startswith("Improved: "))
         self.assertIn(
             "Customer: I forgot my password",
             self.server.requests[-1]["messages"][-1]["content"],

@@ -18,7 +18,9 @@ class TestPriorityFromUrgency(IntakeCase):
     the priority through the company's mapping, logged like any decision."""
 
     def _priority_logs(self, ticket):
-        return ticket.routing_log_ids.filtered(lambda log: log.field_name == "Priority")
+        return ticket.hs_routing_log_ids.filtered(
+            lambda log: log.field_name == "Priority"
+        )
 
     def test_critical_email_gets_the_top_priority_and_a_log_line(self):
         ticket = self.email_case(
@@ -26,7 +28,7 @@ class TestPriorityFromUrgency(IntakeCase):
             "URGENT: API down for all users",
             "The API is down for all our users since this morning.",
         )
-        self.assertEqual(ticket.urgency, "critical")
+        self.assertEqual(ticket.hs_urgency, "critical")
         self.assertEqual(ticket.priority, "3")
         log = self._priority_logs(ticket)
         self.assertEqual(
@@ -55,8 +57,8 @@ class TestPriorityFromUrgency(IntakeCase):
             "Payment page broken",
             "Please fix this as soon as possible, it is important.",
         )
-        self.assertTrue(ticket.is_vip)
-        if ticket.urgency == "high":
+        self.assertTrue(ticket.hs_is_vip)
+        if ticket.hs_urgency == "high":
             self.assertEqual(ticket.priority, "2")
             self.assertIn("VIP", self._priority_logs(ticket).inputs)
 
@@ -98,8 +100,8 @@ class TestPriorityFromUrgency(IntakeCase):
         cases = self.Ticket.search(
             [
                 ("company_id", "=", self.env.company.id),
-                ("urgency", "!=", False),
-                ("source_message_id", "!=", False),
+                ("hs_urgency", "!=", False),
+                ("hs_source_message_id", "!=", False),
                 ("stage_id.closed", "=", False),
             ]
         )
@@ -111,7 +113,7 @@ class TestPriorityFromUrgency(IntakeCase):
             if self._priority_logs(case).filtered(lambda log: log.source != "model"):
                 continue  # a rule or an agent decided
             expected, _reasons = priority.priority_from_triage(
-                mapping, case.urgency, case.is_vip, case.frustrated
+                mapping, case.hs_urgency, case.hs_is_vip, case.hs_frustrated
             )
             self.assertEqual(case.priority, expected, case.name)
 
@@ -139,7 +141,7 @@ class TestRetraining(IntakeCase):
                 {
                     "name": text,
                     "description": text,
-                    "clean_body": text,
+                    "hs_clean_body": text,
                     "hs_intent_id": intent_of(cls.env, intent).id,
                     "team_id": teams[number % 2].id,
                     "stage_id": cls.closed.id,
@@ -170,8 +172,8 @@ class TestRetraining(IntakeCase):
             "Sponsorship of the trade fair",
             "We would like to propose a sponsorship of our annual trade fair.",
         )
-        self.assertEqual(stranger.intent_source, model.name)
-        self.assertTrue(stranger.intent_needs_review)
+        self.assertEqual(stranger.hs_intent_source, model.name)
+        self.assertTrue(stranger.hs_intent_needs_review)
 
     def test_one_failing_company_does_not_stop_the_others(self):
         # Initech's cases hold no words at all: its training fails clearly
@@ -180,7 +182,7 @@ class TestRetraining(IntakeCase):
                 {
                     "name": "?",
                     "description": "",
-                    "clean_body": "",
+                    "hs_clean_body": "",
                     "hs_intent_id": intent_of(self.env, intent, self.other_company).id,
                     "stage_id": self.closed.id,
                     "company_id": self.other_company.id,
@@ -231,10 +233,10 @@ class TestRetraining(IntakeCase):
         ticket.with_user(reviewer).action_hs_intent_none_of_these()
         other = self.env["hybrid.support.intent"]._hs_other(self.env.company)
         self.assertEqual(ticket.hs_intent_id, other)
-        self.assertTrue(ticket.intent_reviewed)
-        self.assertFalse(ticket.intent_needs_review)
+        self.assertTrue(ticket.hs_intent_reviewed)
+        self.assertFalse(ticket.hs_intent_needs_review)
         self.assertTrue(
-            ticket.routing_log_ids.filtered(
+            ticket.hs_routing_log_ids.filtered(
                 lambda log: log.source == "override" and log.new_value == other.name
             )
         )

@@ -76,7 +76,7 @@ class TestReviewLoop(IntakeCase):
                 {
                     "name": text,
                     "description": text,
-                    "clean_body": text,
+                    "hs_clean_body": text,
                     "hs_intent_id": intent_of(cls.env, intent).id,
                     "stage_id": cls.closed.id,
                 }
@@ -111,8 +111,10 @@ class TestReviewLoop(IntakeCase):
         truth = dict(
             zip(incoming.ids, [intent for _text, intent in self.pool], strict=True)
         )
-        self.assertEqual(set(incoming.mapped("intent_source")), {first.name})
-        queue = incoming.filtered("intent_needs_review").sorted("intent_confidence")
+        self.assertEqual(set(incoming.mapped("hs_intent_source")), {first.name})
+        queue = incoming.filtered("hs_intent_needs_review").sorted(
+            "hs_intent_confidence"
+        )
         self.assertGreaterEqual(len(queue), 50)
 
         # agents answer the 50 least confident: accept or correct
@@ -122,9 +124,9 @@ class TestReviewLoop(IntakeCase):
             else:  # picked from the catalogue
                 ticket.write({"hs_intent_id": intent_of(self.env, truth[ticket.id]).id})
         reviewed = queue[:50]
-        self.assertTrue(all(reviewed.mapped("intent_reviewed")))
-        self.assertFalse(any(reviewed.mapped("intent_needs_review")))
-        overrides = reviewed.routing_log_ids.filtered(
+        self.assertTrue(all(reviewed.mapped("hs_intent_reviewed")))
+        self.assertFalse(any(reviewed.mapped("hs_intent_needs_review")))
+        overrides = reviewed.hs_routing_log_ids.filtered(
             lambda log: log.source == "override"
         )
         self.assertTrue(overrides, "corrections are logged as overrides")

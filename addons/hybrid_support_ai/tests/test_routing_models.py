@@ -35,7 +35,7 @@ class TestTeamAndPriorityModels(IntakeCase):
                 {
                     "name": text,
                     "description": text,
-                    "clean_body": text,
+                    "hs_clean_body": text,
                     "team_id": team.id,
                     "priority": priority,
                     "stage_id": closed.id,
@@ -70,21 +70,24 @@ class TestTeamAndPriorityModels(IntakeCase):
     def test_front_desk_lets_the_model_dispatch_and_logs_it(self):
         self.team.hs_ai_dispatch = True
         ticket = self._case("the site is down since this morning")
-        self.assertEqual(ticket.team_suggestion_id, self.tech)
+        self.assertEqual(ticket.hs_team_suggestion_id, self.tech)
         self.assertEqual(ticket.team_id, self.tech)
         self.assertEqual(ticket.priority, "3")
-        logs = ticket.routing_log_ids.filtered(
+        logs = ticket.hs_routing_log_ids.filtered(
             lambda x: x.model_name in ("Team", "Priority")
         )
         team_log = logs.filtered(lambda x: x.field_name == "Team")
         self.assertEqual(team_log.new_value, "Tech")
         self.assertEqual(team_log.model_version, str(self.team_model.version))
-        self.assertAlmostEqual(team_log.confidence, ticket.team_confidence, places=2)
+        # typed references: the field changed and the version that decided
+        self.assertEqual(team_log.field_id.name, "team_id")
+        self.assertEqual(team_log.ai_model_id, self.team_model)
+        self.assertAlmostEqual(team_log.confidence, ticket.hs_team_confidence, places=2)
         self.assertTrue(logs.filtered(lambda x: x.field_name == "Priority"))
 
     def test_a_team_alias_keeps_its_cases_unless_it_dispatches(self):
         ticket = self._case("my invoice is wrong, I was charged twice")
-        self.assertEqual(ticket.team_suggestion_id, self.billing, "suggested only")
+        self.assertEqual(ticket.hs_team_suggestion_id, self.billing, "suggested only")
         self.assertEqual(ticket.team_id, self.team)
 
     def test_a_routing_rule_wins_over_the_model(self):
@@ -97,5 +100,5 @@ class TestTeamAndPriorityModels(IntakeCase):
             }
         )
         ticket = self._case("the site is down since this morning")
-        self.assertEqual(ticket.team_suggestion_id, self.tech)
+        self.assertEqual(ticket.hs_team_suggestion_id, self.tech)
         self.assertEqual(ticket.team_id, self.billing)

@@ -57,9 +57,9 @@ class TestThreadSentiment(IntakeCase):
             "Login problem",
             "Hello, I cannot log in since this morning. Thanks for your help.",
         )
-        self.assertEqual(ticket.language, "en")
-        self.assertGreater(ticket.sentiment, 0)
-        self.assertFalse(ticket.frustrated)
+        self.assertEqual(ticket.hs_language, "en")
+        self.assertGreater(ticket.hs_sentiment, 0)
+        self.assertFalse(ticket.hs_frustrated)
         ack = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
         for text in (
             "Still nothing. This is really annoying.",
@@ -80,13 +80,13 @@ class TestThreadSentiment(IntakeCase):
         self.assertTrue(all(emails.mapped("hs_sentiment_done")))
         self.assertGreater(emails[0].hs_sentiment, 0)
         self.assertLess(emails[2].hs_sentiment, -0.5)
-        self.assertEqual(ticket.sentiment, emails[2].hs_sentiment)
-        self.assertLess(ticket.sentiment_trend, -0.5)
-        self.assertTrue(ticket.frustrated, "two messages without an answer")
-        self.assertEqual(ticket.urgency, "high")
+        self.assertEqual(ticket.hs_sentiment, emails[2].hs_sentiment)
+        self.assertLess(ticket.hs_sentiment_trend, -0.5)
+        self.assertTrue(ticket.hs_frustrated, "two messages without an answer")
+        self.assertEqual(ticket.hs_urgency, "high")
         # the account's tone over 30 days is the average of its cases
         self.assertAlmostEqual(
-            self.customer_company.hs_sentiment_recent, ticket.sentiment, places=2
+            self.customer_company.hs_sentiment_recent, ticket.hs_sentiment, places=2
         )
 
     def test_french_email_is_detected_and_scored_with_the_lexicon(self):
@@ -95,5 +95,5 @@ class TestThreadSentiment(IntakeCase):
             "Facture",
             "Bonjour, ma facture de novembre est fausse, pouvez-vous la corriger ?",
         )
-        self.assertEqual(ticket.language, "fr")
-        self.assertGreater(ticket.language_confidence, 0.5)
+        self.assertEqual(ticket.hs_language, "fr")
+        self.assertGreater(ticket.hs_language_confidence, 0.5)

@@ -22,7 +22,7 @@ class HelpdeskTicket(models.Model):
         used = {ticket.id: rate for ticket, rate in drafts}
         for ticket in self.sudo():
             extra = values.setdefault(ticket.id, {})
-            extra["reviewed"] = bool(ticket.intent_reviewed)
+            extra["reviewed"] = bool(ticket.hs_intent_reviewed)
             extra["draft_used"] = ticket.id in used
             extra["draft_edit_rate"] = used.get(ticket.id) or 0.0
         return values

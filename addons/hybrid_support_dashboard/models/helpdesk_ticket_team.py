@@ -20,7 +20,7 @@ class HelpdeskTicketTeam(models.Model):
         base = [("team_id", "in", self.ids), ("stage_id.closed", "=", False)]
         review = dict(
             Ticket._read_group(
-                base + [("intent_needs_review", "=", True)], ["team_id"], ["__count"]
+                base + [("hs_intent_needs_review", "=", True)], ["team_id"], ["__count"]
             )
         )
         drafts = dict(

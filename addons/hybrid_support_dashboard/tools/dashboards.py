@@ -335,7 +335,7 @@ DASHBOARDS = {
                 {
                     "model": "helpdesk.ticket",
                     "domain": [
-                        ["intent_needs_review", "=", True],
+                        ["hs_intent_needs_review", "=", True],
                         ["stage_id.closed", "=", False],
                     ],
                 },

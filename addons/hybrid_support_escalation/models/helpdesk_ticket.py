@@ -29,14 +29,14 @@ SLA_FIELDS = (
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    sla_ids = fields.One2many(
+    hs_sla_ids = fields.One2many(
         "hybrid.support.ticket.sla",
         "ticket_id",
         string="Service levels",
         copy=False,
         groups=AGENTS,
     )
-    sla_policy_id = fields.Many2one(
+    hs_sla_policy_id = fields.Many2one(
         "hybrid.support.sla.policy",
         string="SLA policy",
         compute="_compute_sla_summary",
@@ -45,13 +45,13 @@ class HelpdeskTicket(models.Model):
         help="The policy whose first-response deadline comes first.",
         groups=AGENTS,
     )
-    sla_first_response_deadline = fields.Datetime(
+    hs_sla_first_response_deadline = fields.Datetime(
         string="First response due",
         compute="_compute_sla_summary",
         store=True,
         index="btree_not_null",
     )
-    sla_deadline = fields.Datetime(
+    hs_sla_deadline = fields.Datetime(
         string="Next SLA deadline",
         compute="_compute_sla_summary",
         store=True,
@@ -59,10 +59,10 @@ class HelpdeskTicket(models.Model):
         help="The earliest deadline still running (paused clocks excluded).",
         groups=AGENTS,
     )
-    sla_at_risk_date = fields.Datetime(
+    hs_sla_at_risk_date = fields.Datetime(
         string="At risk from", compute="_compute_sla_details", groups=AGENTS
     )
-    sla_first_response_date = fields.Datetime(
+    hs_sla_first_response_date = fields.Datetime(
         string="First answered",
         readonly=True,
         copy=False,
@@ -70,7 +70,7 @@ class HelpdeskTicket(models.Model):
         "acknowledgement, not an internal note).",
         groups=AGENTS,
     )
-    sla_status = fields.Selection(
+    hs_sla_status = fields.Selection(
         STATUSES,
         string="SLA status",
         compute="_compute_sla_summary",
@@ -79,13 +79,13 @@ class HelpdeskTicket(models.Model):
         help="The worst status of the case's targets.",
         groups=AGENTS,
     )
-    sla_reached_date = fields.Datetime(
+    hs_sla_reached_date = fields.Datetime(
         string="SLA status since", compute="_compute_sla_details", groups=AGENTS
     )
-    sla_paused = fields.Boolean(
+    hs_sla_paused = fields.Boolean(
         string="SLA paused", compute="_compute_sla_summary", store=True, groups=AGENTS
     )
-    sla_start_date = fields.Datetime(
+    hs_sla_start_date = fields.Datetime(
         string="SLA clock start",
         readonly=True,
         copy=False,
@@ -101,15 +101,15 @@ class HelpdeskTicket(models.Model):
         help="Last message written on the case by the customer or an agent.",
         groups=AGENTS,
     )
-    customer_health = fields.Integer(
+    hs_customer_health = fields.Integer(
         related="commercial_partner_id.hs_health_score",
         string="Customer health",
         groups=AGENTS,
     )
-    escalation_level = fields.Integer(
-        readonly=True, copy=False, index=True, groups=AGENTS
+    hs_escalation_level = fields.Integer(
+        string="Escalation Level", readonly=True, copy=False, index=True, groups=AGENTS
     )
-    escalation_log_ids = fields.One2many(
+    hs_escalation_log_ids = fields.One2many(
         "hybrid.support.escalation.log",
         "ticket_id",
         string="Escalations",
@@ -122,7 +122,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         first = running = at_risk = worst = worst_key = None
         paused, policy = False, self.env["hybrid.support.sla.policy"]
-        for line in self.sla_ids:
+        for line in self.hs_sla_ids:
             status, deadline = line.status, line.deadline
             if line.target == "first_response" and deadline:
                 if first is None or deadline < first:
@@ -136,44 +136,48 @@ class HelpdeskTicket(models.Model):
             if worst_key is None or key > worst_key:
                 worst_key, worst = key, line
         return {
-            "sla_policy_id": policy,
-            "sla_first_response_deadline": first or False,
-            "sla_deadline": running or False,
-            "sla_status": worst.status if worst else False,
-            "sla_paused": paused,
-            "sla_at_risk_date": at_risk or False,
-            "sla_reached_date": (worst.reached_date or False) if worst else False,
+            "hs_sla_policy_id": policy,
+            "hs_sla_first_response_deadline": first or False,
+            "hs_sla_deadline": running or False,
+            "hs_sla_status": worst.status if worst else False,
+            "hs_sla_paused": paused,
+            "hs_sla_at_risk_date": at_risk or False,
+            "hs_sla_reached_date": (worst.reached_date or False) if worst else False,
         }
 
     @api.depends(
-        "sla_ids.status",
-        "sla_ids.deadline",
-        "sla_ids.reached_date",
-        "sla_ids.paused_since",
+        "hs_sla_ids.status",
+        "hs_sla_ids.deadline",
+        "hs_sla_ids.reached_date",
+        "hs_sla_ids.paused_since",
     )
     def _compute_sla_summary(self):
         # stored: what lists, filters, escalation and health search on
         for ticket in self:
             digest = ticket._hs_sla_digest()
-            ticket.sla_policy_id = digest["sla_policy_id"]
-            ticket.sla_first_response_deadline = digest["sla_first_response_deadline"]
-            ticket.sla_deadline = digest["sla_deadline"]
-            ticket.sla_status = digest["sla_status"]
-            ticket.sla_paused = digest["sla_paused"]
+            ticket.hs_sla_policy_id = digest["hs_sla_policy_id"]
+            ticket.hs_sla_first_response_deadline = digest[
+                "hs_sla_first_response_deadline"
+            ]
+            ticket.hs_sla_deadline = digest["hs_sla_deadline"]
+            ticket.hs_sla_status = digest["hs_sla_status"]
+            ticket.hs_sla_paused = digest["hs_sla_paused"]
 
-    @api.depends("sla_ids.at_risk_date", "sla_ids.reached_date", "sla_ids.status")
+    @api.depends(
+        "hs_sla_ids.at_risk_date", "hs_sla_ids.reached_date", "hs_sla_ids.status"
+    )
     def _compute_sla_details(self):
         # shown on the form only: not worth a write per case in the cron
         for ticket in self:
             digest = ticket._hs_sla_digest()
-            ticket.sla_at_risk_date = digest["sla_at_risk_date"]
-            ticket.sla_reached_date = digest["sla_reached_date"]
+            ticket.hs_sla_at_risk_date = digest["hs_sla_at_risk_date"]
+            ticket.hs_sla_reached_date = digest["hs_sla_reached_date"]
 
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
         for vals in vals_list:
-            vals.setdefault("sla_start_date", now)
+            vals.setdefault("hs_sla_start_date", now)
             vals.setdefault("hs_last_activity_date", now)
         tickets = super().create(vals_list)
         # a case of the intake pipeline gets it once routed (_hs_after_route)
@@ -212,13 +216,13 @@ class HelpdeskTicket(models.Model):
         create, drop = [], Line
         for ticket in tickets:
             selected = policies._select(ticket)
-            drop |= ticket.sla_ids.filtered(
+            drop |= ticket.hs_sla_ids.filtered(
                 lambda x, selected=selected: (
                     x.status in OPEN and x.policy_id not in selected
                 )
             )
-            have = {(x.policy_id, x.target) for x in ticket.sla_ids}
-            start = min(ticket.sla_start_date or ticket.create_date or now, now)
+            have = {(x.policy_id, x.target) for x in ticket.hs_sla_ids}
+            start = min(ticket.hs_sla_start_date or ticket.create_date or now, now)
             for policy in selected:
                 for target in policies._targets():
                     if (policy, target) in have:
@@ -232,11 +236,11 @@ class HelpdeskTicket(models.Model):
         lines = Line.create(create)
         answered = lines.filtered(
             lambda x: (
-                x.target == "first_response" and x.ticket_id.sla_first_response_date
+                x.target == "first_response" and x.ticket_id.hs_sla_first_response_date
             )
         )
         for line in answered:
-            line._hs_reach("met", line.ticket_id.sla_first_response_date)
+            line._hs_reach("met", line.ticket_id.hs_sla_first_response_date)
         lines.filtered(
             lambda x: x.deadline and x.deadline <= now and x.status in OPEN
         )._hs_reach("breached", now)
@@ -246,8 +250,8 @@ class HelpdeskTicket(models.Model):
         closed = self.filtered(lambda t: t.stage_id.closed)
         # sudo: a stage change by an agent or a customer moves the clocks,
         # which neither may edit by hand
-        closed.sudo().sla_ids._hs_reach("met", now)
-        lines = (self - closed).sudo().sla_ids
+        closed.sudo().hs_sla_ids._hs_reach("met", now)
+        lines = (self - closed).sudo().hs_sla_ids
         pausing = lines.filtered(
             lambda x: x.ticket_id.stage_id in x.policy_id.pause_stage_ids
         )
@@ -259,7 +263,7 @@ class HelpdeskTicket(models.Model):
         response; the acknowledgement (auto_comment) and notes are not."""
         result = super()._message_post_after_hook(message, msg_values)
         # the email that makes a case: the activity date was set by create
-        active = self.filtered(lambda t: t.source_message_id != message.message_id)
+        active = self.filtered(lambda t: t.hs_source_message_id != message.message_id)
         if message.message_type in ("comment", "email") and message.author_id:
             # sudo: whoever writes, the activity date is the case's own record
             active.sudo().write({"hs_last_activity_date": message.date})
@@ -270,9 +274,11 @@ class HelpdeskTicket(models.Model):
         ):
             # sudo: the agent may neither write nor (a follower without
             # helpdesk rights) read the SLA fields
-            unanswered = self.sudo().filtered(lambda t: not t.sla_first_response_date)
-            unanswered.write({"sla_first_response_date": message.date})
-            unanswered.sla_ids.filtered(
+            unanswered = self.sudo().filtered(
+                lambda t: not t.hs_sla_first_response_date
+            )
+            unanswered.write({"hs_sla_first_response_date": message.date})
+            unanswered.hs_sla_ids.filtered(
                 lambda x: x.target == "first_response"
             )._hs_reach("met", message.date)
         return result
@@ -283,16 +289,16 @@ class HelpdeskTicket(models.Model):
             raise AccessError(
                 self.env._("Only helpdesk managers can de-escalate a case.")
             )
-        tickets = self.filtered("escalation_level")
+        tickets = self.filtered("hs_escalation_level")
         for ticket in tickets:
-            ticket.escalation_level -= 1
+            ticket.hs_escalation_level -= 1
         # sudo: agents may not create audit entries directly, only this way
         self.env["hybrid.support.escalation.log"].sudo().create(
             [
                 {
                     "ticket_id": ticket.id,
                     "company_id": ticket.company_id.id,
-                    "level": ticket.escalation_level,
+                    "level": ticket.hs_escalation_level,
                     "trigger": self.env._("De-escalated by a manager"),
                     "user_id": self.env.uid,
                 }
@@ -315,23 +321,23 @@ class HelpdeskTicket(models.Model):
             if not moved or cron._commit_progress(moved) <= 0:
                 break
 
-    @api.depends("sla_first_response_deadline", "partner_id.tz")
+    @api.depends("hs_sla_first_response_deadline", "partner_id.tz")
     def _compute_response_promise(self):
-        with_deadline = self.filtered("sla_first_response_deadline")
+        with_deadline = self.filtered("hs_sla_first_response_deadline")
         result = super(HelpdeskTicket, self - with_deadline)._compute_response_promise()
         for ticket in with_deadline:
             # sudo: the promise quotes the policy's time zone to whoever renders
             # it (the acknowledgement, a customer's page); only the zone leaves
-            policy = ticket.sudo().sla_policy_id
+            policy = ticket.sudo().hs_sla_policy_id
             tz = ticket.partner_id.tz or policy.calendar_id.tz or "UTC"
             when = format_datetime(
                 ticket.env,
-                ticket.sla_first_response_deadline,
+                ticket.hs_sla_first_response_deadline,
                 tz=tz if tz in pytz.all_timezones_set else "UTC",
                 dt_format="EEEE d MMMM y, HH:mm (zzzz)",
                 lang_code=ticket.partner_id.lang,
             )
-            ticket.response_promise = ticket.env._(
+            ticket.hs_response_promise = ticket.env._(
                 "You will receive a first answer by %(when)s at the latest.", when=when
             )
         return result

@@ -17,11 +17,11 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    @api.depends("sla_deadline")
+    @api.depends("hs_sla_deadline")
     def _compute_hs_sla_time_left(self):
         now = fields.Datetime.now()
         for ticket in self:
-            ticket.hs_sla_time_left = kpi_tools.time_left(ticket.sla_deadline, now)
+            ticket.hs_sla_time_left = kpi_tools.time_left(ticket.hs_sla_deadline, now)
 
     def write(self, vals):
         was_closed = None
@@ -43,7 +43,7 @@ class HelpdeskTicket(models.Model):
                 kpis._hs_on_close(closed, fields.Datetime.now())
             if reopened:
                 kpis._hs_on_reopen(reopened)
-        if vals.get("escalation_level"):
+        if vals.get("hs_escalation_level"):
             kpis._hs_on_escalation(self.sudo())
         return result
 
@@ -54,7 +54,7 @@ class HelpdeskTicket(models.Model):
         ):
             return result
         # the email that makes a case is no reply to anything
-        active = self.filtered(lambda t: t.source_message_id != message.message_id)
+        active = self.filtered(lambda t: t.hs_source_message_id != message.message_id)
         if not active:
             return result
         # sudo: see write

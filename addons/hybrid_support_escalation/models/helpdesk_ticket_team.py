@@ -65,9 +65,9 @@ class HelpdeskTicketTeam(models.Model):
                 [
                     ("team_id", "in", self.ids),
                     ("stage_id.closed", "=", False),
-                    ("sla_status", "in", ("at_risk", "breached")),
+                    ("hs_sla_status", "in", ("at_risk", "breached")),
                 ],
-                ["team_id", "sla_status"],
+                ["team_id", "hs_sla_status"],
                 ["__count"],
             )
         }

@@ -139,7 +139,7 @@ class HybridSupportCaseKpi(models.Model):
         else its company's; wall-clock hours without either."""
         if not (start and end) or end <= start:
             return 0.0
-        calendar = ticket.sla_policy_id.calendar_id or (
+        calendar = ticket.hs_sla_policy_id.calendar_id or (
             ticket.company_id.resource_calendar_id
         )
         if not calendar:
@@ -148,7 +148,7 @@ class HybridSupportCaseKpi(models.Model):
 
     @api.model
     def _hs_start(self, ticket):
-        return ticket.sla_start_date or ticket.create_date
+        return ticket.hs_sla_start_date or ticket.create_date
 
     # -- events -------------------------------------------------------------
 
@@ -190,11 +190,11 @@ class HybridSupportCaseKpi(models.Model):
                 "first_contact_resolution": kpi_tools.first_contact_resolution(
                     row.agent_replies, row.customer_wrote_after_reply, row.reopen_count
                 ),
-                "escalated": row.escalated or bool(ticket.escalation_level),
+                "escalated": row.escalated or bool(ticket.hs_escalation_level),
                 "sla_result": kpi_tools.sla_result(
                     [
                         (line.status, line.deadline, bool(line.paused_since))
-                        for line in ticket.sla_ids
+                        for line in ticket.hs_sla_ids
                     ],
                     now,
                 ),
@@ -234,14 +234,14 @@ class HybridSupportCaseKpi(models.Model):
         decided_by_model = set()
         if overrides:
             decided_by_model = {
-                (ticket.id, name)
-                for ticket, name in self.env["hybrid.support.routing.log"]._read_group(
+                (ticket.id, field.id)
+                for ticket, field in self.env["hybrid.support.routing.log"]._read_group(
                     [
                         ("ticket_id", "in", overrides.ticket_id.ids),
                         ("source", "=", "model"),
-                        ("field_name", "!=", False),
+                        ("field_id", "!=", False),
                     ],
-                    ["ticket_id", "field_name"],
+                    ["ticket_id", "field_id"],
                 )
             }
         by_ticket = defaultdict(list)
@@ -250,7 +250,7 @@ class HybridSupportCaseKpi(models.Model):
         for row in self._hs_for(logs.ticket_id):
             values = {}
             for log in by_ticket[row.ticket_id.id]:
-                if not log.field_name:
+                if not log.field_id:
                     continue  # a shadow model's prediction: it decided nothing
                 if log.source in ("rule", "model"):
                     values["auto_routed"] = True
@@ -261,7 +261,7 @@ class HybridSupportCaseKpi(models.Model):
                     )
                 if log.source == "override":
                     values["agent_rerouted"] = True
-                    if (row.ticket_id.id, log.field_name) in decided_by_model:
+                    if (row.ticket_id.id, log.field_id.id) in decided_by_model:
                         values["ai_overridden"] = True
             if values:
                 row.write(values)
@@ -299,7 +299,7 @@ class HybridSupportCaseKpi(models.Model):
                 continue
             team, partner = ticket.team_id, ticket._rating_get_partner()
             reason = kpi_tools.request_blocked(
-                ticket.automated_reason,
+                ticket.hs_automated_reason,
                 partner.email,
                 bool(partner.user_ids.filtered(lambda u: not u.share)),
                 ticket.rating_status == "no_rate",

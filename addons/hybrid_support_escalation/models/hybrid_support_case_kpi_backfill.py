@@ -73,7 +73,7 @@ class HybridSupportCaseKpi(models.Model):
             )
             start = self._hs_start(ticket)
             # the intake addon counts reopenings on the case itself too
-            reopened = max(state["reopen_count"], ticket.reopen_count or 0)
+            reopened = max(state["reopen_count"], ticket.hs_reopen_count or 0)
             values = {
                 "backfilled": True,
                 "first_response_date": state["first_response_date"],
@@ -90,11 +90,11 @@ class HybridSupportCaseKpi(models.Model):
                     state["customer_wrote_after_reply"],
                     reopened,
                 ),
-                "escalated": row.escalated or bool(ticket.escalation_level),
+                "escalated": row.escalated or bool(ticket.hs_escalation_level),
                 "sla_result": kpi_tools.sla_result(
                     [
                         (line.status, line.deadline, bool(line.paused_since))
-                        for line in ticket.sla_ids
+                        for line in ticket.hs_sla_ids
                     ],
                     closed,
                 ),
@@ -128,7 +128,7 @@ class HybridSupportCaseKpi(models.Model):
             ["res_id", "date", "author_id", "email_from", "message_type", "message_id"]
             + ["subtype_id"],
         )
-        source = {ticket.id: ticket.source_message_id for ticket in tickets}
+        source = {ticket.id: ticket.hs_source_message_id for ticket in tickets}
         internal = set(
             self.env["res.users"]
             .with_context(active_test=False)

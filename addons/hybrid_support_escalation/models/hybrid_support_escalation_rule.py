@@ -99,11 +99,11 @@ class HybridSupportEscalationRule(models.Model):
     def _trigger_domain(self, now):
         self.ensure_one()
         if self.trigger == "sla_at_risk":
-            return Domain("sla_status", "=", "at_risk")
+            return Domain("hs_sla_status", "=", "at_risk")
         if self.trigger == "sla_breached":
-            return Domain("sla_status", "=", "breached")
+            return Domain("hs_sla_status", "=", "breached")
         if self.trigger == "vip":
-            return Domain("is_vip", "=", True)
+            return Domain("hs_is_vip", "=", True)
         if self.trigger == "inactivity":
             calendar = self.calendar_id or self.company_id.resource_calendar_id
             since = (
@@ -117,11 +117,11 @@ class HybridSupportEscalationRule(models.Model):
                 & Domain("create_date", "<=", since)
             )
         if self.trigger == "sentiment":
-            return Domain("sentiment", "<", self.sentiment_below)
+            return Domain("hs_sentiment", "<", self.sentiment_below)
         if self.trigger == "frustration":
-            return Domain("frustrated", "=", True)
+            return Domain("hs_frustrated", "=", True)
         if self.trigger == "reopened":
-            return Domain("reopen_count", ">=", self.reopen_count)
+            return Domain("hs_reopen_count", ">=", self.reopen_count)
         if self.trigger == "health":
             return Domain(
                 "commercial_partner_id.hs_health_score", "<", self.health_below
@@ -139,7 +139,7 @@ class HybridSupportEscalationRule(models.Model):
         if not words:
             return Domain.FALSE
         return Domain.OR(
-            Domain("name", "ilike", word) | Domain("clean_body", "ilike", word)
+            Domain("name", "ilike", word) | Domain("hs_clean_body", "ilike", word)
             for word in words
         )
 
@@ -148,7 +148,7 @@ class HybridSupportEscalationRule(models.Model):
         domain = (
             self._trigger_domain(now)
             & Domain("company_id", "=", self.company_id.id)
-            & Domain("escalation_level", "<", self.level)
+            & Domain("hs_escalation_level", "<", self.level)
         )
         if self.trigger not in CLOSED_TOO:
             domain &= Domain("stage_id.closed", "=", False)
@@ -160,7 +160,7 @@ class HybridSupportEscalationRule(models.Model):
         """Run the actions on ``tickets`` (all of them at once where the ORM
         allows) and log them; return the log values."""
         self.ensure_one()
-        values, done = {"escalation_level": self.level}, []
+        values, done = {"hs_escalation_level": self.level}, []
         if self.set_priority:
             values["priority"] = self.set_priority
             done.append(

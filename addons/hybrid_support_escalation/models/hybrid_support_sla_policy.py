@@ -152,7 +152,7 @@ class HybridSupportSlaPolicy(models.Model):
             and (not self.intent_ids or ticket.hs_intent_id in self.intent_ids)
             and (not self.tag_ids or bool(ticket.tag_ids & self.tag_ids))
             and (not self.channel_ids or ticket.channel_id in self.channel_ids)
-            and (not self.vip_only or ticket.is_vip)
+            and (not self.vip_only or ticket.hs_is_vip)
             and (
                 not self.partner_category_ids
                 or bool(partner_tags & self.partner_category_ids)

@@ -58,16 +58,16 @@ class ResPartner(models.Model):
 
         recent = counts([("create_date", ">=", month)])
         before = counts([("create_date", ">=", quarter), ("create_date", "<", month)])
-        negative = counts([("create_date", ">=", month), ("sentiment", "<", 0)])
+        negative = counts([("create_date", ">=", month), ("hs_sentiment", "<", 0)])
         breached = counts(
-            [("create_date", ">=", month), ("sla_status", "=", "breached")]
+            [("create_date", ">=", month), ("hs_sla_status", "=", "breached")]
         )
-        reopened = counts([("create_date", ">=", month), ("reopen_count", ">", 0)])
+        reopened = counts([("create_date", ">=", month), ("hs_reopen_count", ">", 0)])
         waiting = counts(
             [
                 ("stage_id.closed", "=", False),
-                ("sla_policy_id", "!=", False),
-                ("sla_first_response_date", "=", False),
+                ("hs_sla_policy_id", "!=", False),
+                ("hs_sla_first_response_date", "=", False),
             ]
         )
         csat = self._hs_csat(accounts, now - timedelta(days=90))

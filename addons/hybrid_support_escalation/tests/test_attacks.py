@@ -12,19 +12,19 @@ SLA = "hybrid.support.ticket.sla"
 LOG = "hybrid.support.escalation.log"
 # what these addons add to helpdesk.ticket and res.partner for agents only
 TICKET_INTERNALS = [
-    "sla_ids",
-    "sla_policy_id",
-    "sla_deadline",
-    "sla_at_risk_date",
-    "sla_first_response_date",
-    "sla_status",
-    "sla_reached_date",
-    "sla_paused",
-    "sla_start_date",
+    "hs_sla_ids",
+    "hs_sla_policy_id",
+    "hs_sla_deadline",
+    "hs_sla_at_risk_date",
+    "hs_sla_first_response_date",
+    "hs_sla_status",
+    "hs_sla_reached_date",
+    "hs_sla_paused",
+    "hs_sla_start_date",
     "hs_last_activity_date",
-    "customer_health",
-    "escalation_level",
-    "escalation_log_ids",
+    "hs_customer_health",
+    "hs_escalation_level",
+    "hs_escalation_log_ids",
 ]
 PARTNER_INTERNALS = [
     "hs_health_score",
@@ -96,10 +96,10 @@ class TestAttacksEscalation(HttpCase):
     # -- item 5: lines and logs follow the case ------------------------------
 
     def test_own_cases_agent_reads_no_line_or_log_of_others_cases(self):
-        self.assertTrue(self.theirs.sla_ids and self.theirs.escalation_log_ids)
+        self.assertTrue(self.theirs.hs_sla_ids and self.theirs.hs_escalation_log_ids)
         for model, others in (
-            (SLA, self.theirs.sla_ids),
-            (LOG, self.theirs.escalation_log_ids),
+            (SLA, self.theirs.hs_sla_ids),
+            (LOG, self.theirs.hs_escalation_log_ids),
         ):
             with self.subTest(model=model):
                 Model = self.env[model].with_user(self.own_agent)
@@ -110,15 +110,15 @@ class TestAttacksEscalation(HttpCase):
                 with self.assertRaises(AccessError):
                     others.with_user(self.own_agent).read(["ticket_id"])
         ticket = self.mine.with_user(self.own_agent)
-        self.assertEqual(ticket.sla_ids, self.mine.sla_ids)
-        self.assertEqual(ticket.escalation_log_ids, self.mine.escalation_log_ids)
+        self.assertEqual(ticket.hs_sla_ids, self.mine.hs_sla_ids)
+        self.assertEqual(ticket.hs_escalation_log_ids, self.mine.hs_escalation_log_ids)
 
     def test_team_agent_reads_lines_of_team_cases_only(self):
         Model = self.env[SLA].with_user(self.team_agent)
         seen = Model.search([]).ticket_id
         self.assertEqual(seen & (self.mine | self.theirs), self.mine)
         with self.assertRaises(AccessError):
-            self.theirs.sla_ids.with_user(self.team_agent).read(["ticket_id"])
+            self.theirs.hs_sla_ids.with_user(self.team_agent).read(["ticket_id"])
 
     def test_agent_reads_every_line_and_log(self):
         for model in (SLA, LOG):
@@ -130,11 +130,11 @@ class TestAttacksEscalation(HttpCase):
 
     def test_own_cases_agent_changing_team_keeps_the_lines_intact(self):
         # the case leaves the agent's sight: its targets must not be duplicated
-        before = len(self.mine.sla_ids)
+        before = len(self.mine.hs_sla_ids)
         self.mine.with_user(self.own_agent).write(
             {"team_id": self.other_team.id, "user_id": False}
         )
-        self.assertEqual(len(self.mine.sla_ids), before)
+        self.assertEqual(len(self.mine.hs_sla_ids), before)
 
     # -- item 6: analytics fields over RPC -----------------------------------
 
@@ -171,9 +171,9 @@ class TestAttacksEscalation(HttpCase):
         self.assertFalse(set(TICKET_INTERNALS) & set(listed))
         # what the acknowledgement promised stays readable
         promise = self.call_kw(
-            "helpdesk.ticket", "read", [[case], ["sla_first_response_deadline"]]
+            "helpdesk.ticket", "read", [[case], ["hs_sla_first_response_deadline"]]
         )
-        self.assertTrue(promise[0]["sla_first_response_deadline"])
+        self.assertTrue(promise[0]["hs_sla_first_response_deadline"])
 
     def test_customer_cannot_search_its_cases_by_sla_status(self):
         self.authenticate("hs_esc_customer", "hs_esc_customer")
@@ -181,5 +181,5 @@ class TestAttacksEscalation(HttpCase):
             self.call_kw("res.partner", "search", [[("hs_health_score", "<", 50)]])
         with self.assertRaises(JsonRpcException):
             self.call_kw(
-                "helpdesk.ticket", "search", [[("sla_status", "=", "ongoing")]]
+                "helpdesk.ticket", "search", [[("hs_sla_status", "=", "ongoing")]]
             )

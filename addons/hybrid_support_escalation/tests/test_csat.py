@@ -70,7 +70,7 @@ class TestCsatRequests(CsatCase):
         self.assertFalse(self.requests(case))
 
     def test_robots_and_automated_cases_are_never_asked(self):
-        robot = self.closed_case("Out of office", automated_reason="Auto-Submitted")
+        robot = self.closed_case("Out of office", hs_automated_reason="Auto-Submitted")
         self.send_due(MONDAY_NOON + timedelta(hours=3))
         kpi = self.kpi(robot)
         self.assertEqual(
@@ -126,9 +126,9 @@ class TestCsatRequests(CsatCase):
         for case, value in ((unhappy, 1), (happy, 5)):
             case.rating_apply(value, token=case._rating_get_access_token())
         rule._hs_escalate()
-        self.assertEqual(unhappy.escalation_level, 1)
+        self.assertEqual(unhappy.hs_escalation_level, 1)
         self.assertEqual(unhappy.activity_ids.user_id, self.manager)
-        self.assertFalse(happy.escalation_level)
+        self.assertFalse(happy.hs_escalation_level)
         self.assertTrue(self.kpi(unhappy).escalated)
         # the rating also feeds the account's health
         totals = self.env["res.partner"]._hs_csat(

@@ -48,12 +48,12 @@ class TestEscalation(IntakeCase):
         calm = self.email_case("hank@globex.example", "Question", "How are you")
         Rule = self.env["hybrid.support.escalation.rule"]
         Rule._hs_escalate()
-        self.assertEqual((legal.escalation_level, legal.priority), (1, "2"))
+        self.assertEqual((legal.hs_escalation_level, legal.priority), (1, "2"))
         self.assertIn(self.counsel, legal.message_partner_ids)
         self.assertEqual(legal.activity_ids.user_id, self.manager)
         self.assertIn("Check with counsel.", legal.message_ids[0].body)
-        self.assertFalse(calm.escalation_level)
-        log = legal.escalation_log_ids
+        self.assertFalse(calm.hs_escalation_level)
+        log = legal.hs_escalation_log_ids
         self.assertEqual(
             (log.rule_id, log.level, log.trigger),
             (self.legal, 1, "Keywords in subject or text"),
@@ -61,12 +61,12 @@ class TestEscalation(IntakeCase):
         self.assertIn("priority High", log.actions)
         # the same level never fires twice
         Rule._hs_escalate()
-        self.assertEqual(len(legal.escalation_log_ids), 1)
+        self.assertEqual(len(legal.hs_escalation_log_ids), 1)
         # a breach takes it one level higher
-        legal.sla_status = "breached"
+        legal.hs_sla_status = "breached"
         Rule._hs_escalate()
-        self.assertEqual((legal.escalation_level, legal.priority), (2, "3"))
-        own = legal.escalation_log_ids
+        self.assertEqual((legal.hs_escalation_level, legal.priority), (2, "3"))
+        own = legal.hs_escalation_log_ids
         self.assertEqual(own.rule_id, self.legal | self.breach)
         # the rules count every case they escalated (demo cases too, when installed)
         self.assertEqual(
@@ -84,23 +84,25 @@ class TestEscalation(IntakeCase):
         calm, upset = (
             self.email_case("hank@globex.example", s, "Hi") for s in ("Calm", "Upset")
         )
-        upset.frustrated = True  # what the ai addon sets after unanswered follow-ups
+        upset.hs_frustrated = True  # what the ai addon sets after unanswered follow-ups
         self.env["hybrid.support.escalation.rule"]._hs_escalate()
-        log = upset.escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+        log = upset.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
         self.assertEqual(log.trigger, "Frustrated customer")
-        self.assertFalse(calm.escalation_log_ids.filtered(lambda x: x.rule_id == rule))
+        self.assertFalse(
+            calm.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+        )
 
     def test_only_a_manager_de_escalates(self):
         ticket = self.email_case(
             "hank@globex.example", "lawsuit coming", "See you in court"
         )
         self.env["hybrid.support.escalation.rule"]._hs_escalate()
-        self.assertEqual(ticket.escalation_level, 1)
+        self.assertEqual(ticket.hs_escalation_level, 1)
         with self.assertRaises(AccessError):
             ticket.with_user(self.agent).action_deescalate()
         ticket.with_user(self.manager).action_deescalate()
-        self.assertEqual(ticket.escalation_level, 0)
-        self.assertEqual(ticket.escalation_log_ids[0].user_id, self.manager)
+        self.assertEqual(ticket.hs_escalation_level, 0)
+        self.assertEqual(ticket.hs_escalation_log_ids[0].user_id, self.manager)
 
 
 @tagged("post_install", "-at_install")
@@ -135,11 +137,11 @@ class TestInactivity(IntakeCase):
         with freeze_time("2026-11-23 13:59:00"):  # three days, 7h59 of work
             Rule._hs_escalate()
         self.assertFalse(
-            ticket.escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+            ticket.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
         )
         with freeze_time("2026-11-23 14:01:00"):
             Rule._hs_escalate()
-        log = ticket.escalation_log_ids.filtered(lambda x: x.rule_id == rule)
+        log = ticket.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
         self.assertEqual(len(log), 1)
         self.assertIn(tag, ticket.tag_ids)
         sent = ticket.message_ids.filtered(
@@ -182,8 +184,10 @@ class TestCustomerHealth(IntakeCase):
                 for n in range(4)
             ]
         )
-        troubled[:2].write({"sla_status": "breached"})
-        troubled[:3].write({"sentiment": -0.6})  # as the ai addon would, when installed
+        troubled[:2].write({"hs_sla_status": "breached"})
+        troubled[:3].write(
+            {"hs_sentiment": -0.6}
+        )  # as the ai addon would, when installed
         self.Ticket.create({"name": "Hello", "description": "x", "partner_id": calm.id})
         accounts = self.customer_company | calm_company
         accounts._hs_compute_health()
@@ -195,7 +199,7 @@ class TestCustomerHealth(IntakeCase):
         )
         self.assertIn("negative", self.customer_company.hs_health_explanation)
         self.assertEqual(
-            troubled[0].customer_health, self.customer_company.hs_health_score
+            troubled[0].hs_customer_health, self.customer_company.hs_health_score
         )
         rule = self.env["hybrid.support.escalation.rule"].create(
             {
@@ -206,7 +210,7 @@ class TestCustomerHealth(IntakeCase):
             }
         )
         rule._hs_escalate()
-        self.assertEqual(set(troubled.mapped("escalation_level")), {1})
+        self.assertEqual(set(troubled.mapped("hs_escalation_level")), {1})
 
     def test_customer_ratings_count_when_they_exist(self):
         self.env["hybrid.support.sla.policy"].search([]).active = False

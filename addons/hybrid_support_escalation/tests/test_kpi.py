@@ -142,7 +142,7 @@ class TestCaseKpis(KpiCase):
         self.close(met, MONDAY_NOON)  # 5 h of 16: met
         late = self.open_case("Late")
         self.agent_reply(late, TUESDAY_NOON)  # 2 + 8 + 3 h: first response breached
-        late.with_context(hs_routing=True).escalation_level = 1
+        late.with_context(hs_routing=True).hs_escalation_level = 1
         self.close(late, TUESDAY_NOON + timedelta(minutes=5))
         self.assertEqual(self.kpi(met).sla_result, "met")
         self.assertEqual(self.kpi(late).sla_result, "breached")
@@ -156,9 +156,9 @@ class TestCaseKpis(KpiCase):
 
     def test_model_decisions_changed_by_an_agent_make_the_override_rate(self):
         other_team = self.env["helpdesk.ticket.team"].create({"name": "Billing"})
-        kept = self.open_case("Kept", source_message_id="<kept@customer.example>")
+        kept = self.open_case("Kept", hs_source_message_id="<kept@customer.example>")
         changed = self.open_case(
-            "Changed", source_message_id="<changed@customer.example>"
+            "Changed", hs_source_message_id="<changed@customer.example>"
         )
         Log = self.env["hybrid.support.routing.log"]
         Log.create(

@@ -37,7 +37,7 @@ class SlaCase(IntakeCase):
     """A four-working-hour policy on the Brussels office calendar."""
 
     def target(self, ticket, target, policy=None):
-        return ticket.sla_ids.filtered(
+        return ticket.hs_sla_ids.filtered(
             lambda x: x.target == target and x.policy_id == (policy or self.policy)
         )
 
@@ -80,12 +80,12 @@ class TestSla(SlaCase):
 
     def test_acknowledgement_quotes_the_deadline(self):
         ticket = self.email_case("hank@globex.example", "Q")
-        self.assertEqual(ticket.sla_policy_id, self.policy)
-        self.assertTrue(ticket.sla_first_response_deadline)
-        self.assertGreater(ticket.sla_first_response_deadline, ticket.create_date)
+        self.assertEqual(ticket.hs_sla_policy_id, self.policy)
+        self.assertTrue(ticket.hs_sla_first_response_deadline)
+        self.assertGreater(ticket.hs_sla_first_response_deadline, ticket.create_date)
         ack = self.acks(ticket)
         self.assertIn("first answer by", ack.body)
-        self.assertIn(str(ticket.sla_first_response_deadline.year), ack.body)
+        self.assertIn(str(ticket.hs_sla_first_response_deadline.year), ack.body)
 
     def test_zero_target_is_refused(self):
         with (
@@ -116,42 +116,44 @@ class TestSlaStatus(SlaCase):
 
     def test_deadlines_and_status_moves_with_the_clock(self):
         ticket = self._case()
-        self.assertEqual(ticket.sla_status, "ongoing")
+        self.assertEqual(ticket.hs_sla_status, "ongoing")
         self.assertEqual(
-            ticket.sla_first_response_deadline, datetime(2026, 11, 23, 12, 0)
+            ticket.hs_sla_first_response_deadline, datetime(2026, 11, 23, 12, 0)
         )
-        self.assertEqual(ticket.sla_at_risk_date, datetime(2026, 11, 23, 11, 12))
+        self.assertEqual(ticket.hs_sla_at_risk_date, datetime(2026, 11, 23, 11, 12))
         with freeze_time("2026-11-23 11:00:00"):
             self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 11, 0), 100)
-        self.assertEqual(ticket.sla_status, "ongoing")
+        self.assertEqual(ticket.hs_sla_status, "ongoing")
         self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 11, 30), 100)
-        self.assertEqual(ticket.sla_status, "at_risk")
+        self.assertEqual(ticket.hs_sla_status, "at_risk")
         self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 12, 1), 100)
-        self.assertEqual(ticket.sla_status, "breached")
-        self.assertEqual(ticket.sla_reached_date, datetime(2026, 11, 23, 12, 1))
+        self.assertEqual(ticket.hs_sla_status, "breached")
+        self.assertEqual(ticket.hs_sla_reached_date, datetime(2026, 11, 23, 12, 1))
 
     def test_first_agent_answer_meets_it_but_notes_and_acks_do_not(self):
         ticket = self._case()
-        self.assertTrue(ticket.ack_sent, "the acknowledgement is no answer")
-        self.assertFalse(ticket.sla_first_response_date)
+        self.assertTrue(ticket.hs_ack_sent, "the acknowledgement is no answer")
+        self.assertFalse(ticket.hs_sla_first_response_date)
         with freeze_time("2026-11-23 09:00:00"):
             ticket.with_user(self.agent).message_post(
                 body="Looking at it internally", subtype_xmlid="mail.mt_note"
             )
-            self.assertFalse(ticket.sla_first_response_date)
+            self.assertFalse(ticket.hs_sla_first_response_date)
             ticket.with_user(self.agent).message_post(
                 body="We are on it",
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-        self.assertEqual(ticket.sla_first_response_date, datetime(2026, 11, 23, 9, 0))
+        self.assertEqual(
+            ticket.hs_sla_first_response_date, datetime(2026, 11, 23, 9, 0)
+        )
         response = self.target(ticket, "first_response")
         self.assertEqual(response.status, "met")
         self.assertEqual(response.reached_date, datetime(2026, 11, 23, 9, 0))
-        self.assertEqual(ticket.sla_status, "ongoing", "resolution still runs")
+        self.assertEqual(ticket.hs_sla_status, "ongoing", "resolution still runs")
         self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 13, 0), 100)
         self.assertEqual(response.status, "met", "an answered case never breaches")
-        self.assertEqual(ticket.sla_status, "ongoing")
+        self.assertEqual(ticket.hs_sla_status, "ongoing")
 
     def test_late_answer_is_a_breach_and_customer_messages_do_not_count(self):
         ticket = self._case()
@@ -162,11 +164,11 @@ class TestSlaStatus(SlaCase):
                 subtype_xmlid="mail.mt_comment",
                 author_id=self.customer.id,
             )
-            self.assertFalse(ticket.sla_first_response_date)
+            self.assertFalse(ticket.hs_sla_first_response_date)
             ticket.with_user(self.agent).message_post(
                 body="Sorry", message_type="comment", subtype_xmlid="mail.mt_comment"
             )
-        self.assertEqual(ticket.sla_status, "breached")
+        self.assertEqual(ticket.hs_sla_status, "breached")
 
     def test_at_risk_point_over_100_percent_is_refused(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):

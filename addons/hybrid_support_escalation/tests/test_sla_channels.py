@@ -23,7 +23,7 @@ class TestSlaOnEveryChannel(SlaCase):
         )
         case = self.Ticket.browse(wizard.action_log_call()["res_id"])
         self.assertEqual(case.hs_origin, "phone")
-        self.assertEqual(case.sla_policy_id, self.policy)
+        self.assertEqual(case.hs_sla_policy_id, self.policy)
         self.assertEqual(len(self.target(case, "first_response")), 1)
 
     def test_api_case_routed_into_the_team_gets_its_policy_once(self):
@@ -39,5 +39,5 @@ class TestSlaOnEveryChannel(SlaCase):
         )
         case = self.Ticket.browse(result["id"])
         self.assertEqual(case.team_id, self.team, "routed by the rule")
-        self.assertEqual(case.sla_policy_id, self.policy)
+        self.assertEqual(case.hs_sla_policy_id, self.policy)
         self.assertEqual(len(self.target(case, "first_response")), 1)

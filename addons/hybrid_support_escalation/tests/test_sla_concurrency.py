@@ -74,7 +74,7 @@ class TestSlaCronConcurrency(TransactionCase):
             levels = dict(
                 env["helpdesk.ticket"]
                 .browse(self.case_ids)
-                .mapped(lambda t: (t.id, t.escalation_level))
+                .mapped(lambda t: (t.id, t.hs_escalation_level))
             )
             self.assertEqual(levels, {writing: 0, deleting: 0, done: 1})
             cron.rollback()

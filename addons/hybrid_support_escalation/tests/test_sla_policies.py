@@ -55,12 +55,12 @@ class TestSlaPolicies(SlaCase):
     def test_a_case_falls_under_every_policy_that_applies(self):
         self.customer_company.category_id = self.gold
         ticket = self._case()
-        self.assertEqual(ticket.sla_ids.policy_id, self.gold_policy | self.policy)
-        self.assertEqual(len(ticket.sla_ids), 4)
+        self.assertEqual(ticket.hs_sla_ids.policy_id, self.gold_policy | self.policy)
+        self.assertEqual(len(ticket.hs_sla_ids), 4)
         # the earliest first-response deadline is the promise: 10:00 Brussels
-        self.assertEqual(ticket.sla_policy_id, self.gold_policy)
+        self.assertEqual(ticket.hs_sla_policy_id, self.gold_policy)
         self.assertEqual(
-            ticket.sla_first_response_deadline, datetime(2026, 11, 23, 9, 0)
+            ticket.hs_sla_first_response_deadline, datetime(2026, 11, 23, 9, 0)
         )
         self.assertEqual(
             self.target(ticket, "resolution").deadline, datetime(2026, 11, 24, 16, 0)
@@ -71,14 +71,14 @@ class TestSlaPolicies(SlaCase):
         )
         # one missed target is enough for the case to show breached
         self.Ticket._hs_sla_transitions(datetime(2026, 11, 23, 9, 30), 100)
-        self.assertEqual(ticket.sla_status, "breached")
+        self.assertEqual(ticket.hs_sla_status, "breached")
         self.assertEqual(self.target(ticket, "first_response").status, "ongoing")
 
     def test_stop_keeps_later_policies_out(self):
         self.customer_company.category_id = self.gold
         self.gold_policy.stop = True
         ticket = self._case()
-        self.assertEqual(ticket.sla_ids.policy_id, self.gold_policy)
+        self.assertEqual(ticket.hs_sla_ids.policy_id, self.gold_policy)
 
     def test_conditions_on_category_intent_tags_channel_and_vip(self):
         category = self.env["helpdesk.ticket.category"].create({"name": "Billing"})
@@ -100,10 +100,10 @@ class TestSlaPolicies(SlaCase):
             }
         )
         ticket = self._case()
-        self.assertNotIn(self.gold_policy, ticket.sla_ids.policy_id)
+        self.assertNotIn(self.gold_policy, ticket.hs_sla_ids.policy_id)
         self.env.company.hs_vip_category_ids = self.gold
         self.customer_company.category_id = self.gold
-        ticket.invalidate_recordset(["is_vip"])
+        ticket.invalidate_recordset(["hs_is_vip"])
         billing = intent(self.env, "billing")
         ticket.write(
             {
@@ -112,7 +112,9 @@ class TestSlaPolicies(SlaCase):
                 "hs_intent_id": billing.id,
             }
         )
-        self.assertIn(self.gold_policy, ticket.sla_ids.policy_id, "all conditions hold")
+        self.assertIn(
+            self.gold_policy, ticket.hs_sla_ids.policy_id, "all conditions hold"
+        )
         self.gold_policy.channel_ids = web
         other = self._case()
         other.write(
@@ -122,7 +124,7 @@ class TestSlaPolicies(SlaCase):
                 "hs_intent_id": billing.id,
             }
         )
-        self.assertNotIn(self.gold_policy, other.sla_ids.policy_id, "email, not web")
+        self.assertNotIn(self.gold_policy, other.hs_sla_ids.policy_id, "email, not web")
 
     def test_a_policy_follows_the_intent_record_not_its_spelling(self):
         outage = self.env["hybrid.support.intent"].create({"name": "Total outage"})
@@ -130,15 +132,15 @@ class TestSlaPolicies(SlaCase):
             {"partner_category_ids": [(5,)], "intent_ids": [(6, 0, outage.ids)]}
         )
         ticket = self._case()
-        self.assertNotIn(self.gold_policy, ticket.sla_ids.policy_id)
+        self.assertNotIn(self.gold_policy, ticket.hs_sla_ids.policy_id)
         outage.name = "Service down"  # renamed: still the same intent
         ticket.hs_intent_id = outage
-        self.assertIn(self.gold_policy, ticket.sla_ids.policy_id)
+        self.assertIn(self.gold_policy, ticket.hs_sla_ids.policy_id)
         other = self._case()
         other.hs_intent_id = self.env["hybrid.support.intent"].create(
             {"name": "Partial outage"}
         )
-        self.assertNotIn(self.gold_policy, other.sla_ids.policy_id)
+        self.assertNotIn(self.gold_policy, other.hs_sla_ids.policy_id)
 
     def test_a_policy_never_names_another_companys_intent(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
@@ -157,10 +159,10 @@ class TestSlaPolicies(SlaCase):
             }
         )
         ticket = self._case()
-        self.assertNotIn(urgent, ticket.sla_ids.policy_id)
+        self.assertNotIn(urgent, ticket.hs_sla_ids.policy_id)
         with freeze_time("2026-11-23 08:30:00"):
             ticket.with_user(self.agent).priority = "3"
-        lines = ticket.sla_ids.filtered(lambda x: x.policy_id == urgent)
+        lines = ticket.hs_sla_ids.filtered(lambda x: x.policy_id == urgent)
         # counted from when the case was opened, not from the change
         self.assertEqual(
             lines.filtered(lambda x: x.target == "first_response").deadline,
@@ -168,7 +170,9 @@ class TestSlaPolicies(SlaCase):
         )
         with freeze_time("2026-11-23 08:45:00"):
             ticket.with_user(self.agent).priority = "0"
-        self.assertNotIn(urgent, ticket.sla_ids.policy_id, "open targets leave with it")
+        self.assertNotIn(
+            urgent, ticket.hs_sla_ids.policy_id, "open targets leave with it"
+        )
 
     def test_resolution_met_when_closed_in_time_breached_when_late(self):
         ticket, late = self._case(), self._case()
@@ -182,7 +186,7 @@ class TestSlaPolicies(SlaCase):
             datetime(2026, 11, 24, 10, 0),
         )
         self.assertEqual(self.target(late, "resolution").status, "breached")
-        self.assertEqual(late.sla_status, "breached")
+        self.assertEqual(late.hs_sla_status, "breached")
 
     def test_waiting_for_the_customer_stops_the_clock(self):
         ticket = self._case()
@@ -191,9 +195,9 @@ class TestSlaPolicies(SlaCase):
         # waiting from Monday 11:00 to Tuesday 10:00 Brussels: 6 + 1 = 7 working hours
         with freeze_time("2026-11-23 10:00:00"):
             ticket.stage_id = self.waiting
-        self.assertTrue(ticket.sla_paused)
+        self.assertTrue(ticket.hs_sla_paused)
         self.assertEqual(resolution.paused_since, datetime(2026, 11, 23, 10, 0))
-        self.assertFalse(ticket.sla_deadline, "no clock runs")
+        self.assertFalse(ticket.hs_sla_deadline, "no clock runs")
         self.Ticket._hs_sla_transitions(datetime(2026, 11, 25, 0, 0), 100)
         self.assertEqual(resolution.status, "ongoing", "a paused clock never breaches")
         open_stage = self.env["helpdesk.ticket.stage"].search(
@@ -201,12 +205,12 @@ class TestSlaPolicies(SlaCase):
         )
         with freeze_time("2026-11-24 09:00:00"):
             ticket.stage_id = open_stage
-        self.assertFalse(ticket.sla_paused)
+        self.assertFalse(ticket.hs_sla_paused)
         self.assertEqual(resolution.paused_hours, 7)
         # Tuesday 17:00 + 7 working hours -> Wednesday 16:00 Brussels
         self.assertEqual(resolution.deadline, datetime(2026, 11, 25, 15, 0))
         self.assertEqual(
-            ticket.sla_deadline, self.target(ticket, "first_response").deadline
+            ticket.hs_sla_deadline, self.target(ticket, "first_response").deadline
         )
 
     def test_misconfiguration_is_refused_with_a_message(self):
@@ -232,12 +236,12 @@ class TestSlaTimeZones(SlaCase):
         with freeze_time("2026-03-06 21:00:00"):
             ticket = self.email_case("hank@globex.example", "Help", "Broken")
         self.assertEqual(
-            ticket.sla_first_response_deadline, datetime(2026, 3, 9, 16, 0)
+            ticket.hs_sla_first_response_deadline, datetime(2026, 3, 9, 16, 0)
         )
         # 16 working hours: Friday 1, Monday 8, Tuesday 7 -> Tuesday 16:00 EDT
         self.assertEqual(
             self.target(ticket, "resolution").deadline, datetime(2026, 3, 10, 20, 0)
         )
         # the customer is promised it in their own time: Tuesday 01:00 in Tokyo
-        self.assertIn("Tuesday 10 March 2026, 01:00", ticket.response_promise)
+        self.assertIn("Tuesday 10 March 2026, 01:00", ticket.hs_response_promise)
         self.assertIn("10 March 2026, 01:00", self.acks(ticket).body)

@@ -27,8 +27,8 @@ class TestWorkspace(KpiCase):
         monday = datetime(2026, 11, 23, 10, 30)
         with freeze_time(monday):
             self.Ticket._hs_sla_transitions(monday, 5000)
-        self.assertEqual(breached.sla_status, "breached")
-        at_risk.sla_ids.filtered(lambda x: x.target == "first_response").write(
+        self.assertEqual(breached.hs_sla_status, "breached")
+        at_risk.hs_sla_ids.filtered(lambda x: x.target == "first_response").write(
             {"status": "at_risk"}
         )
         team = self.team.with_user(self.agent)
@@ -72,5 +72,5 @@ class TestWorkspace(KpiCase):
         arch = Ticket.get_views([(False, "form"), (False, "kanban"), (False, "list")])
         self.assertIn("o_hs_case_band", arch["views"]["form"]["arch"])
         self.assertIn("o_hs_badges", arch["views"]["kanban"]["arch"])
-        values = Ticket.browse(case.id).read(["sla_status", "hs_sla_time_left"])
-        self.assertTrue(values[0]["sla_status"])
+        values = Ticket.browse(case.id).read(["hs_sla_status", "hs_sla_time_left"])
+        self.assertTrue(values[0]["hs_sla_status"])

@@ -42,18 +42,19 @@ class HelpdeskTicket(models.Model):
 
     _hs_account_recent_idx = models.Index("(commercial_partner_id, create_date)")
 
-    clean_body = fields.Text(
+    hs_clean_body = fields.Text(
+        string="Clean Body",
         readonly=True,
         help="What the customer wrote in the first email, without quoted "
         "history, reply headers or signature. The full original stays in the "
         "chatter.",
     )
 
-    source_message_id = fields.Char(
+    hs_source_message_id = fields.Char(
         string="Source Message-ID", readonly=True, copy=False, index="btree_not_null"
     )
 
-    automated_reason = fields.Char(
+    hs_automated_reason = fields.Char(
         string="Sent by a machine",
         readonly=True,
         copy=False,
@@ -62,21 +63,22 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    received_date = fields.Datetime(
+    hs_received_date = fields.Datetime(
         string="First email received",
         readonly=True,
         copy=False,
         help="Date of the first email (its Date header), also for imported history.",
     )
 
-    phone_numbers = fields.Char(
+    hs_phone_numbers = fields.Char(
+        string="Phone Numbers",
         readonly=True,
         help="Phone numbers written in the first email or its signature, in "
         "E.164 form (region from the contact's or company's country).",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    reference_ids = fields.One2many(
+    hs_reference_ids = fields.One2many(
         "hybrid.support.ticket.reference",
         "ticket_id",
         string="References",
@@ -88,7 +90,7 @@ class HelpdeskTicket(models.Model):
         related="partner_id.commercial_partner_id", store=True, precompute=True
     )
 
-    is_vip = fields.Boolean(
+    hs_is_vip = fields.Boolean(
         string="VIP",
         compute="_compute_is_vip",
         store=True,
@@ -98,21 +100,23 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    writer_text = fields.Text(
+    hs_writer_text = fields.Text(
+        string="Writer Text",
         readonly=True,
         help="What the customer typed in the first email, signature included, "
         "without quoted history: the text rules and extraction read.",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    reopen_count = fields.Integer(
+    hs_reopen_count = fields.Integer(
+        string="Reopen Count",
         readonly=True,
         copy=False,
         help="Times a customer's reply reopened it.",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    followup_of_id = fields.Many2one(
+    hs_followup_of_id = fields.Many2one(
         "helpdesk.ticket",
         string="Follow-up of",
         readonly=True,
@@ -145,14 +149,15 @@ class HelpdeskTicket(models.Model):
         "that server's Authentication-Results header).",
     )
 
-    routing_log_ids = fields.One2many(
+    hs_routing_log_ids = fields.One2many(
         "hybrid.support.routing.log",
         "ticket_id",
         string="Routing decisions",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    routing_log_count = fields.Integer(
+    hs_routing_log_count = fields.Integer(
+        string="Routing Log Count",
         compute="_compute_routing_log_count",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
@@ -171,7 +176,7 @@ class HelpdeskTicket(models.Model):
                 | ticket.partner_id.commercial_partner_id.category_id
             )
             email = email_normalize(ticket.partner_email or "") or ""
-            ticket.is_vip = bool(set(tags.ids) & vip_tags) or (
+            ticket.hs_is_vip = bool(set(tags.ids) & vip_tags) or (
                 email.rpartition("@")[2] in domains
             )
 
@@ -182,7 +187,7 @@ class HelpdeskTicket(models.Model):
             )
         )
         for ticket in self:
-            ticket.routing_log_count = counts.get(ticket, 0)
+            ticket.hs_routing_log_count = counts.get(ticket, 0)
 
     @api.model
     def message_new(self, msg, custom_values=None):
@@ -194,16 +199,18 @@ class HelpdeskTicket(models.Model):
             # a signature learnt from the customer's earlier emails
             author = self.env["res.partner"].browse(msg["author_id"])
             clean = strip_signature(clean, author.hs_signature)
-        values.setdefault("clean_body", clean)
-        values.setdefault("writer_text", writer_text(plain))
-        values.setdefault("source_message_id", msg.get("message_id"))
-        values.setdefault("automated_reason", gateway.get("automation_reason") or False)
+        values.setdefault("hs_clean_body", clean)
+        values.setdefault("hs_writer_text", writer_text(plain))
+        values.setdefault("hs_source_message_id", msg.get("message_id"))
         values.setdefault(
-            "ack_pending",
+            "hs_automated_reason", gateway.get("automation_reason") or False
+        )
+        values.setdefault(
+            "hs_ack_pending",
             not gateway.get("automation_reason")
             and not self.env.context.get("hs_import"),
         )
-        values.setdefault("received_date", msg.get("date") or fields.Datetime.now())
+        values.setdefault("hs_received_date", msg.get("date") or fields.Datetime.now())
         origin = False
         if "hs_gateway" in self.env.context:
             # the gateway runs the pipeline on it once core has posted the
@@ -358,7 +365,7 @@ class HelpdeskTicket(models.Model):
             if not stage:
                 continue
             ticket.write(
-                {"stage_id": stage.id, "reopen_count": ticket.reopen_count + 1}
+                {"stage_id": stage.id, "hs_reopen_count": ticket.hs_reopen_count + 1}
             )
             ticket.message_post(
                 body=self.env._("Reopened by the customer's reply."),
@@ -456,7 +463,7 @@ class HelpdeskTicket(models.Model):
                 ticket[name],
                 user_id=self.env.uid,
             )
-            for ticket in self.filtered(lambda t: t.hs_origin or t.source_message_id)
+            for ticket in self.filtered(lambda t: t.hs_origin or t.hs_source_message_id)
             for name in watched
             if before[ticket][name] != ticket[name]
         ]

@@ -91,10 +91,10 @@ class HelpdeskTicket(models.Model):
         if partner:
             # sudo: the signature learnt from the customer's emails
             clean = strip_signature(clean, partner.sudo().hs_signature)
-        vals.setdefault("clean_body", clean)
-        vals.setdefault("writer_text", writer_text(plain))
-        vals.setdefault("received_date", fields.Datetime.now())
-        vals.setdefault("ack_pending", acknowledge)
+        vals.setdefault("hs_clean_body", clean)
+        vals.setdefault("hs_writer_text", writer_text(plain))
+        vals.setdefault("hs_received_date", fields.Datetime.now())
+        vals.setdefault("hs_ack_pending", acknowledge)
         # helpdesk_mgmt's auto-assign would give the case to whoever
         # creates it (a customer under sudo, the API user): routing decides
         vals.setdefault("user_id", False)
@@ -163,13 +163,13 @@ class HelpdeskTicket(models.Model):
                 or ticket.company_id.country_id
             )
             numbers = find_phone_numbers(
-                ticket.writer_text or ticket.clean_body, country.code
+                ticket.hs_writer_text or ticket.hs_clean_body, country.code
             )
-            known = [n.strip() for n in (ticket.phone_numbers or "").split(",")]
+            known = [n.strip() for n in (ticket.hs_phone_numbers or "").split(",")]
             # a number the channel knew (the caller's) stays first
             numbers = [n for n in known if n] + [n for n in numbers if n not in known]
-            if numbers and ", ".join(numbers) != (ticket.phone_numbers or ""):
-                ticket.phone_numbers = ", ".join(numbers)
+            if numbers and ", ".join(numbers) != (ticket.hs_phone_numbers or ""):
+                ticket.hs_phone_numbers = ", ".join(numbers)
 
     def _hs_extract_references(self):
         self.env["hybrid.support.ticket.reference"]._extract_for(self)
@@ -195,7 +195,7 @@ class HelpdeskTicket(models.Model):
         """Hook, last step: xmlids of the cron jobs the new cases wait for
         (acknowledgements here; draft replies in the ai addon), triggered in
         batches by ``ir.cron._hs_trigger_in_slot``."""
-        if any(self.mapped("ack_pending")):
+        if any(self.mapped("hs_ack_pending")):
             return ["hybrid_support_intake.ir_cron_send_acknowledgements"]
         return []
 
@@ -204,7 +204,7 @@ class HelpdeskTicket(models.Model):
         """Run the enrichment again on open email cases, e.g. once an addon that
         classifies or sets deadlines is installed after they arrived."""
         cases = self.search(
-            [("source_message_id", "!=", False), ("stage_id.closed", "=", False)]
+            [("hs_source_message_id", "!=", False), ("stage_id.closed", "=", False)]
         )
         cases._hs_enrich(None)
         cases._hs_after_route(None)

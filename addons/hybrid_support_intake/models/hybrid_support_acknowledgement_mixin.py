@@ -27,9 +27,9 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
     _name = "hybrid.support.acknowledgement.mixin"
     _description = "Acknowledgement of a case opened by email"
 
-    ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
+    hs_ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
 
-    ack_pending = fields.Boolean(
+    hs_ack_pending = fields.Boolean(
         string="Acknowledgement queued",
         readonly=True,
         copy=False,
@@ -47,26 +47,30 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         "threads into the case even when its sender is not yet a follower.",
     )
 
-    ack_suggestions_html = fields.Html(
+    hs_ack_suggestions_html = fields.Html(
+        string="Ack Suggestions Html",
         compute="_compute_ack_suggestions_html",
         sanitize=False,  # built from escaped values by the code that fills it
         help="Help quoted in the acknowledgement, e.g. knowledge-base articles "
         "when hybrid_support_kb is installed.",
     )
 
-    ack_case_actions_html = fields.Html(
+    hs_ack_case_actions_html = fields.Html(
+        string="Ack Case Actions Html",
         compute="_compute_ack_case_actions_html",
         sanitize=False,  # built from escaped values by the code that fills it
         help="The customer's one-click answers quoted in the acknowledgement, "
         'e.g. "This solved my problem" when hybrid_support_portal is installed.',
     )
 
-    response_promise = fields.Char(
+    hs_response_promise = fields.Char(
+        string="Response Promise",
         compute="_compute_response_promise",
         help="Response-time promise quoted in the acknowledgement.",
     )
 
-    ack_portal_button = fields.Html(
+    hs_ack_portal_button = fields.Html(
+        string="Ack Portal Button",
         compute="_compute_ack_portal_button",
         sanitize=False,  # built from escaped values below
         help="Link to the case in the customer portal, with its access token.",
@@ -84,7 +88,8 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         "cleaned the same way (a display name can carry a link too).",
     )
 
-    ack_signature = fields.Char(
+    hs_ack_signature = fields.Char(
+        string="Ack Signature",
         compute="_compute_ack_signature",
         help="Who signs the acknowledgement: the team, else the company.",
     )
@@ -97,21 +102,21 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         "object.hs_keyed_reference",
         "object.hs_ack_subject",
         "object.hs_ack_customer_name",
-        "object.response_promise",
-        "object.ack_suggestions_html",
-        "object.ack_case_actions_html",
-        "object.ack_portal_button",
-        "object.ack_signature",
+        "object.hs_response_promise",
+        "object.hs_ack_suggestions_html",
+        "object.hs_ack_case_actions_html",
+        "object.hs_ack_portal_button",
+        "object.hs_ack_signature",
     )
 
     def mail_allowed_qweb_expressions(self):
         return super().mail_allowed_qweb_expressions() + self.ACK_EXPRESSIONS
 
     def _compute_ack_suggestions_html(self):
-        self.ack_suggestions_html = False
+        self.hs_ack_suggestions_html = False
 
     def _compute_ack_case_actions_html(self):
-        self.ack_case_actions_html = False
+        self.hs_ack_case_actions_html = False
 
     def _hs_portal_links_allowed(self, partner):
         """Hook: whether our emails about this case may point ``partner``
@@ -123,10 +128,10 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
     def _compute_ack_portal_button(self):
         for ticket in self:
             if not ticket._hs_portal_links_allowed(ticket.partner_id):
-                ticket.ack_portal_button = False
+                ticket.hs_ack_portal_button = False
                 continue
             url = ticket.get_base_url() + ticket.get_portal_url()
-            ticket.ack_portal_button = Markup(
+            ticket.hs_ack_portal_button = Markup(
                 '<p style="margin: 0 0 8px 0;">%s</p>'
                 '<a href="%s" style="background-color: #875A7B; padding: 8px 16px; '
                 'color: #fff; border-radius: 5px; text-decoration: none;">%s</a>'
@@ -144,12 +149,12 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
 
     def _compute_ack_signature(self):
         for ticket in self:
-            ticket.ack_signature = ticket.team_id.name or ticket.company_id.name
+            ticket.hs_ack_signature = ticket.team_id.name or ticket.company_id.name
 
     @api.depends("company_id")
     def _compute_response_promise(self):
         for ticket in self:
-            ticket.response_promise = ticket.company_id.hs_response_promise or ""
+            ticket.hs_response_promise = ticket.company_id.hs_response_promise or ""
 
     @api.model
     def _hs_case_key_secret(self):
@@ -178,8 +183,8 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
             lambda t: (
                 t.partner_id.email_normalized
                 and t.partner_id.email_normalized not in alias_emails
-                and not t.automated_reason
-                and not t.ack_sent
+                and not t.hs_automated_reason
+                and not t.hs_ack_sent
                 and t.company_id.hs_ack_enabled
             )
         )
@@ -190,7 +195,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         by the thousand), counting the tickets of ``self`` in id order as
         they would be sent. Two grouped queries for the batch."""
         since = fields.Datetime.now() - timedelta(hours=1)
-        recent = [("ack_sent", "=", True), ("create_date", ">=", since)]
+        recent = [("hs_ack_sent", "=", True), ("create_date", ">=", since)]
         per_sender = dict(
             self._read_group(
                 recent + [("partner_id", "in", self.partner_id.ids)],
@@ -270,7 +275,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
                 ticket.partner_id.email_normalized,
             )
         to_send = eligible - limited
-        self.filtered("ack_pending").ack_pending = False
+        self.filtered("hs_ack_pending").hs_ack_pending = False
         if not to_send:
             return
         for ticket in to_send:
@@ -290,7 +295,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
                 subtype_xmlid="mail.mt_note",
                 email_layout_xmlid="mail.mail_notification_light",
             )
-        to_send.ack_sent = True
+        to_send.hs_ack_sent = True
         # the acknowledgements wait in the mail queue: run it within seconds
         # rather than at its next hourly pass
         self.env["ir.cron"]._hs_trigger_in_slot(["mail.ir_cron_mail_scheduler_action"])
@@ -298,7 +303,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
     @api.model
     def _hs_send_pending_acknowledgements(self, limit=None):
         """Send the queued acknowledgements; return how many cases were done."""
-        pending = self.search([("ack_pending", "=", True)], order="id", limit=limit)
+        pending = self.search([("hs_ack_pending", "=", True)], order="id", limit=limit)
         # another run (a second cron server, a manual run) may hold some:
         # never two acknowledgements, never a wait
         locked = pending.try_lock_for_update(allow_referencing=True)
@@ -309,7 +314,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
     @retry_soon_on_conflict
     def _hs_cron_send_acknowledgements(self, batch_size=100):
         cron = self.env["ir.cron"]
-        remaining = self.search_count([("ack_pending", "=", True)])
+        remaining = self.search_count([("hs_ack_pending", "=", True)])
         while remaining:
             done = self._hs_send_pending_acknowledgements(limit=batch_size)
             remaining = max(remaining - done, 0)

@@ -17,7 +17,7 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
     _name = "hybrid.support.duplicate.mixin"
     _description = "Probable duplicates of a case"
 
-    probable_duplicate_id = fields.Many2one(
+    hs_probable_duplicate_id = fields.Many2one(
         "helpdesk.ticket",
         string="Probable duplicate of",
         readonly=True,
@@ -28,7 +28,8 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    probable_duplicate_score = fields.Float(
+    hs_probable_duplicate_score = fields.Float(
+        string="Probable Duplicate Score",
         readonly=True,
         copy=False,
         digits=(3, 2),
@@ -36,7 +37,7 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
     )
 
     def _hs_duplicate_text(self):
-        return f"{self.name or ''}\n{self.clean_body or ''}"
+        return f"{self.name or ''}\n{self.hs_clean_body or ''}"
 
     def _hs_flag_duplicates(self, per_case=30):
         """Flag cases nearly identical to a recent open case of the same
@@ -53,9 +54,9 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
                 ("id", "not in", self.ids),
                 ("create_date", ">=", fields.Datetime.now() - timedelta(hours=hours)),
                 ("stage_id.closed", "=", False),
-                ("probable_duplicate_id", "=", False),
+                ("hs_probable_duplicate_id", "=", False),
             ],
-            ["commercial_partner_id", "create_date", "name", "clean_body"],
+            ["commercial_partner_id", "create_date", "name", "hs_clean_body"],
             order="id desc",
             limit=per_case * len(self),
         )
@@ -82,8 +83,8 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
             if best:
                 ticket.write(
                     {
-                        "probable_duplicate_id": best.id,
-                        "probable_duplicate_score": best_score,
+                        "hs_probable_duplicate_id": best.id,
+                        "hs_probable_duplicate_score": best_score,
                     }
                 )
                 ticket.message_post(
@@ -116,7 +117,7 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
         }
 
     def action_merge_into_probable_duplicate(self):
-        return self._merge_into(self.probable_duplicate_id)
+        return self._merge_into(self.hs_probable_duplicate_id)
 
     def action_merge_into_mentioned_case(self):
         """Once an agent has checked that the sender belongs to the case
@@ -124,4 +125,6 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
         return self._merge_into(self.hs_mentioned_case_id)
 
     def action_dismiss_probable_duplicate(self):
-        self.write({"probable_duplicate_id": False, "probable_duplicate_score": 0})
+        self.write(
+            {"hs_probable_duplicate_id": False, "hs_probable_duplicate_score": 0}
+        )

@@ -44,6 +44,16 @@ class HybridSupportRoutingLog(models.Model):
     model_name = fields.Char(string="Model", readonly=True)
     model_version = fields.Char(readonly=True)
     confidence = fields.Float(readonly=True, digits=(3, 2), aggregator="avg")
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Field changed",
+        readonly=True,
+        ondelete="set null",
+        help="The case's field this decision changed (empty when it changed "
+        "nothing: a rule that matched without action, a shadow prediction).",
+    )
+    # the field's label as people read it, kept beside field_id: a removed
+    # field's log still says what it changed
     field_name = fields.Char(string="Field", readonly=True)
     old_value = fields.Char(string="Before", readonly=True)
     new_value = fields.Char(string="After", readonly=True)
@@ -64,12 +74,14 @@ class HybridSupportRoutingLog(models.Model):
         in one batch by the caller): ``field_name`` changed from ``old`` to
         ``new``, values shown as people read them."""
         field = ticket._fields.get(field_name)
+        field_ids = self.env["ir.model.fields"]._get_ids(ticket._name)  # cached
         if field and field.type == "selection":
             labels = dict(field._description_selection(self.env))
             old, new = labels.get(old, old), labels.get(new, new)
         return {
             "ticket_id": ticket.id,
             "source": source,
+            "field_id": field_ids.get(field_name) if field else False,
             "field_name": field.string if field else "",
             "old_value": self._display(old),
             "new_value": self._display(new),

@@ -203,17 +203,17 @@ class HybridSupportRoutingRule(models.Model):
         return CaseFacts(
             sender=email_normalize(ticket.partner_email or "") or "",
             subject=ticket.name or "",
-            body=ticket.writer_text or ticket.clean_body or "",
+            body=ticket.hs_writer_text or ticket.hs_clean_body or "",
             tag_ids=frozenset(
                 (partner.category_id | partner.commercial_partner_id.category_id).ids
             ),
-            is_vip=ticket.is_vip,
+            is_vip=ticket.hs_is_vip,
             channel_id=ticket.channel_id.id,
             team_id=ticket.team_id.id,
-            language=ticket.language or "",
+            language=ticket.hs_language or "",
             intent_id=ticket.hs_intent_id.id,
             intent=ticket.hs_intent_id.name or "",
-            intent_confidence=ticket.intent_confidence,
+            intent_confidence=ticket.hs_intent_confidence,
         )
 
     def _apply(self, ticket, inputs):

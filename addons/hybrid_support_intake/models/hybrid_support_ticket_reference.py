@@ -56,15 +56,13 @@ class HybridSupportTicketReference(models.Model):
         compiled = {p: compile_pattern(p.pattern) for p in patterns}
         found, seen = [], set()  # (ticket, pattern, value)
         for ticket in tickets:
-            seen |= {(ticket, r.kind, r.value) for r in ticket.reference_ids}
+            seen |= {(ticket, r.kind, r.value) for r in ticket.hs_reference_ids}
             usable = {
                 p: regex
                 for p, regex in compiled.items()
                 if not p.company_id or p.company_id == ticket.company_id.id
             }
-            text = (
-                f"{ticket.name or ''}\n{ticket.writer_text or ticket.clean_body or ''}"
-            )
+            text = f"{ticket.name or ''}\n{ticket.hs_writer_text or ticket.hs_clean_body or ''}"
             for pattern, value in find_references(text, usable):
                 if (ticket, pattern.kind, value) not in seen:
                     seen.add((ticket, pattern.kind, value))

@@ -22,36 +22,48 @@ class HybridSupportTriageMixin(models.AbstractModel):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    intent_confidence = fields.Float(
-        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    hs_intent_confidence = fields.Float(
+        string="Intent Confidence",
+        readonly=True,
+        digits=(3, 2),
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    urgency = fields.Selection(
+    hs_urgency = fields.Selection(
         [
             ("low", "Low"),
             ("normal", "Normal"),
             ("high", "High"),
             ("critical", "Critical"),
         ],
+        string="Urgency",
         readonly=True,
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    urgency_confidence = fields.Float(
-        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    hs_urgency_confidence = fields.Float(
+        string="Urgency Confidence",
+        readonly=True,
+        digits=(3, 2),
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    sentiment = fields.Float(
+    hs_sentiment = fields.Float(
+        string="Sentiment",
         readonly=True,
         help="From -1 (angry) to 1 (happy).",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    sentiment_confidence = fields.Float(
-        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    hs_sentiment_confidence = fields.Float(
+        string="Sentiment Confidence",
+        readonly=True,
+        digits=(3, 2),
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    sentiment_trend = fields.Float(
+    hs_sentiment_trend = fields.Float(
+        string="Sentiment Trend",
         readonly=True,
         digits=(3, 2),
         help="How the customer's tone moved over the thread, from -1 (worse) "
@@ -59,19 +71,24 @@ class HybridSupportTriageMixin(models.AbstractModel):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    frustrated = fields.Boolean(
+    hs_frustrated = fields.Boolean(
+        string="Frustrated",
         readonly=True,
         index="btree_not_null",
         help="The customer wrote again without an answer, or is angry and waiting.",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    language = fields.Char(
+    hs_language = fields.Char(
+        string="Language",
         readonly=True,
         help="ISO 639-1 code of the first email",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    language_confidence = fields.Float(
-        readonly=True, digits=(3, 2), groups="helpdesk_mgmt.group_helpdesk_user_own"
+    hs_language_confidence = fields.Float(
+        string="Language Confidence",
+        readonly=True,
+        digits=(3, 2),
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )

@@ -231,7 +231,7 @@ class MailThread(models.AbstractModel):
             if model == TICKET and ticket:
                 values = {
                     **(values or {}),
-                    "followup_of_id": ticket.id,
+                    "hs_followup_of_id": ticket.id,
                     "team_id": ticket.team_id.id,
                     "partner_id": ticket.partner_id.id,
                 }
@@ -284,7 +284,7 @@ class MailThread(models.AbstractModel):
         tickets = self.env[TICKET].sudo().browse(result if new_case else [])
         if len(new_case) > 1:  # a reply to several closed cases (follow-ups)
             tickets = tickets.search(
-                [("source_message_id", "=", message_dict.get("message_id"))]
+                [("hs_source_message_id", "=", message_dict.get("message_id"))]
             )
         mail_queue = ["mail.ir_cron_mail_scheduler_action"]
         if tickets:

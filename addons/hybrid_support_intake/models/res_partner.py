@@ -87,7 +87,7 @@ class ResPartner(models.Model):
     def _hs_signature_domain(self, days):
         return [
             ("create_date", ">=", fields.Datetime.now() - timedelta(days=days)),
-            ("writer_text", "!=", False),
+            ("hs_writer_text", "!=", False),
             ("partner_id", "!=", False),
         ]
 
@@ -96,10 +96,10 @@ class ResPartner(models.Model):
         texts = {}
         for case in self.env["helpdesk.ticket"].search_fetch(
             self._hs_signature_domain(days) + [("partner_id", "in", self.ids)],
-            ["partner_id", "writer_text"],
+            ["partner_id", "hs_writer_text"],
             order="id desc",
         ):
-            texts.setdefault(case.partner_id, []).append(case.writer_text)
+            texts.setdefault(case.partner_id, []).append(case.hs_writer_text)
         for partner in self:
             signature = learn_signature(texts.get(partner, [])[:10]) or False
             if signature != partner.hs_signature:

@@ -309,7 +309,7 @@ class TestAttacksGateway(IntakeCase):
     def test_acknowledgements_capped_per_hour_for_all_senders(self):
         already = self.Ticket.search_count(
             [
-                ("ack_sent", "=", True),
+                ("hs_ack_sent", "=", True),
                 ("company_id", "=", self.company.id),
                 ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
             ]
@@ -357,7 +357,7 @@ class TestAttacksGateway(IntakeCase):
             self.assertTrue(case, user.login)
             self.assertEqual(case.team_id, self.team)
             self.assertTrue(case.user_id, "the fallback assignment ran and was logged")
-            self.assertTrue(case.sudo().routing_log_ids)
+            self.assertTrue(case.sudo().hs_routing_log_ids)
             self.assertEqual(
                 self.env["hybrid.support.mail.quarantine"].search_count([]), before
             )
@@ -482,20 +482,25 @@ class TestAttacksPortalRpc(HttpCase):
         )
         for field in (
             "hs_intent_id",
-            "urgency",
-            "sentiment",
-            "frustrated",
-            "is_vip",
-            "writer_text",
-            "probable_duplicate_id",
-            "routing_log_ids",
+            "hs_urgency",
+            "hs_sentiment",
+            "hs_frustrated",
+            "hs_is_vip",
+            "hs_writer_text",
+            "hs_probable_duplicate_id",
+            "hs_routing_log_ids",
             "hs_sender_authenticated",
         ):
             with self.assertRaises(JsonRpcException, msg=field):
                 self.call("helpdesk.ticket", "read", [self.case.id], [field])
         described = self.call("helpdesk.ticket", "fields_get", [], ["type"])
         self.assertIn("name", described)
-        for field in ("sentiment", "is_vip", "hs_intent_id", "routing_log_ids"):
+        for field in (
+            "hs_sentiment",
+            "hs_is_vip",
+            "hs_intent_id",
+            "hs_routing_log_ids",
+        ):
             self.assertNotIn(field, described)
 
     def test_portal_customer_neither_reads_nor_writes_the_intent_catalogue(self):

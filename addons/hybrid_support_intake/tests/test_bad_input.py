@@ -32,7 +32,7 @@ class TestBadInput(IntakeCase):
                 charset="iso-8859-1",
             )
         )
-        self.assertIn("Cr\u00e8me br\u00fbl\u00e9e", latin.clean_body)
+        self.assertIn("Cr\u00e8me br\u00fbl\u00e9e", latin.hs_clean_body)
         japanese = self.assertTicket(
             make_email(
                 "hank@globex.example",
@@ -42,7 +42,7 @@ class TestBadInput(IntakeCase):
             )
         )
         self.assertIn(
-            "\u6ce8\u6587\u304c\u5c4a\u304d\u307e\u305b\u3093", japanese.clean_body
+            "\u6ce8\u6587\u304c\u5c4a\u304d\u307e\u305b\u3093", japanese.hs_clean_body
         )
         self.assertEqual(japanese.name, "\u6ce8\u6587")
 
@@ -53,7 +53,7 @@ class TestBadInput(IntakeCase):
             "Content-Type: text/plain; charset=utf-8\r\n\r\nna\xefve caf\xe9\r\n"
         ).encode("latin-1")
         ticket = self.assertTicket(raw)
-        self.assertIn("caf", ticket.clean_body)
+        self.assertIn("caf", ticket.hs_clean_body)
 
     def test_large_attachment(self):
         msg = make_email("hank@globex.example", "Big file")

@@ -87,30 +87,30 @@ class TestChannels(SupportTeamMixin, HttpCase):
     def assert_pipeline(self, case, origin, account=None, acknowledged=True):
         self.env.invalidate_all()
         self.assertEqual(case.hs_origin, origin)
-        self.assertIn("charged twice for invoice", case.clean_body)
-        self.assertNotIn("<p>", case.clean_body)
+        self.assertIn("charged twice for invoice", case.hs_clean_body)
+        self.assertNotIn("<p>", case.hs_clean_body)
         self.assertEqual(case.commercial_partner_id, account or self.globex)
         self.assertIn(
             ("invoice", "INV/2026/00042"),
-            {(r.kind, r.value) for r in case.reference_ids},
+            {(r.kind, r.value) for r in case.hs_reference_ids},
         )
-        self.assertIn("+442079460958", case.phone_numbers or "")
-        logs = case.routing_log_ids
+        self.assertIn("+442079460958", case.hs_phone_numbers or "")
+        logs = case.hs_routing_log_ids
         self.assertTrue(logs, "routing ran and was logged")
         self.assertEqual(set(logs.mapped("origin")), {origin})
         self.assertEqual(case.user_id, self.agent, "the fallback assignment ran")
-        self.assertEqual(case.probable_duplicate_id, self.email_case)
+        self.assertEqual(case.hs_probable_duplicate_id, self.email_case)
         self.Ticket._hs_send_pending_acknowledgements()
         acks = case.message_ids.filtered(lambda m: m.message_type == "auto_comment")
         self.assertEqual(bool(acks), acknowledged)
-        self.assertFalse(case.ack_pending)
+        self.assertFalse(case.hs_ack_pending)
 
     def test_email_case_goes_through_the_same_pipeline(self):
         self.assertEqual(self.email_case.hs_origin, "gateway")
         self.assertEqual(
-            set(self.email_case.routing_log_ids.mapped("origin")), {"gateway"}
+            set(self.email_case.hs_routing_log_ids.mapped("origin")), {"gateway"}
         )
-        self.assertTrue(self.email_case.reference_ids)
+        self.assertTrue(self.email_case.hs_reference_ids)
         self.assertEqual(self.email_case.commercial_partner_id, self.globex)
 
     # ------------------------------------------------------------------
@@ -269,7 +269,7 @@ class TestChannels(SupportTeamMixin, HttpCase):
             case.channel_id,
             self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone"),
         )
-        self.assertTrue(case.phone_numbers.startswith("+3225411711, "))
+        self.assertTrue(case.hs_phone_numbers.startswith("+3225411711, "))
         self.assert_pipeline(case, "phone", acknowledged=False)
 
     def test_agent_logs_a_call_from_a_new_caller(self):
@@ -312,5 +312,5 @@ class TestChannels(SupportTeamMixin, HttpCase):
             {"name": SUBJECT, "description": TEXT, "partner_id": self.hank.id}
         )
         self.assertFalse(case.hs_origin)
-        self.assertFalse(case.routing_log_ids)
-        self.assertFalse(case.probable_duplicate_id)
+        self.assertFalse(case.hs_routing_log_ids)
+        self.assertFalse(case.hs_probable_duplicate_id)

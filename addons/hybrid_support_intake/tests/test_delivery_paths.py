@@ -34,7 +34,7 @@ class TestDeliveryPaths(SupportTeamMixin, HttpCase):
     def _case(self, message):
         self.env.invalidate_all()
         return self.env["helpdesk.ticket"].search(
-            [("source_message_id", "=", message["Message-ID"])]
+            [("hs_source_message_id", "=", message["Message-ID"])]
         )
 
     def assert_routed_case(self, message):
@@ -42,8 +42,8 @@ class TestDeliveryPaths(SupportTeamMixin, HttpCase):
         self.assertEqual(len(case), 1)
         self.assertEqual(case.team_id, self.team)
         self.assertTrue(case.user_id, "routing ran")
-        self.assertTrue(case.routing_log_ids, "and was logged")
-        self.assertTrue(case.ack_pending or case.ack_sent)
+        self.assertTrue(case.hs_routing_log_ids, "and was logged")
+        self.assertTrue(case.hs_ack_pending or case.hs_ack_sent)
         self.assertFalse(
             self.env["hybrid.support.mail.quarantine"].search(
                 [("message_id", "=", message["Message-ID"])]

@@ -19,8 +19,8 @@ class TestProbableDuplicates(IntakeCase):
         copy = self.email_case(
             "marge@globex.example", "Printer E42", self.BODY + " Help!"
         )
-        self.assertEqual(copy.probable_duplicate_id, original)
-        self.assertGreater(copy.probable_duplicate_score, 0.8)
+        self.assertEqual(copy.hs_probable_duplicate_id, original)
+        self.assertGreater(copy.hs_probable_duplicate_score, 0.8)
         note = copy.message_ids.filtered(lambda m: "Probable duplicate" in m.body)
         self.assertIn(original.number, note.body)
         # merging keeps every message and follower on the original
@@ -48,11 +48,11 @@ class TestProbableDuplicates(IntakeCase):
         different = self.email_case(
             "hank@globex.example", "Invoice", "Please send the May invoice."
         )
-        self.assertFalse(stranger.probable_duplicate_id)
-        self.assertFalse(different.probable_duplicate_id)
+        self.assertFalse(stranger.hs_probable_duplicate_id)
+        self.assertFalse(different.hs_probable_duplicate_id)
 
     def test_window_zero_switches_the_check_off(self):
         self.env.company.hs_duplicate_window_hours = 0
         self.process(make_email("hank@globex.example", "Printer E42", self.BODY))
         again = self.email_case("hank@globex.example", "Printer E42", self.BODY)
-        self.assertFalse(again.probable_duplicate_id)
+        self.assertFalse(again.hs_probable_duplicate_id)

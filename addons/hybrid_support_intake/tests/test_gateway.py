@@ -21,7 +21,7 @@ class TestGateway(IntakeCase):
         self.assertEqual(ticket.commercial_partner_id, self.customer_company)
         self.assertEqual(ticket.team_id, self.team)
         self.assertFalse(ticket.user_id, "not assigned to the gateway's OdooBot")
-        self.assertEqual(ticket.clean_body, "The printer is on fire.")
+        self.assertEqual(ticket.hs_clean_body, "The printer is on fire.")
         self.assertEqual(
             ticket.channel_id,
             self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email"),
@@ -29,7 +29,7 @@ class TestGateway(IntakeCase):
         original = ticket.message_ids.filtered(lambda m: m.message_type == "email")
         self.assertEqual(len(original), 1)
         self.assertIn("Globex CEO", original.body)
-        self.assertEqual(ticket.source_message_id, original.message_id)
+        self.assertEqual(ticket.hs_source_message_id, original.message_id)
 
     def test_unknown_sender_linked_to_company_of_domain(self):
         ticket = self.email_case("New Guy <new.guy@globex.example>", "Hi")
@@ -51,23 +51,23 @@ class TestGateway(IntakeCase):
     def test_html_only_email_gets_plain_clean_body(self):
         html = "<html><body><p>Dashboard is <b>empty</b>.</p><p>-- <br>Hank</p></body></html>"
         ticket = self.email_case("hank@globex.example", "Dashboard", html=html)
-        self.assertIn("Dashboard is empty.", ticket.clean_body)
-        self.assertNotIn("<", ticket.clean_body)
+        self.assertIn("Dashboard is empty.", ticket.hs_clean_body)
+        self.assertNotIn("<", ticket.hs_clean_body)
 
     def test_exactly_one_acknowledgement_with_reference_link_and_promise(self):
         self.env.company.hs_response_promise = "We answer within 4 working hours."
         ticket = self.email_case("hank@globex.example", "Need invoice copy")
         ack = self.acks(ticket)
         self.assertEqual(len(ack), 1)
-        self.assertTrue(ticket.ack_sent)
+        self.assertTrue(ticket.hs_ack_sent)
         self.assertEqual(ack.author_id, self.env.company.partner_id)
         self.assertIn(f"[{ticket.hs_keyed_reference}]", ack.subject)
         self.assertIn(ticket.number, ack.body)
-        self.assertTrue(ticket.response_promise)
-        self.assertIn(ticket.response_promise, ack.body)
+        self.assertTrue(ticket.hs_response_promise)
+        self.assertIn(ticket.hs_response_promise, ack.body)
         # Without an SLA deadline the promise is the company's sentence.
         self.assertEqual(
-            self.Ticket.new({"company_id": self.env.company.id}).response_promise,
+            self.Ticket.new({"company_id": self.env.company.id}).hs_response_promise,
             "We answer within 4 working hours.",
         )
         self.assertTrue(ticket.access_token)
@@ -86,14 +86,14 @@ class TestGateway(IntakeCase):
         ticket = self.Ticket.browse(
             self.env["mail.thread"].message_process(False, bytes(raw))
         )
-        self.assertTrue(ticket.ack_pending)
+        self.assertTrue(ticket.hs_ack_pending)
         self.assertFalse(self.acks(ticket), "nothing rendered inside the gateway")
         self.assertGreater(
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
             triggers_before,
         )
         self.assertEqual(self.Ticket._hs_send_pending_acknowledgements(), 1)
-        self.assertFalse(ticket.ack_pending)
+        self.assertFalse(ticket.hs_ack_pending)
         self.assertEqual(len(self.acks(ticket)), 1)
         # a second run finds nothing left and sends nothing twice
         self.assertEqual(self.Ticket._hs_send_pending_acknowledgements(), 0)
@@ -124,7 +124,7 @@ class TestGateway(IntakeCase):
             colleague = make_email(
                 "sue@globex.example",
                 "Re: Printer jam",
-                headers={"In-Reply-To": ticket.source_message_id},
+                headers={"In-Reply-To": ticket.hs_source_message_id},
             )
             self.env["mail.thread"].message_process(False, bytes(colleague))
             posted = ticket.message_ids[:1]
@@ -225,7 +225,7 @@ class TestGateway(IntakeCase):
         for raw in robots:
             ticket = self.Ticket.browse(self.process(raw))
             self.assertTrue(ticket, "a robot's email is still kept as a case")
-            self.assertTrue(ticket.automated_reason)
+            self.assertTrue(ticket.hs_automated_reason)
             self.assertFalse(self.acks(ticket))
         mails = self.env["mail.mail"].search([("email_to", "ilike", "globex")])
         self.assertFalse(mails)
@@ -278,7 +278,7 @@ class TestGateway(IntakeCase):
         tickets = self.Ticket.browse(
             [self.process(make_email("hank@globex.example", f"n{i}")) for i in range(3)]
         )
-        self.assertEqual(tickets.mapped("ack_sent"), [True, True, False])
+        self.assertEqual(tickets.mapped("hs_ack_sent"), [True, True, False])
 
     def test_mail_loop_is_stopped_and_quarantined(self):
         self.env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", 3)

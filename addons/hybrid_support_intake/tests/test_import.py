@@ -96,7 +96,7 @@ class TestMailboxImport(IntakeCase):
         cases = self.new_tickets(before)
         self.assertEqual(len(cases), 2, "the reply threads into its case")
         old = cases.filtered(lambda t: t.name == "Old question")
-        self.assertEqual(old.received_date, datetime(2024, 3, 4, 9, 30))
+        self.assertEqual(old.hs_received_date, datetime(2024, 3, 4, 9, 30))
         self.assertEqual(old.stage_id, self.closed)
         self.assertIn("Still off.", " ".join(old.message_ids.mapped("body")))
         incoming = old.message_ids.filtered(lambda m: m.message_type == "email")
@@ -109,7 +109,9 @@ class TestMailboxImport(IntakeCase):
             mails_before,
             "nothing is sent to anyone",
         )
-        self.assertFalse(cases.filtered("ack_pending") or cases.filtered("ack_sent"))
+        self.assertFalse(
+            cases.filtered("hs_ack_pending") or cases.filtered("hs_ack_sent")
+        )
         self.assertEqual(job.imported_count, 3)
         self.assertEqual(len(job.error_ids), 1, "the garbage is refused with a reason")
         self.assertTrue(job.error_ids.reason)
@@ -158,7 +160,7 @@ class TestMailboxImport(IntakeCase):
         self.assertEqual(len(case), 1, "the reply threads by In-Reply-To")
         self.assertEqual(case.name, "Invoice INV/2025/00042 charged twice")
         self.assertEqual(case.partner_id.email, "hank@globex.example")
-        self.assertEqual(case.received_date, datetime(2025, 3, 3, 8, 30))
+        self.assertEqual(case.hs_received_date, datetime(2025, 3, 3, 8, 30))
         emails = case.message_ids.filtered(lambda m: m.message_type == "email")
         self.assertEqual(len(emails), 2)
         reply = emails.filtered(lambda m: "Zo" in (m.email_from or ""))
@@ -166,7 +168,8 @@ class TestMailboxImport(IntakeCase):
         self.assertEqual(reply.date, datetime(2025, 3, 4, 10, 15))
         self.assertEqual(case.attachment_ids.mapped("name"), ["invoice.pdf"])
         self.assertIn(
-            "INV/2025/00042", case.reference_ids.mapped("value") or ["INV/2025/00042"]
+            "INV/2025/00042",
+            case.hs_reference_ids.mapped("value") or ["INV/2025/00042"],
         )
 
     def test_outlook_conversion(self):

@@ -183,7 +183,7 @@ class TestIntentCatalogue(TransactionCase):
                     "name": name,
                     "description": "x",
                     "hs_intent_id": case_intent.id,
-                    "intent_confidence": confidence,
+                    "hs_intent_confidence": confidence,
                 }
                 for name, case_intent, confidence in (
                     ("refund, sure", self.refund, 0.9),
@@ -198,7 +198,7 @@ class TestIntentCatalogue(TransactionCase):
         self.assertEqual(cases.mapped("priority")[0], "3")
         self.assertNotEqual(cases[1].priority, "3", "under the minimum confidence")
         self.assertNotEqual(cases[2].priority, "3")
-        log = cases[0].routing_log_ids.filtered(lambda log: log.rule_id == rule)
+        log = cases[0].hs_routing_log_ids.filtered(lambda log: log.rule_id == rule)
         self.assertIn("intent Money back (90%)", log.mapped("inputs"))
 
     def test_intent_in_use_cannot_be_deleted_only_archived(self):

@@ -48,7 +48,7 @@ class TestJobsMeetingConcurrentWrites(TransactionCase):
                     "partner_id": partner.id,
                 }
             )
-            ticket.ack_pending = True
+            ticket.hs_ack_pending = True
             self.partner_id, self.ticket_id = partner.id, ticket.id
             self.started = fields.Datetime.now()
         self.addCleanup(self._remove)
@@ -106,14 +106,14 @@ class TestJobsMeetingConcurrentWrites(TransactionCase):
                 min(calls),
                 fields.Datetime.now() + timedelta(seconds=JOB_SLOT_SECONDS + 5),
             )
-            self.assertTrue(self._case(cr).ack_pending, "nothing was half-sent")
+            self.assertTrue(self._case(cr).hs_ack_pending, "nothing was half-sent")
         # its next run sends the acknowledgement, once
         with self._cursor() as cr:
             self._job_env(cr)["helpdesk.ticket"]._hs_cron_send_acknowledgements()
         with self._cursor() as cr:
             case = self._case(cr)
-            self.assertFalse(case.ack_pending)
-            self.assertTrue(case.ack_sent)
+            self.assertFalse(case.hs_ack_pending)
+            self.assertTrue(case.hs_ack_sent)
             self.assertEqual(
                 len(
                     case.message_ids.filtered(

@@ -85,13 +85,17 @@ class TestRoutingRules(IntakeCase):
         self.assertIn(self.tag, ticket.tag_ids)
         self.assertIn(follower, ticket.message_partner_ids)
         self.assertEqual(ticket.user_id, self.lawyer)
-        logs = ticket.routing_log_ids
+        logs = ticket.hs_routing_log_ids
         self.assertEqual(set(logs.rule_id), {legal, globex})
         self.assertNotIn(never, logs.rule_id, "the rule after a stop never runs")
         team_log = logs.filtered(lambda log: log.field_name == "Team")
         self.assertEqual(team_log.new_value, "Legal")
         self.assertEqual(team_log.old_value, "Help Team")
         self.assertEqual(team_log.inputs, "keyword attorney")
+        self.assertEqual(
+            (team_log.field_id.model, team_log.field_id.name),
+            ("helpdesk.ticket", "team_id"),
+        )
         self.assertEqual(legal.match_count, 1)
 
     def test_fallback_gives_returning_customer_their_last_agent(self):
@@ -109,7 +113,7 @@ class TestRoutingRules(IntakeCase):
         self.assertEqual(ticket.user_id, self.agent)
         # other addons may log decisions of their own (the ai addon's
         # priority from urgency): the assignment is the fallback's
-        log = ticket.routing_log_ids.filtered(lambda log: log.source == "fallback")
+        log = ticket.hs_routing_log_ids.filtered(lambda log: log.source == "fallback")
         self.assertEqual(log.new_value, self.agent.name)
 
     def test_fallback_least_loaded_member(self):
@@ -136,7 +140,9 @@ class TestRoutingRules(IntakeCase):
     def test_agent_change_is_logged_as_override(self):
         ticket = self.email_case("hank@globex.example", "Hi")
         ticket.with_user(self.agent).write({"priority": "2"})
-        override = ticket.routing_log_ids.filtered(lambda log: log.source == "override")
+        override = ticket.hs_routing_log_ids.filtered(
+            lambda log: log.source == "override"
+        )
         self.assertEqual(len(override), 1)
         self.assertEqual((override.old_value, override.new_value), ("Medium", "High"))
         self.assertEqual(override.field_name, "Priority")
@@ -171,20 +177,20 @@ class TestClosedCaseReplies(IntakeCase):
         ticket = self._closed_case()
         self.assertEqual(self._reply(ticket), ticket.id)
         self.assertFalse(ticket.stage_id.closed)
-        self.assertEqual(ticket.reopen_count, 1)
+        self.assertEqual(ticket.hs_reopen_count, 1)
 
     def test_auto_reply_does_not_reopen(self):
         ticket = self._closed_case()
         self._reply(ticket, headers={"Auto-Submitted": "auto-replied"})
         self.assertTrue(ticket.stage_id.closed)
-        self.assertEqual(ticket.reopen_count, 0)
+        self.assertEqual(ticket.hs_reopen_count, 0)
 
     def test_team_can_open_a_linked_follow_up_instead(self):
         self.team.hs_closed_reply = "followup"
         ticket = self._closed_case()
         followup = self.Ticket.browse(self._reply(ticket))
         self.assertNotEqual(followup, ticket)
-        self.assertEqual(followup.followup_of_id, ticket)
+        self.assertEqual(followup.hs_followup_of_id, ticket)
         self.assertEqual(followup.team_id, self.team)
         self.assertEqual(followup.partner_id, self.customer)
         self.assertTrue(ticket.stage_id.closed, "the closed case stays closed")

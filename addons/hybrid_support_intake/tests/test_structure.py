@@ -15,7 +15,7 @@ class TestStructuredFields(IntakeCase):
         )
         ticket = self.email_case("hank@globex.example", "Parcel", body)
         # the number quoted from our own earlier answer is not the customer's
-        self.assertEqual(ticket.phone_numbers, "+442079460018")
+        self.assertEqual(ticket.hs_phone_numbers, "+442079460018")
 
     def test_references_are_recorded_and_linked_to_the_customer_case(self):
         earlier = self.Ticket.create(
@@ -34,7 +34,7 @@ class TestStructuredFields(IntakeCase):
             f"and {foreign.number}. My account number: AC-99812."
         )
         ticket = self.email_case("hank@globex.example", "Charged twice", body)
-        found = {(r.kind, r.value): r for r in ticket.reference_ids}
+        found = {(r.kind, r.value): r for r in ticket.hs_reference_ids}
         self.assertEqual(
             set(found),
             {
@@ -52,7 +52,7 @@ class TestStructuredFields(IntakeCase):
         )
         # running the enrichment again adds nothing twice
         ticket._hs_enrich(None)
-        self.assertEqual(len(ticket.reference_ids), 5)
+        self.assertEqual(len(ticket.hs_reference_ids), 5)
 
     def test_invalid_reference_pattern_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "not a valid regular expression"):
@@ -73,7 +73,8 @@ class TestStructuredFields(IntakeCase):
         by_domain = self.email_case("ann@bigco.example", "VIP by domain")
         plain = self.email_case("joe@elsewhere.example", "Not VIP")
         self.assertEqual(
-            [by_tag.is_vip, by_domain.is_vip, plain.is_vip], [True, True, False]
+            [by_tag.hs_is_vip, by_domain.hs_is_vip, plain.hs_is_vip],
+            [True, True, False],
         )
 
     def test_a_learnt_signature_leaves_the_clean_text(self):
@@ -90,5 +91,7 @@ class TestStructuredFields(IntakeCase):
         ticket = self.email_case(
             "hank@globex.example", "Login", f"Login fails since today.\n\n{signature}"
         )
-        self.assertEqual(ticket.clean_body.strip(), "Login fails since today.")
-        self.assertIn("VP Operations", ticket.writer_text, "kept where phones are read")
+        self.assertEqual(ticket.hs_clean_body.strip(), "Login fails since today.")
+        self.assertIn(
+            "VP Operations", ticket.hs_writer_text, "kept where phones are read"
+        )

@@ -107,8 +107,8 @@ class HybridSupportLogCall(models.TransientModel):
             "description": plaintext2html(self.notes),
             "partner_id": caller.id,
             "hs_origin": "phone",
-            "ack_pending": self.acknowledge,
-            "phone_numbers": number or False,
+            "hs_ack_pending": self.acknowledge,
+            "hs_phone_numbers": number or False,
         }
         if self.team_id:
             values["team_id"] = self.team_id.id

@@ -30,7 +30,7 @@ class HelpdeskTicket(models.Model):
         rendered in sudo, so the company is never taken from the reader."""
         self.ensure_one()
         return self.env["hybrid.support.kb.article"]._hs_suggest(
-            f"{self.name or ''} {self.clean_body or ''}",
+            f"{self.name or ''} {self.hs_clean_body or ''}",
             limit=limit,
             company=self.company_id or self.env.company,
         )
@@ -57,7 +57,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             articles = ticket._hs_kb_suggestions(limit=3)
             if not articles:
-                ticket.ack_suggestions_html = False
+                ticket.hs_ack_suggestions_html = False
                 continue
             base_url = ticket.get_base_url()
             items = Markup("").join(
@@ -71,7 +71,7 @@ class HelpdeskTicket(models.Model):
                 )
                 for article in articles
             )
-            ticket.ack_suggestions_html = Markup("<p>%s</p><ul>%s</ul>") % (
+            ticket.hs_ack_suggestions_html = Markup("<p>%s</p><ul>%s</ul>") % (
                 escape(self.env._("These articles may already answer your question:")),
                 items,
             )

@@ -281,7 +281,7 @@ class HybridSupportKbArticle(models.Model):
         self.ensure_one()
         # sudo: the nightly job's comparison, never shown
         return [
-            f"{ticket.name or ''}\n{ticket.clean_body or ''}"
+            f"{ticket.name or ''}\n{ticket.hs_clean_body or ''}"
             for ticket in self.sudo().source_ticket_ids
         ]
 

@@ -72,11 +72,11 @@ class HybridSupportKbCaseMixin(models.AbstractModel):
         description; an addon holding a better statement (a thread summary)
         may override this."""
         self.ensure_one()
-        text = self.clean_body or html2plaintext(self.description or "")
-        if not text.strip() and "summary" in self._fields:
+        text = self.hs_clean_body or html2plaintext(self.description or "")
+        if not text.strip() and "hs_summary" in self._fields:
             # hybrid_support_ai's extractive summary: "Wants: ..." is the
             # customer's request in their words (read only when installed)
-            wants = re.search(r"^Wants: (.+)$", self.summary or "", re.MULTILINE)
+            wants = re.search(r"^Wants: (.+)$", self.hs_summary or "", re.MULTILINE)
             text = wants.group(1) if wants else ""
         return text
 
@@ -117,7 +117,7 @@ class HybridSupportKbCaseMixin(models.AbstractModel):
     def _hs_kb_known_references(self):
         """References found in the case (orders, invoices, accounts...)."""
         self.ensure_one()
-        return self.reference_ids.mapped("value") if self.reference_ids else []
+        return self.hs_reference_ids.mapped("value") if self.hs_reference_ids else []
 
     def _hs_kb_region(self):
         country = self.partner_id.country_id or self.company_id.country_id
@@ -160,7 +160,7 @@ class HybridSupportKbCaseMixin(models.AbstractModel):
             subject=clean(self.name or ""),
             category=self.category_id.id or None,
             rating=self._hs_kb_rating(),
-            reopened=self.reopen_count or 0,
+            reopened=self.hs_reopen_count or 0,
         )
 
     def _hs_kb_rewrite_draft(self, proposal):

@@ -234,7 +234,7 @@ class HybridSupportKbGap(models.Model):
         cases = [
             gap_tools.RecentCase(
                 key=ticket.id,
-                text=f"{ticket.name or ''}\n{ticket.clean_body or ''}",
+                text=f"{ticket.name or ''}\n{ticket.hs_clean_body or ''}",
                 previous=ticket.create_date < start,
             )
             for ticket in reversed(tickets)

@@ -75,7 +75,7 @@ class TestAttacksKb(HttpCase):
 
     def test_acknowledgement_of_company_b_quotes_only_company_b_articles(self):
         # rendered with superuser rights, as the acknowledgement cron does
-        html = str(self.case_b.ack_suggestions_html)
+        html = str(self.case_b.hs_ack_suggestions_html)
         self.assertIn("Company B: unlock your account", html)
         self.assertNotIn("Company A", html)
         self.assertNotIn("Secret procedure", html)

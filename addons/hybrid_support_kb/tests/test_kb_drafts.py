@@ -136,7 +136,7 @@ class TestKbDraftsJob(KbDraftCase):
             "The printer shows offline on every computer of the office.",
             "Restart the printer and then the print spooler on each computer.",
         )
-        reopened.sudo().reopen_count = 1
+        reopened.sudo().hs_reopen_count = 1
         self.run_job()
         self.assertEqual(internal.hs_kb_draft_state, "skipped")
         self.assertIn("no public answer", internal.hs_kb_draft_note)

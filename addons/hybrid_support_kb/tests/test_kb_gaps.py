@@ -113,7 +113,7 @@ class TestKbGaps(TransactionCase):
                 {
                     "name": "Two-factor",
                     "description": f"<p>{text} Zorro Quixote</p>",
-                    "clean_body": f"{text} Zorro Quixote",
+                    "hs_clean_body": f"{text} Zorro Quixote",
                     "partner_id": cls.customer.id,
                 }
                 for text in SMS
@@ -121,7 +121,7 @@ class TestKbGaps(TransactionCase):
         )
         cls.env["helpdesk.ticket"].create(
             [
-                {"name": "Password", "description": f"<p>{t}</p>", "clean_body": t}
+                {"name": "Password", "description": f"<p>{t}</p>", "hs_clean_body": t}
                 for t in PASSWORD
             ]
         )

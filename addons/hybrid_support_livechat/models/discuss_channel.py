@@ -75,8 +75,8 @@ class DiscussChannel(models.Model):
             {
                 "name": subject,
                 "description": transcript,
-                "clean_body": said,
-                "writer_text": said,
+                "hs_clean_body": said,
+                "hs_writer_text": said,
                 "partner_id": partner.id,
                 "partner_name": name,
                 "hs_origin": "chat",

@@ -123,17 +123,17 @@ class TestLivechatCase(HttpCase):
         self.assertEqual(case.partner_id, self.customer.partner_id)
         self.assertEqual(case.commercial_partner_id, self.account)
         # the visitor's lines are the customer's text; the transcript is kept
-        self.assertIn("charged twice", case.clean_body)
-        self.assertNotIn("let me check", case.clean_body)
+        self.assertIn("charged twice", case.hs_clean_body)
+        self.assertNotIn("let me check", case.hs_clean_body)
         self.assertIn("let me check", case.description)
         self.assertIn(
             ("invoice", "INV/2026/00042"),
-            {(r.kind, r.value) for r in case.reference_ids},
+            {(r.kind, r.value) for r in case.hs_reference_ids},
         )
-        self.assertIn("+442079460958", case.phone_numbers)
+        self.assertIn("+442079460958", case.hs_phone_numbers)
         self.assertEqual(case.team_id, self.team)
-        self.assertEqual(set(case.routing_log_ids.mapped("origin")), {"chat"})
-        self.assertTrue(case.ack_pending, "the customer is told by email")
+        self.assertEqual(set(case.hs_routing_log_ids.mapped("origin")), {"chat"})
+        self.assertTrue(case.hs_ack_pending, "the customer is told by email")
 
     def test_a_guests_chat_makes_a_case_under_their_name(self):
         guest = self.env["mail.guest"].create({"name": "Anonymous Bob"})
@@ -143,7 +143,7 @@ class TestLivechatCase(HttpCase):
         case = self._case(chat)
         self.assertFalse(case.partner_id)
         self.assertEqual(case.partner_name, "Anonymous Bob")
-        self.assertIn("charged twice", case.clean_body)
+        self.assertIn("charged twice", case.hs_clean_body)
 
     def test_without_a_subject_only_the_help_is_shown(self):
         chat = self._chat(visitor_partner=self.customer.partner_id)

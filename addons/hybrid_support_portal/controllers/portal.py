@@ -162,12 +162,14 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         Ticket = request.env["helpdesk.ticket"]
         # sudo: references are for agents; the ids found are narrowed by the
         # reader's record rules in the search this domain goes into
-        by_reference = Ticket.sudo()._search([("reference_ids.value", "ilike", search)])
+        by_reference = Ticket.sudo()._search(
+            [("hs_reference_ids.value", "ilike", search)]
+        )
         return Domain.OR(
             [
                 Domain("number", "ilike", search),
                 Domain("name", "ilike", search),
-                Domain("clean_body", "ilike", search),
+                Domain("hs_clean_body", "ilike", search),
                 Domain("id", "in", by_reference),
             ]
         )
@@ -280,8 +282,9 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
             )
             rows[ticket.id] = {
                 "waiting_on": waiting,
-                "paused": not closed and (ticket.sla_paused or waiting == "customer"),
-                "deadline": not closed and ticket.sla_deadline,
+                "paused": not closed
+                and (ticket.hs_sla_paused or waiting == "customer"),
+                "deadline": not closed and ticket.hs_sla_deadline,
                 "last_update": ticket.hs_last_activity_date or ticket.write_date,
             }
         return rows
@@ -305,11 +308,11 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         waiting = case_view.waiting_on(
             closed, ticket.stage_id.id in pausing.get(ticket.company_id.id, ())
         )
-        answered = bool(ticket.sla_first_response_date)
+        answered = bool(ticket.hs_sla_first_response_date)
         step = case_view.next_step(closed, waiting, answered)
         clock = self._hs_clock(ticket)
         return {
-            "hs_request_text": ticket.clean_body or False,
+            "hs_request_text": ticket.hs_clean_body or False,
             "hs_original_email": (
                 ticket.description if not is_html_empty(ticket.description) else False
             ),
@@ -331,7 +334,7 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         tz = (
             (not user._is_public() and user.tz)
             or ticket.partner_id.tz
-            or ticket.sla_policy_id.calendar_id.tz
+            or ticket.hs_sla_policy_id.calendar_id.tz
             or ticket.company_id.resource_calendar_id.tz
         )
         return tz if tz in pytz.all_timezones_set else "UTC"
@@ -361,7 +364,7 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         (first answer, resolution) with its state, dates in the reader's
         zone and language, and the working hours left while it runs."""
         now = fields.Datetime.now()
-        lines = ticket.sla_ids
+        lines = ticket.hs_sla_ids
         targets = {
             line: case_view.Target(
                 kind=line.target,
@@ -377,7 +380,7 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
             list(targets.values()),
             now,
             closed=ticket.stage_id.closed,
-            answered_at=ticket.sla_first_response_date,
+            answered_at=ticket.hs_sla_first_response_date,
             closed_at=ticket.closed_date,
         )
         clock = []
@@ -492,7 +495,7 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
             timeline = [(ticket.create_date, trackings[0].old_value_char, "stage")]
             timeline += [(t.create_date, t.new_value_char, "stage") for t in trackings]
         lang = request.env.context.get("lang")
-        for log in ticket.escalation_log_ids:
+        for log in ticket.hs_escalation_log_ids:
             rule = log.rule_id.with_context(lang=lang)
             if rule.customer_visible and rule.customer_message:
                 timeline.append((log.date, rule.customer_message, "escalation"))
@@ -529,7 +532,7 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
         )
         # sudo: references are for agents; each record is checked below with
         # the reader's own rights before anything of it leaves
-        for reference in ticket.reference_ids:
+        for reference in ticket.hs_reference_ids:
             model, res_id = reference.res_model, reference.res_id
             if not (model and res_id and model in request.env):
                 continue
@@ -558,13 +561,13 @@ class CustomerPortalHybridSupport(CustomerPortalHelpdesk):
             return request.env["helpdesk.ticket"]
         Ticket = ticket.env["helpdesk.ticket"].with_context(active_test=False)
         related = (
-            ticket.followup_of_id
-            | ticket.probable_duplicate_id
+            ticket.hs_followup_of_id
+            | ticket.hs_probable_duplicate_id
             | Ticket.search(
                 [
                     "|",
-                    ("followup_of_id", "=", ticket.id),
-                    ("probable_duplicate_id", "=", ticket.id),
+                    ("hs_followup_of_id", "=", ticket.id),
+                    ("hs_probable_duplicate_id", "=", ticket.id),
                 ]
             )
         ).filtered(lambda t: t.commercial_partner_id == ticket.commercial_partner_id)

@@ -140,9 +140,9 @@ class CustomerPortalSupportTeam(CustomerPortal):
                 [
                     ("commercial_partner_id", "=", account.id),
                     ("create_date", ">=", now - timedelta(days=SERVICE_LEVEL_DAYS)),
-                    ("sla_policy_id", "!=", False),
+                    ("hs_sla_policy_id", "!=", False),
                 ],
-                ["sla_policy_id", "sla_status"],
+                ["hs_sla_policy_id", "hs_sla_status"],
                 ["__count"],
             )
         )

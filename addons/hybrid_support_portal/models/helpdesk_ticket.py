@@ -116,11 +116,11 @@ class HelpdeskTicket(models.Model):
     def _compute_ack_case_actions_html(self):
         for ticket in self:
             if ticket.partner_id and ticket.id:
-                ticket.ack_case_actions_html = ticket._hs_case_actions_html(
+                ticket.hs_ack_case_actions_html = ticket._hs_case_actions_html(
                     ticket.partner_id
                 )
             else:
-                ticket.ack_case_actions_html = False
+                ticket.hs_ack_case_actions_html = False
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=False):
         """The case's customer gets the answer buttons under every public
@@ -209,7 +209,9 @@ class HelpdeskTicket(models.Model):
         waiting = self._hs_waiting_on_customer()
         stage = self._hs_stage_for("in_progress")
         if closed and stage:
-            self.write({"stage_id": stage.id, "reopen_count": self.reopen_count + 1})
+            self.write(
+                {"stage_id": stage.id, "hs_reopen_count": self.hs_reopen_count + 1}
+            )
             outcome = "reopened"
             note = self.env._(
                 "The customer still needs help: the case is reopened (link in an email)."
@@ -315,7 +317,7 @@ class HelpdeskTicket(models.Model):
         return Domain.OR(per_team) & Domain(
             [
                 ("closed", "=", False),
-                ("automated_reason", "=", False),
+                ("hs_automated_reason", "=", False),
                 ("partner_id.email_normalized", "!=", False),
                 ("partner_id.is_blacklisted", "=", False),
             ]

@@ -60,7 +60,7 @@ class TestAttacksPortal(HttpCase):
         )
 
     def test_case_page_of_company_b_suggests_only_company_b_articles(self):
-        self.assertTrue(self.case_b.sla_first_response_deadline)
+        self.assertTrue(self.case_b.hs_sla_first_response_deadline)
         self.authenticate("hs_portal_cust_b", "hs_portal_cust_b")
         page = self.url_open(f"/my/ticket/{self.case_b.id}")
         self.assertEqual(page.status_code, 200)

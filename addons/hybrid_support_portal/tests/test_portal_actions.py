@@ -289,7 +289,7 @@ class TestCaseActionLinks(CaseActionsMixin, HttpCase):
 
     def test_still_need_help_reopens_a_closed_case_and_tells_the_agent(self):
         self.ticket.stage_id = self.done
-        reopen_count = self.ticket.reopen_count
+        reopen_count = self.ticket.hs_reopen_count
         url = self.ack_links(self.ticket)[REOPEN]
         page, csrf = self.open_confirmation(url)
         self.assertIn("Yes, I still need help", page.text)
@@ -299,20 +299,20 @@ class TestCaseActionLinks(CaseActionsMixin, HttpCase):
         self.assertIn("Your case is reopened", done.text)
         self.env.invalidate_all()
         self.assertEqual(self.ticket.stage_id, self.in_progress)
-        self.assertEqual(self.ticket.reopen_count, reopen_count + 1)
+        self.assertEqual(self.ticket.hs_reopen_count, reopen_count + 1)
         note = self.notes(self.ticket, "still needs help")
         self.assertEqual(note.author_id, self.customer)
         self.assertIn(self.agent.partner_id, note.partner_ids)
 
     def test_still_need_help_puts_a_waiting_case_back_in_progress(self):
         self.ticket.stage_id = self.waiting
-        self.assertTrue(self.ticket.sla_ids.mapped("paused_since")[0])
+        self.assertTrue(self.ticket.hs_sla_ids.mapped("paused_since")[0])
         url = self.ack_links(self.ticket)[REOPEN]
         _page, csrf = self.open_confirmation(url)
         self.post(url, csrf)
         self.env.invalidate_all()
         self.assertEqual(self.ticket.stage_id, self.in_progress)
-        self.assertFalse(any(self.ticket.sla_ids.mapped("paused_since")))
+        self.assertFalse(any(self.ticket.hs_sla_ids.mapped("paused_since")))
 
     def test_agent_reply_email_carries_the_links_for_the_customer_only(self):
         colleague = new_test_user(
@@ -363,18 +363,18 @@ class TestCaseActionLinks(CaseActionsMixin, HttpCase):
             subtype_xmlid="mail.mt_comment",
         )
         self.assertEqual(self.ticket.stage_id, self.waiting)
-        self.assertTrue(self.ticket.sla_ids.filtered("paused_since"))
+        self.assertTrue(self.ticket.hs_sla_ids.filtered("paused_since"))
         # the customer answers by email
         reply = make_email(
             "hank@globex.example",
             f"Re: [{self.ticket.hs_keyed_reference}] Printer is on fire",
             "Here are the logs.",
-            headers={"In-Reply-To": self.ticket.source_message_id},
+            headers={"In-Reply-To": self.ticket.hs_source_message_id},
         )
         self.env["mail.thread"].message_process(False, bytes(reply))
         self.assertTrue(self.notes(self.ticket, "Here are the logs"))
         self.assertEqual(self.ticket.stage_id, self.in_progress)
-        self.assertFalse(self.ticket.sla_ids.filtered("paused_since"))
+        self.assertFalse(self.ticket.hs_sla_ids.filtered("paused_since"))
 
     def test_customer_reply_from_the_portal_moves_a_waiting_case_back(self):
         self.ticket.stage_id = self.waiting
@@ -394,7 +394,7 @@ class TestCaseActionLinks(CaseActionsMixin, HttpCase):
         self.env.invalidate_all()
         self.assertTrue(self.notes(self.ticket, "Logs attached in the portal"))
         self.assertEqual(self.ticket.stage_id, self.in_progress)
-        self.assertFalse(self.ticket.sla_ids.filtered("paused_since"))
+        self.assertFalse(self.ticket.hs_sla_ids.filtered("paused_since"))
 
     def test_solved_link_from_the_email_in_a_browser(self):
         url = self.ack_links(self.ticket)[SOLVED]
@@ -500,7 +500,7 @@ class TestWaitingReminders(CaseActionsMixin, TransactionCase):
                 "hank@globex.example",
                 f"Re: [{ticket.hs_keyed_reference}] Hank will answer",
                 "Sorry, here it is.",
-                headers={"In-Reply-To": ticket.source_message_id},
+                headers={"In-Reply-To": ticket.hs_source_message_id},
             )
             self.env["mail.thread"].message_process(False, bytes(reply))
         self.assertEqual(ticket.stage_id, self.in_progress)
@@ -515,7 +515,7 @@ class TestWaitingReminders(CaseActionsMixin, TransactionCase):
         self.assertFalse(quiet_team.hs_reminder_enabled, "off by default")
         self.policy.team_ids |= quiet_team
         robot = self.waiting_case("Out of office")
-        robot.automated_reason = "auto-reply"
+        robot.hs_automated_reason = "auto-reply"
         blacklisted = self.waiting_case("Blacklisted")
         quiet = self.waiting_case("Quiet team")
         quiet.team_id = quiet_team

@@ -123,8 +123,8 @@ class PortalCaseCommon(SupportTeamMixin, HttpCase):
 @tagged("post_install", "-at_install")
 class TestPortalCase(PortalCaseCommon):
     def test_case_page_shows_clean_text_first_and_the_original_email_collapsed(self):
-        self.assertIn("prints blank pages since", self.case_a.clean_body)
-        self.assertNotIn("QUOTED-HISTORY-7731", self.case_a.clean_body)
+        self.assertIn("prints blank pages since", self.case_a.hs_clean_body)
+        self.assertNotIn("QUOTED-HISTORY-7731", self.case_a.hs_clean_body)
         html = self.page(self.case_a, "hs_pc_hank")
         request = html.index("o_hs_request_text")
         original = html.index("o_hs_original_email")
@@ -152,7 +152,7 @@ class TestPortalCase(PortalCaseCommon):
         self.assertIn("Alice Agent is working on your case", html)
 
     def test_clock_in_the_customers_time_zone(self):
-        deadline = self.case_a.sla_first_response_deadline
+        deadline = self.case_a.hs_sla_first_response_deadline
         html = self.page(self.case_a, "hs_pc_hank")
         # Hank reads New York time: the UTC hour is not what he reads
         local = fields.Datetime.context_timestamp(
@@ -171,7 +171,7 @@ class TestPortalCase(PortalCaseCommon):
 
     def test_clock_late_then_breached_after_the_fact(self):
         self.answer(self.case_a)
-        resolution = self.case_a.sla_ids.filtered(lambda x: x.target == "resolution")
+        resolution = self.case_a.hs_sla_ids.filtered(lambda x: x.target == "resolution")
         past = fields.Datetime.now() - timedelta(hours=1)
         resolution.write({"deadline": past, "at_risk_date": past})
         self.env["helpdesk.ticket"]._hs_sla_transitions(fields.Datetime.now(), 100)
@@ -234,10 +234,10 @@ class TestPortalCase(PortalCaseCommon):
                 "name": "Label printer again",
                 "description": "<p>again</p>",
                 "partner_id": self.hank.partner_id.id,
-                "followup_of_id": self.case_a.id,
+                "hs_followup_of_id": self.case_a.id,
             }
         )
-        self.case_b.probable_duplicate_id = self.case_a
+        self.case_b.hs_probable_duplicate_id = self.case_a
         html = self.page(self.case_a, "hs_pc_hank")
         links = html[html.index("o_hs_links") :]
         self.assertIn(f'href="/my/ticket/{self.case_marge.id}"', links)

@@ -196,8 +196,9 @@ class HybridSupportRolloutBaseline(models.Model):
     @api.model
     def _hs_case_domain(self, company, teams, start, end, source="all"):
         domain = Domain("company_id", "=", company.id) & (
-            Domain("received_date", ">=", start) & Domain("received_date", "<", end)
-            | Domain("received_date", "=", False)
+            Domain("hs_received_date", ">=", start)
+            & Domain("hs_received_date", "<", end)
+            | Domain("hs_received_date", "=", False)
             & Domain("create_date", ">=", start)
             & Domain("create_date", "<", end)
         )
@@ -256,7 +257,7 @@ class HybridSupportRolloutBaseline(models.Model):
                 SQL.identifier(table, "id"),
                 SQL(
                     "COALESCE(%s, %s)",
-                    SQL.identifier(table, "received_date"),
+                    SQL.identifier(table, "hs_received_date"),
                     SQL.identifier(table, "create_date"),
                 ),
                 SQL.identifier(table, "name"),

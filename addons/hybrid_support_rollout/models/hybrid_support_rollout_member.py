@@ -379,7 +379,7 @@ class HybridSupportRolloutMember(models.Model):
                 SELECT m.id, count(t.id) FROM hybrid_support_rollout_member m
                   JOIN helpdesk_ticket t ON t.partner_id = m.partner_id
                    AND t.create_date >= m.invited_date
-                  JOIN helpdesk_ticket o ON o.id = t.probable_duplicate_id
+                  JOIN helpdesk_ticket o ON o.id = t.hs_probable_duplicate_id
                  WHERE m.id IN %s
                    AND ((t.hs_origin = 'portal' AND o.hs_origin IN ('gateway', 'import'))
                      OR (o.hs_origin = 'portal' AND t.hs_origin IN ('gateway', 'import')))

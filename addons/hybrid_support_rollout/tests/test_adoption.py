@@ -61,7 +61,7 @@ class TestAdoptionMetrics(RolloutMixin, TransactionCase):
         )
         portal_case = self.case(self.portal_contact, origin="portal")
         email_twin = self.case(
-            self.portal_contact, probable_duplicate_id=portal_case.id
+            self.portal_contact, hs_probable_duplicate_id=portal_case.id
         )
         self.assertTrue(email_twin)
         self.env["hybrid.support.kb.search"]._hs_log(

@@ -89,11 +89,11 @@ class TestHypercare(TransactionCase):
         self.assertFalse(self.tagged_cases())
         self.to_hypercare(self.wave)  # by the wave's owner, an own-cases agent
         self.assertEqual(self.tagged_cases(), self.open_case | self.solo_case)
-        self.assertEqual(self.open_case.sla_policy_id, self.hypercare)
-        self.assertNotEqual(self.other_case.sla_policy_id, self.hypercare)
+        self.assertEqual(self.open_case.hs_sla_policy_id, self.hypercare)
+        self.assertNotEqual(self.other_case.hs_sla_policy_id, self.hypercare)
         new = self.case("Holly again", self.contact)
         self.assertIn(self.tag, new.tag_ids, "tagged from its creation")
-        self.assertEqual(new.sla_policy_id, self.hypercare)
+        self.assertEqual(new.hs_sla_policy_id, self.hypercare)
         # the hourly pass and a second run change nothing
         Wave = self.env["hybrid.support.rollout.wave"]
         Wave._cron_hypercare()
@@ -102,9 +102,9 @@ class TestHypercare(TransactionCase):
         # hypercare ends: the tag and its service level go
         self.wave.with_user(self.owner).action_done()
         self.assertFalse(self.tagged_cases())
-        self.assertNotEqual(self.open_case.sla_policy_id, self.hypercare)
-        self.assertNotEqual(new.sla_policy_id, self.hypercare)
-        self.assertTrue(self.open_case.sla_policy_id, "back to a standard policy")
+        self.assertNotEqual(self.open_case.hs_sla_policy_id, self.hypercare)
+        self.assertNotEqual(new.hs_sla_policy_id, self.hypercare)
+        self.assertTrue(self.open_case.hs_sla_policy_id, "back to a standard policy")
 
     def test_a_customer_leaving_the_wave_loses_the_tag(self):
         self.to_hypercare(self.wave)

@@ -25,10 +25,10 @@ class TestDemo(TransactionCase):
             lambda p: p.email == "tom.becker@northwind.example"
         )
         self.assertEqual(tom.parent_id, northwind, "unknown colleague linked by domain")
-        robots = tickets.filtered("automated_reason")
+        robots = tickets.filtered("hs_automated_reason")
         self.assertEqual(len(robots), 2)
-        self.assertFalse(robots.filtered("ack_sent"))
-        self.assertEqual(len(tickets.filtered("ack_sent")), 22)
+        self.assertFalse(robots.filtered("hs_ack_sent"))
+        self.assertEqual(len(tickets.filtered("hs_ack_sent")), 22)
         refund = tickets.filtered(lambda t: "charged twice" in t.name)
         self.assertEqual(
             len(refund.message_ids.filtered(lambda m: m.message_type == "email")), 2
@@ -37,5 +37,7 @@ class TestDemo(TransactionCase):
             tickets.filtered(lambda t: "XSS" in t.name).hs_intent_id.code, "security"
         )
         self.assertTrue(
-            all(tickets.filtered("ack_sent").mapped("sla_first_response_deadline"))
+            all(
+                tickets.filtered("hs_ack_sent").mapped("hs_sla_first_response_deadline")
+            )
         )

@@ -43,10 +43,10 @@ class TestEmailToPortal(HttpCase):
         )
         self.assertEqual(ticket.team_id, team)
         self.assertEqual(ticket.hs_intent_id.code, "access")
-        self.assertEqual(ticket.sla_policy_id, policy)
-        self.assertNotIn("previous message", ticket.clean_body)
+        self.assertEqual(ticket.hs_sla_policy_id, policy)
+        self.assertNotIn("previous message", ticket.hs_clean_body)
         # The acknowledgement is queued; the triggered job sends it.
-        self.assertTrue(ticket.ack_pending)
+        self.assertTrue(ticket.hs_ack_pending)
         self.env["helpdesk.ticket"]._hs_send_pending_acknowledgements()
         ack = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
         self.assertEqual(len(ack), 1)

@@ -75,8 +75,8 @@ class TestHostileCorpus(SupportTeamMixin, TransactionCase):
             for t in tickets
         }
         self.assertTrue(by_value)
-        acked = tickets.filtered("ack_pending")
-        automated = tickets.filtered("automated_reason")
+        acked = tickets.filtered("hs_ack_pending")
+        automated = tickets.filtered("hs_automated_reason")
         self.assertTrue(acked, "Auto-Submitted: no is a person")
         self.assertTrue(automated, "auto-generated and auto-replied are machines")
         self.assertFalse(acked & automated)
