@@ -129,11 +129,12 @@ class TestAnonymise(BaseCase):
     def test_hostile_texts_take_milliseconds(self):
         runs = [" ", "a", "A", "0", "0 ", "a ", "Aa ", "-", "+1", "x@", "aB3"]
         runs += ["Thanks,\n", "Hi ", "12 ", "Mr A", "password: ", "order #"]
+        runs += ["a 1234567 ", "(12) 3456 "]  # phone-sized runs, one by one
         for run in runs:
             text = run * (200_000 // len(run)) + "!"
             started = time.thread_time()
             anonymise(text, names=["Anna Smith"], region="GB")
             with self.subTest(run=run):
-                self.assertLess(
-                    time.thread_time() - started, 2.0
-                )  # coverage tracing: ~2x
+                # 0.12 s at most measured under coverage tracing (0.27 s for
+                # "12 " before its long digit runs were kept from phonenumbers)
+                self.assertLess(time.thread_time() - started, 0.5)

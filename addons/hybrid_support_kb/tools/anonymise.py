@@ -21,25 +21,48 @@ import re
 
 import phonenumbers
 
+from odoo.addons.hybrid_support_intake.tools import pii
+from odoo.addons.hybrid_support_intake.tools.pii import (
+    ACCOUNT,
+    ADDRESS,
+    CARD,
+    EMAIL,
+    LINK,
+    NAME,
+    NUMBER,
+    PHONE,
+    REFERENCE,
+    SECRET,
+)
+
 MAX_CHARS = 20_000
 
-NAME, EMAIL, PHONE, LINK = "[name]", "[email]", "[phone]", "[link]"
-SECRET, ACCOUNT, CARD = "[secret]", "[account number]", "[card number]"
-REFERENCE, NUMBER, ADDRESS = "[reference]", "[number]", "[address]"
+# the patterns shared with ai's redaction (hybrid_support_intake's tools/pii.py)
+_LABELLED_SECRET, _LINK, _EMAIL, _IBAN = (
+    pii.LABELLED_SECRET_RE,
+    pii.LINK_RE,
+    pii.EMAIL_RE,
+    pii.IBAN_RE,
+)
+_INTERNATIONAL_PHONE, _US_PHONE = pii.INTERNATIONAL_PHONE_RE, pii.US_PHONE_RE
+_STREET, _LABELLED_ADDRESS, _UNIT, _POSTCODE = (
+    pii.STREET_RE,
+    pii.LABELLED_ADDRESS_RE,
+    pii.UNIT_RE,
+    pii.POSTCODE_RE,
+)
+_CAPITALISED, _HONORIFIC, _GREETING_NAME = (
+    pii.CAPITALISED,
+    pii.HONORIFIC_RE,
+    pii.GREETING_NAME_RE,
+)
+_names_pattern = pii.names_pattern
+
 PLACEHOLDERS = (NAME, EMAIL, PHONE, LINK, SECRET, ACCOUNT, CARD, REFERENCE)
 PLACEHOLDERS += (NUMBER, ADDRESS)
 
 # -- secrets -----------------------------------------------------------------
 
-# "password: X", "temporary password is X", "PIN = 1234", "API key: abc"
-_LABELLED_SECRET = re.compile(
-    r"\b(?P<label>(?:pass(?:word|code|phrase)s?|pwd|pins?|otp|(?:access |"
-    r"auth |bearer |api |refresh )?tokens?|secrets?|client secret|"
-    r"api[ _-]?keys?|(?:verification|security|access|login|reset|one[ -]time|"
-    r"recovery|2fa|mfa) codes?)(?:[ \t]++(?:is|was|will be)(?:[ \t]*+:)?|"
-    r"[ \t]*+[:=]))[ \t]*+[^\s,;]++",
-    re.IGNORECASE,
-)
 # "Bearer abc.def", "Authorization: Basic dXNlcjpwYXNz"
 _AUTH_HEADER = re.compile(r"\b(?P<label>Bearer|Basic)[ \t]++[\w+/=.~-]{8,}+")
 # well-known key shapes, and long random-looking strings (letters and digits
@@ -53,14 +76,8 @@ _KEY_SHAPES = re.compile(
 )
 _LONG_TOKEN = re.compile(r"(?<![\w+/=-])(?=[\w+/=-]{24})(?=[^\s\d]*+\d)[\w+/=-]++")
 
-# -- links, emails, accounts ---------------------------------------------------
+# -- accounts ----------------------------------------------------------------
 
-_LINK = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"')\]]++", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}+@[\w-]{1,63}+(?:\.[\w-]{1,63}+)++")
-_IBAN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?"
-    r"(?![A-Za-z0-9])"
-)
 # card numbers: four groups of four (and Visa's 19 digits), Amex's 4-6-5, or
 # 13 to 19 digits in a row
 _CARD = re.compile(
@@ -94,67 +111,11 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 # -- phones ------------------------------------------------------------------
 
-# "+44 20 7946 0958", "+1 (415) 555-0133", "0044 20..."
-_INTERNATIONAL_PHONE = re.compile(
-    r"(?<![\w+])(?:\+|00)[ \t]?+\d(?:[ \t().-]{0,2}+\d){5,16}+"
-)
-# "(415) 555-0133", "415-555-0133", "415.555.0133"
-_US_PHONE = re.compile(r"(?<![\w(])(?:\(\d{3}\)[ \t]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\w)")
 # "020 7946 0958", "06 12 34 56 78", "030-1234567"
 _NATIONAL_PHONE = re.compile(r"(?<![\w+])0\d{1,4}(?:[ .-]?\d{2,4}){2,4}(?!\w)")
 
-# -- addresses ---------------------------------------------------------------
-
-_STREET_WORDS = (
-    r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|"
-    r"ct|place|pl|square|sq|close|crescent|terrace|gardens|parkway|pkwy|"
-    r"highway|hwy|row|mews|hill|strasse|straße|weg|gasse|laan|straat"
-)
-# "221B Baker Street", "1600 Pennsylvania Avenue NW", "12 rue de la Paix",
-# "Hauptstraße 5"
-_STREET = re.compile(
-    r"(?<![\w-])\d{1,5}[A-Za-z]?,?[ \t]++(?:"
-    r"(?:(?:[A-Z][\w'-]{0,30}+|of|the|de|la|du)[ \t]++){0,4}"
-    rf"(?i:{_STREET_WORDS})\b\.?(?:[ \t]++(?:N|S|E|W|NE|NW|SE|SW)\b)?"
-    r"|(?i:rue|avenue|boulevard|place|via|calle|chemin|allée)\b[^\n,]{0,60}+)"
-    r"(?:,[ \t]*+[A-Z][\w'-]{0,30}+(?:[ \t]++[A-Z][\w'-]{0,30}+)?){0,3}"
-    r"|(?<![\w-])[A-Z][\w'-]{0,30}?(?i:strasse|straße|weg|gasse|laan|straat)"
-    r"[ \t]++\d{1,5}[a-z]?\b"
-)
-# what follows "address:" / "ship to:" on its line
-_LABELLED_ADDRESS = re.compile(
-    r"\b(?P<label>(?:(?:postal|street|home|billing|shipping|delivery|mailing)"
-    r"[ \t])?address|ship(?:ping)? to|deliver(?:y|ed)? to|I live (?:at|in)|"
-    r"I moved to)(?P<sep>[ \t]*+:[ \t]*+|[ \t]++is[ \t]++|[ \t]++)[^\n]{1,200}+",
-    re.IGNORECASE,
-)
-_UNIT = re.compile(
-    r"\b(?:apt|apartment|flat|suite|unit|floor|po box)\.?[ \t]*+#?[ \t]*+"
-    r"(?=[\w-]*\d)[\w-]{1,12}+",
-    re.IGNORECASE,
-)
-# UK postcodes ("SW1A 1AA"), US state and ZIP ("IL 62704"), and a postcode
-# before its town ("75002 Paris", "10115 Berlin")
-_POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}(?![A-Za-z0-9])"
-    r"|(?<![A-Za-z0-9])[A-Z]{2}[ ]\d{5}(?:-\d{4})?(?!\d)"
-    r"|(?<![\w-])\d{4,5}[ ][A-Z][a-zà-ÿ]{2,30}+(?:[ -][A-Z][a-zà-ÿ]{2,30}+)?"
-)
-
 # -- names -------------------------------------------------------------------
 
-_CAPITALISED = r"[A-Z][a-zà-ÿ'-]{1,30}+"
-_HONORIFIC = re.compile(
-    rf"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Herr|Frau|Mme)\.?"
-    rf"[ \t]++{_CAPITALISED}(?:[ \t]++{_CAPITALISED})?"
-)
-# "Hi John,", "Dear Anna Smith", "Hello Mr Lee" (the honorific is removed
-# above) — the greeting keeps its place
-_GREETING_NAME = re.compile(
-    r"(?im)^(?P<greeting>[ \t]*+(?:hi|hello|hey|dear|greetings|good (?:morning|"
-    r"afternoon|evening))[ \t,]++)(?-i:[A-Z][\w'-]{0,30}+)(?:[ \t]++(?-i:[A-Z]"
-    r"[\w'-]{0,30}+)){0,2}"
-)
 # "my name is Anna Smith", "this is Bob from accounting", "I'm Jane"
 _SELF_NAMED = re.compile(
     rf"(?i:\b(?P<intro>my name is|my name's|call me|signed)[ \t]++)"
@@ -179,37 +140,6 @@ _DASHED_NAME = re.compile(
     r"(?m)^(?P<dash>[ \t]*+(?:--|—|–)[ \t]*+(?:\n[ \t]*+)?)[A-Z][\w'.-]{0,30}+"
     r"(?:[ \t]++[A-Z][\w'.-]{0,30}+){0,2}[ \t]*+$"
 )
-_NAME_SPLIT = re.compile(r"[\s,.<>()\"'@;:/]++")
-# words of a name that are also common words in a support message: removed
-# only when written with a capital ("Will Smith", not "it will work")
-_COMMON_WORDS = frozenset(
-    "will may june april august bill mark grace hope joy faith rose summer "
-    "art chase frank pat sue dawn ray bob jack lane case page street hall "
-    "long short young king brown white green black gray grey day night".split()
-)
-
-
-def _names_pattern(names):
-    """One alternation of every word (two letters or more) of ``names``, the
-    longest first; a word that is also common English only capitalised."""
-    plain, capitalised = set(), set()
-    for name in names or ():
-        for word in _NAME_SPLIT.split(name or ""):
-            if len(word) < 2 or any(char.isdigit() for char in word):
-                continue
-            if word.lower() in _COMMON_WORDS:
-                capitalised.add(re.escape(word[:1].upper() + word[1:].lower()))
-            else:
-                plain.add(re.escape(word))
-    branches = []
-    if plain:
-        alternation = "|".join(sorted(plain, key=len, reverse=True))
-        branches.append(f"(?i:{alternation})")
-    if capitalised:
-        branches.append("|".join(sorted(capitalised, key=len, reverse=True)))
-    if not branches:
-        return None
-    return re.compile(rf"(?<!\w)(?:{'|'.join(branches)})(?!\w)")
 
 
 def _replace_values(text, values, placeholder):
@@ -238,15 +168,39 @@ def _number(match):
     return NUMBER
 
 
+# a run of digits and the separators a phone number is written with
+_DIGIT_RUN = re.compile(r"\+?+\d[\d \t().-]*+")
+PHONE_MAX_DIGITS = 17  # the longest phone number with its prefix: 15, and 00
+
+
+def _phone_candidates(text):
+    """``text`` with its digit runs too long to be one phone number masked
+    (same length, so offsets hold): phonenumbers then skips them instead of
+    trying every window of, say, a 20,000-character run of "12 " — cost that
+    grows with the run. Such a run's numbers are replaced by the number
+    pattern after."""
+    return _DIGIT_RUN.sub(
+        lambda m: (
+            "x" * len(m.group())
+            if sum(char.isdigit() for char in m.group()) > PHONE_MAX_DIGITS
+            else m.group()
+        ),
+        text,
+    )
+
+
 def _phones(text, region):
     """Phone numbers phonenumbers reads in ``text`` (national forms with
     ``region``), replaced; the regexes above have taken the usual forms."""
     if not region:
         return text
+    candidates = _phone_candidates(text)
+    if not any(char.isdigit() for char in candidates):
+        return text
     try:
         matches = list(
             phonenumbers.PhoneNumberMatcher(
-                text, region.upper(), leniency=phonenumbers.Leniency.VALID
+                candidates, region.upper(), leniency=phonenumbers.Leniency.VALID
             )
         )
     except Exception:
