@@ -68,6 +68,26 @@ class CustomerPortalSupportTeam(CustomerPortal):
         )
         return contact, refusal
 
+    def _hs_guard(self, contact_id=None, admin=None):
+        """The check every action of the team page starts with:
+        ``(admin, contact, refused)``. ``refused`` is the response to return
+        instead of acting: the logged-in user is no company support admin, or
+        ``contact_id`` (when given) is not one of the account's people the
+        admin may change. ``admin`` and ``contact`` are sudo records."""
+        admin = admin or self._hs_support_admin()
+        if not admin:
+            return admin, None, request.redirect("/my")
+        contact = request.env["res.partner"]
+        if contact_id is not None:
+            contact, refusal = self._hs_team_contact(admin, contact_id)
+            if refusal:
+                return admin, contact, self._hs_back(error=refusal)
+        return admin, contact, None
+
+    @staticmethod
+    def _hs_set_role(contact, role):
+        contact.write({"hs_support_role": role[0], "hs_support_company_cases": role[1]})
+
     @staticmethod
     def _hs_role_values(kw):
         """(role, sees company cases) from a posted form, or None if invalid."""
@@ -190,22 +210,21 @@ class CustomerPortalSupportTeam(CustomerPortal):
         website=True,
     )
     def portal_support_team_invite(self, contact_id=None, name=None, email=None, **kw):
-        admin = self._hs_support_admin()
-        if not admin:
-            return request.redirect("/my")
+        admin, contact, refused = self._hs_guard()
+        if refused:
+            return refused
         role = self._hs_role_values(kw)
         if not role:
             return self._hs_back(error="role")
         account = admin.commercial_partner_id
-        contact = request.env["res.partner"]
         if contact_id:
             try:
                 contact_id = int(contact_id)
             except ValueError:
                 return self._hs_back(error="not_found")
-            contact, refusal = self._hs_team_contact(admin, contact_id)
-            if refusal:
-                return self._hs_back(error=refusal)
+            _admin, contact, refused = self._hs_guard(contact_id, admin)
+            if refused:
+                return refused
         else:
             email = email_normalize(email or "")
             name = (name or "").strip()
@@ -215,9 +234,9 @@ class CustomerPortalSupportTeam(CustomerPortal):
                 lambda p: p.email_normalized == email
             )[:1]
             if contact:
-                refusal = self._hs_team_contact(admin, contact.id)[1]
-                if refusal:
-                    return self._hs_back(error=refusal)
+                refused = self._hs_guard(contact.id, admin)[2]
+                if refused:
+                    return refused
         try:
             with request.env.cr.savepoint():
                 if not contact:
@@ -235,9 +254,7 @@ class CustomerPortalSupportTeam(CustomerPortal):
                             }
                         )
                     )
-                contact.write(
-                    {"hs_support_role": role[0], "hs_support_company_cases": role[1]}
-                )
+                self._hs_set_role(contact, role)
                 contact._hs_grant_portal_access()
         except UserError as error:
             # rendered, not redirected: the wizard's words never travel in a URL
@@ -261,16 +278,13 @@ class CustomerPortalSupportTeam(CustomerPortal):
         website=True,
     )
     def portal_support_team_role(self, contact_id, **kw):
-        admin = self._hs_support_admin()
-        if not admin:
-            return request.redirect("/my")
-        contact, refusal = self._hs_team_contact(admin, contact_id)
-        if refusal:
-            return self._hs_back(error=refusal)
+        _admin, contact, refused = self._hs_guard(contact_id)
+        if refused:
+            return refused
         role = self._hs_role_values(kw)
         if not role:
             return self._hs_back(error="role")
-        contact.write({"hs_support_role": role[0], "hs_support_company_cases": role[1]})
+        self._hs_set_role(contact, role)
         return self._hs_back(msg="role")
 
     @http.route(
@@ -281,12 +295,9 @@ class CustomerPortalSupportTeam(CustomerPortal):
         website=True,
     )
     def portal_support_team_revoke(self, contact_id, **kw):
-        admin = self._hs_support_admin()
-        if not admin:
-            return request.redirect("/my")
-        contact, refusal = self._hs_team_contact(admin, contact_id)
-        if refusal:
-            return self._hs_back(error=refusal)
+        _admin, contact, refused = self._hs_guard(contact_id)
+        if refused:
+            return refused
         if contact._hs_portal_access() != "portal":
             return self._hs_back(error="no_access")
         contact._hs_revoke_portal_access()
