@@ -215,7 +215,10 @@ class HybridSupportKbGap(models.Model):
         this run's."""
         if isinstance(company, int):
             company = self.env["res.company"].browse(company)
-        now = now or fields.Datetime.now()
+        # the transaction's clock, as create_date: Datetime.now() drops the
+        # microseconds, which left out the cases of the current second (and
+        # made TestKbGaps fail whenever its set-up and test shared a second)
+        now = now or self.env.cr.now()
         days = self._hs_kb_period()
         start, previous_start = (
             now - timedelta(days=days),
@@ -226,7 +229,7 @@ class HybridSupportKbGap(models.Model):
             [
                 ("company_id", "=", company.id),
                 ("create_date", ">=", previous_start),
-                ("create_date", "<", now),
+                ("create_date", "<=", now),
             ],
             order="create_date desc, id desc",
             limit=2 * gap_tools.MAX_CASES,
