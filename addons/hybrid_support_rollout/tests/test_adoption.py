@@ -2,7 +2,8 @@
 and by email, cases opened in the portal, help center searches, helpful
 articles, email/portal duplicates, ratings."""
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import RolloutMixin
 
@@ -118,3 +119,22 @@ class TestAdoptionMetrics(RolloutMixin, TransactionCase):
             [("wave_id", "=", self.wave.id)], ["invite_state"], ["invited_count:sum"]
         )
         self.assertEqual(dict(groups)["invited"], 1)
+
+    def test_owner_measures_their_wave_now(self):
+        owner = new_test_user(
+            self.env,
+            login="hs_rollout_measuring_owner",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+        self.wave.owner_id = owner
+        self.env["res.users.log"].with_user(self.portal_user).sudo().create({})
+        self.wave.with_user(owner).action_refresh_adoption()
+        self.wave.invalidate_recordset()
+        self.assertEqual(self.wave.with_user(owner).activated_count, 1)
+        other = new_test_user(
+            self.env,
+            login="hs_rollout_other_agent",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+        with self.assertRaises(AccessError):
+            self.wave.with_user(other).action_refresh_adoption()
