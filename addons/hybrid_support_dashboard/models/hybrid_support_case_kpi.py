@@ -53,9 +53,6 @@ class HybridSupportCaseKpi(models.Model):
         agents = self.env["res.users"].search([("share", "=", False), ("id", "!=", 1)])
         if not (teams and accounts and closed and open_):
             return self.browse()
-        intents = self.env["hybrid.support.intent"]._hs_ensure(
-            self.env.company, [{"code": code} for code in sorted(DEMO_SUBJECTS)]
-        )
         origins = ["gateway"] * 6 + ["portal"] * 3 + ["phone", "chat", "api"]
         now = fields.Datetime.now()
         values, facts = [], []

@@ -133,3 +133,16 @@ class TestDashboards(KpiCase):
         self.assertTrue(kpi.draft_used)
         self.assertGreater(kpi.draft_edit_rate, 0.0)
         self.assertLess(kpi.draft_edit_rate, 0.5)
+
+    def test_a_rise_of_times_backlogs_and_failures_is_shown_red(self):
+        colours = {}
+        for key in dashboards.DASHBOARDS:
+            for figure in dashboards.build(key)["sheets"][0]["figures"]:
+                data = figure["data"]
+                if data["type"] == "scorecard":
+                    colours[data["title"]["text"]] = data["baselineColorUp"]
+        self.assertEqual(colours["First response (working h)"], dashboards.BAD)
+        self.assertEqual(colours["Open backlog"], dashboards.BAD)
+        self.assertEqual(colours["Model override %"], dashboards.BAD)
+        self.assertEqual(colours["SLA met %"], dashboards.GOOD)
+        self.assertEqual(colours["CSAT (1-5)"], dashboards.GOOD)

@@ -66,7 +66,10 @@ def _pivot(pivot_id, name, measures, domain=(), model=REPORT, offset=0, **match)
     }
 
 
-def _scorecard(fig_id, title, row, x, value_cell, baseline_cell, color="#EFF6FF"):
+GOOD, BAD = "#00A04A", "#DC6965"
+
+
+def _scorecard(fig_id, title, row, x, value_cell, baseline_cell, lower_is_better=False):
     return {
         "id": fig_id,
         "col": 0,
@@ -78,13 +81,14 @@ def _scorecard(fig_id, title, row, x, value_cell, baseline_cell, color="#EFF6FF"
         "data": {
             "type": "scorecard",
             "title": {"text": title, "bold": True, "color": "#434343"},
-            "background": color,
+            "background": "#EFF6FF",
             "keyValue": f"Data!{value_cell}",
             "baseline": f"Data!{baseline_cell}",
             "baselineMode": "difference",
             "baselineDescr": {"text": "vs previous period"},
-            "baselineColorUp": "#00A04A",
-            "baselineColorDown": "#DC6965",
+            # a rise is good news, except for times, backlogs and failures
+            "baselineColorUp": BAD if lower_is_better else GOOD,
+            "baselineColorDown": GOOD if lower_is_better else BAD,
             "humanize": True,
         },
     }
@@ -131,13 +135,15 @@ def _chart(fig_id, title, row, x, width, group_by, measure, mode="bar", **extra)
 def build_document(name, kpis, charts, sample):
     """``kpis``: (label, measure, aggregator, domain, sample value[, source])
     per scorecard, ``source`` a dict of ``model``, ``date_field`` and
-    ``team_field`` when the KPI is not read from the KPI report;
+    ``team_field`` when the KPI is not read from the KPI report, and
+    ``lower_is_better`` when a rise is bad news (its scorecard shows it red);
     ``charts``: (title, group_by, measure, mode, extra) per chart."""
     data_cells = {"A1": "KPI", "B1": "Current", "C1": "Previous"}
     pivots, figures = {}, []
     for index, kpi in enumerate(kpis):
         label, measure, aggregator, domain, sample_value, *source = kpi
         source = dict(source[0]) if source else {}
+        lower_is_better = source.pop("lower_is_better", False)
         row, current, previous = index + 2, str(2 * index + 1), str(2 * index + 2)
         data_cells[f"A{row}"] = label
         value = "__count" if measure == "__count" else f"{measure}:{aggregator}"
@@ -163,6 +169,7 @@ def build_document(name, kpis, charts, sample):
                 (index % 5) * (CARD_W + GAP),
                 f"B{row}",
                 f"C{row}",
+                lower_is_better,
             )
         )
     for index, (title, group_by, measure, mode, extra) in enumerate(charts):
@@ -253,6 +260,7 @@ def build_document(name, kpis, charts, sample):
     }
 
 
+LOWER_IS_BETTER = {"lower_is_better": True}
 CLOSED = [["is_closed", "=", True]]
 OPEN = [["is_closed", "=", False]]
 WEEK = ["create_date:week"]
@@ -262,13 +270,27 @@ DASHBOARDS = {
         "Support overview",
         [
             ("Cases opened", "__count", "count", [], 412),
-            ("First response (working h)", "first_response_hours", "avg", [], 3.4),
-            ("Resolution (working h)", "resolution_hours", "avg", CLOSED, 11.8),
+            (
+                "First response (working h)",
+                "first_response_hours",
+                "avg",
+                [],
+                3.4,
+                LOWER_IS_BETTER,
+            ),
+            (
+                "Resolution (working h)",
+                "resolution_hours",
+                "avg",
+                CLOSED,
+                11.8,
+                LOWER_IS_BETTER,
+            ),
             ("First-contact resolution %", "fcr_rate", "avg", CLOSED, 61),
             ("SLA met %", "sla_rate", "avg", CLOSED, 92),
-            ("Open backlog", "__count", "count", OPEN, 57),
-            ("Reopened %", "reopen_rate", "avg", CLOSED, 6),
-            ("Escalated %", "escalation_rate", "avg", [], 4),
+            ("Open backlog", "__count", "count", OPEN, 57, LOWER_IS_BETTER),
+            ("Reopened %", "reopen_rate", "avg", CLOSED, 6, LOWER_IS_BETTER),
+            ("Escalated %", "escalation_rate", "avg", [], 4, LOWER_IS_BETTER),
         ],
         [
             ("Cases by channel", ["origin"], "__count", "bar", {"order": "DESC"}),
@@ -313,9 +335,16 @@ DASHBOARDS = {
         "AI and automation",
         [
             ("Auto-routed %", "auto_routed_rate", "avg", [], 72),
-            ("Model override %", "override_rate", "avg", [], 8),
+            ("Model override %", "override_rate", "avg", [], 8, LOWER_IS_BETTER),
             ("Draft used %", "draft_used_rate", "avg", CLOSED, 44),
-            ("Draft edit rate", "draft_edit_rate", "avg", CLOSED, 0.23),
+            (
+                "Draft edit rate",
+                "draft_edit_rate",
+                "avg",
+                CLOSED,
+                0.23,
+                LOWER_IS_BETTER,
+            ),
         ],
         [
             ("Override % by model version", ["ai_model"], "override_rate", "bar", {}),

@@ -68,7 +68,7 @@ DASHBOARDS = {
                 "count",
                 [["no_result", "=", True]],
                 71,
-                FROM_SEARCH,
+                {**FROM_SEARCH, "lower_is_better": True},
             ),
             (
                 "Articles read",
@@ -92,7 +92,7 @@ DASHBOARDS = {
                 "count",
                 [["event_type", "=", "not_helpful"]],
                 22,
-                FROM_EVENTS,
+                {**FROM_EVENTS, "lower_is_better": True},
             ),
         ],
         [
