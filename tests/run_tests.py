@@ -34,6 +34,7 @@ SUITE = [
     "hybrid_support_dashboard",
     "hybrid_support_dashboard_kb",
     "hybrid_support_rollout",
+    "hybrid_support_rollout_dashboard",
 ]
 E2E = ["hybrid_support_e2e"]
 HOST_TESTS = ["helpdesk_mgmt"]

@@ -3,10 +3,13 @@
 
     python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin
     python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin dashboards
+    python3 tools/screenshots.py http://127.0.0.1:8069 hs_demo admin admin \
+        dashboards "Portal adoption"
 
 The second form takes only the managers' screens: the spreadsheet dashboards
 of the *Support* group (``docs/screenshots/dashboard_<name>.png``) and the
-getting-started checklist (``getting_started.png``).
+getting-started checklist (``getting_started.png``); the third only the
+dashboards of that name.
 
 Logs in over HTTP, then drives headless Chromium through the DevTools
 protocol (websocket-client) with that session cookie.
@@ -26,6 +29,8 @@ import requests
 import websocket
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# dashboards longer than the default screen of 1500 px (goals under the charts)
+DASHBOARD_HEIGHTS = {"Portal adoption": 1800}
 
 
 def login(base, db, user, password):
@@ -111,25 +116,28 @@ def call_kw(session, base, model, method, args, **kwargs):
     ).json()["result"]
 
 
-def shoot_dashboards(base, session, browser):
-    """Each dashboard of the Support group, on a screen tall enough for its
-    scorecards and charts."""
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        width=1440,
-        height=1500,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
+def shoot_dashboards(base, session, browser, name=None):
+    """Each dashboard of the Support group (or only those called ``name``),
+    on a screen tall enough for its scorecards and charts."""
+    domain = [["dashboard_group_id.name", "=", "Support"]]
+    if name:
+        domain.append(["name", "=", name])
     boards = call_kw(
         session,
         base,
         "spreadsheet.dashboard",
         "search_read",
-        [[["dashboard_group_id.name", "=", "Support"]], ["id", "name"]],
+        [domain, ["id", "name"]],
         order="sequence, id",
     )
     for board in boards:
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1440,
+            height=DASHBOARD_HEIGHTS.get(board["name"], 1500),
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         slug = re.sub(r"[^a-z0-9]+", "_", board["name"].lower()).strip("_")
         browser.shoot(
             f"{base}/odoo/dashboards?dashboard_id={board['id']}",
@@ -137,6 +145,8 @@ def shoot_dashboards(base, session, browser):
             wait=15,
         )
         print(f"dashboard_{slug}.png")
+    if name:
+        return
     browser.call(
         "Emulation.setDeviceMetricsOverride",
         width=1400,
@@ -152,7 +162,7 @@ def shoot_dashboards(base, session, browser):
     print("getting_started.png")
 
 
-def main(base, db, user, password, what="all"):
+def main(base, db, user, password, what="all", name=None):
     OUT.mkdir(parents=True, exist_ok=True)
     session = login(base, db, user, password)
     host = urlparse(base).hostname
@@ -173,7 +183,7 @@ def main(base, db, user, password, what="all"):
             path="/",
         )
         if what == "dashboards":
-            shoot_dashboards(base, session, browser)
+            shoot_dashboards(base, session, browser, name)
             return
         ticket = session.post(
             f"{base}/web/dataset/call_kw/helpdesk.ticket/search_read",
@@ -208,4 +218,4 @@ def main(base, db, user, password, what="all"):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    main(*sys.argv[1:7])

@@ -1,0 +1,1 @@
+from . import hybrid_support_rollout_adoption_report
