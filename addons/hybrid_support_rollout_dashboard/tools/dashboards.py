@@ -37,6 +37,8 @@ WAVE_FILTER = {
 CONTACTS = [["kind", "=", "contact"]]
 RATINGS = [["kind", "=", "rating"]]
 FROM_ADOPTION = {"model": ADOPTION, "date_field": "date", "team_field": None}
+# a rise is bad news: the scorecard shows it red
+FROM_ADOPTION_LOWER = dict(FROM_ADOPTION, lower_is_better=True)
 
 
 def _matching(date_field="date"):
@@ -56,12 +58,19 @@ KPIS = [
         "avg",
         CONTACTS,
         26.5,
-        FROM_ADOPTION,
+        FROM_ADOPTION_LOWER,
     ),
     ("Nudges sent", "nudge_count", "sum", CONTACTS, 210, FROM_ADOPTION),
     ("Replies in the portal %", None, None, CONTACTS, 58.3, FROM_ADOPTION),
     ("Searches per activated", None, None, CONTACTS, 3.2, FROM_ADOPTION),
-    ("Email/portal duplicates", "duplicate_count", "sum", CONTACTS, 4, FROM_ADOPTION),
+    (
+        "Email/portal duplicates",
+        "duplicate_count",
+        "sum",
+        CONTACTS,
+        4,
+        FROM_ADOPTION_LOWER,
+    ),
     (
         "CSAT wave customers",
         "rating",
