@@ -153,6 +153,8 @@ class HybridSupportRolloutAdoptionReport(models.Model):
         wave = self.env.ref(
             "hybrid_support_rollout.demo_wave_northwind", raise_if_not_found=False
         )
+        if not wave:
+            return
         members = wave.member_ids.filtered("invited_date").sorted(
             lambda member: member.partner_id.name
         )
