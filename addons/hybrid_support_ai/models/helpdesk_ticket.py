@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import email_normalize, html2plaintext
 
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
@@ -114,12 +115,21 @@ class HelpdeskTicket(models.Model):
     def _hs_update_summary(self):
         # sudo: summary, mood and message scores are the suite's annotations,
         # kept up to date whoever posts (an agent, a follower, the customer)
+        Message = self.env["mail.message"].sudo()
         for ticket in self.sudo():
-            messages = ticket.message_ids.filtered(
-                lambda m: (
-                    m.message_type in ("email", "comment") and not m.subtype_id.internal
-                )
-            ).sorted(lambda m: (m.date, m.id))
+            # the public thread in one query (a reply would otherwise read the
+            # case's messages, then each one, then their subtypes)
+            messages = Message.search_fetch(
+                Domain("model", "=", ticket._name)
+                & Domain("res_id", "=", ticket.id)
+                & Domain("message_type", "in", ["email", "comment"])
+                & (
+                    Domain("subtype_id", "=", False)
+                    | Domain("subtype_id.internal", "=", False)
+                ),
+                ["author_id", "body", "hs_sentiment", "hs_sentiment_done"],
+                order="date, id",
+            )
             thread = [
                 (
                     not m.author_id or m.author_id.partner_share,

@@ -2,6 +2,9 @@ from odoo import api, fields, models
 
 from ..tools import kpi as kpi_tools
 
+# rating columns of a case nobody rated yet
+NO_RATING = {"rating_last_value": 0, "positive_rate_percentage": -1}
+
 
 class HelpdeskTicket(models.Model):
     """The events the case KPIs and the satisfaction request hang on. Loaded
@@ -22,6 +25,26 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         for ticket in self:
             ticket.hs_sla_time_left = kpi_tools.time_left(ticket.hs_sla_deadline, now)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A new case has no rating: its rating columns (rating.mixin's last
+        # value, helpdesk_mgmt_rating's positive share) go into the INSERT as
+        # their computes would set them, which would read rating_rating twice
+        # for every batch of new cases (two of the gateway's queries per email)
+        preset = {
+            name: value
+            for name, value in NO_RATING.items()
+            if self._has_field_access(self._fields[name], "write")
+        }
+        if any(
+            preset.keys() & vals.keys() or "rating_ids" in vals for vals in vals_list
+        ):
+            preset = {}
+        tickets = super().create([{**preset, **vals} for vals in vals_list])
+        for name in preset:
+            self.env.remove_to_compute(self._fields[name], tickets)
+        return tickets
 
     def write(self, vals):
         was_closed = None

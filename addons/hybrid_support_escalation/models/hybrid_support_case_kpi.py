@@ -20,6 +20,14 @@ SKIP_REASONS = [
     ("team_off", "Team sends no request"),
 ]
 OCA_RATING_TEMPLATE = "helpdesk_mgmt_rating.rating_ticket_email_template"
+# the KPIs a routing decision sets, in the order of _hs_upsert_routing's rows
+ROUTING_KPIS = [
+    "auto_routed",
+    "ai_decided",
+    "ai_model",
+    "agent_rerouted",
+    "ai_overridden",
+]
 
 
 class HybridSupportCaseKpi(models.Model):
@@ -226,7 +234,9 @@ class HybridSupportCaseKpi(models.Model):
     @api.model
     def _hs_on_routing(self, logs):
         """Routing decisions were logged: automatic or not, and whether an
-        agent changed what a model had decided (the model's override rate)."""
+        agent changed what a model had decided (the model's override rate).
+        The gateway logs a decision for nearly every new case: the rows are
+        made and updated by one upsert, without reading them first."""
         logs = logs.filtered("ticket_id")
         if not logs:
             return
@@ -247,24 +257,65 @@ class HybridSupportCaseKpi(models.Model):
         by_ticket = defaultdict(list)
         for log in logs:
             by_ticket[log.ticket_id.id].append(log)
-        for row in self._hs_for(logs.ticket_id):
-            values = {}
-            for log in by_ticket[row.ticket_id.id]:
-                if not log.field_id:
-                    continue  # a shadow model's prediction: it decided nothing
-                if log.source in ("rule", "model"):
-                    values["auto_routed"] = True
-                if log.source == "model":
-                    values["ai_decided"] = True
-                    values["ai_model"] = " v".join(
-                        filter(None, (log.model_name, log.model_version))
-                    )
-                if log.source == "override":
-                    values["agent_rerouted"] = True
-                    if (row.ticket_id.id, log.field_id.id) in decided_by_model:
-                        values["ai_overridden"] = True
-            if values:
-                row.write(values)
+        rows = []
+        for ticket_id, ticket_logs in by_ticket.items():
+            events = kpi_tools.routing_events(
+                [
+                    (log.source, log.field_id.id, log.model_name, log.model_version)
+                    for log in ticket_logs
+                ],
+                {field for tid, field in decided_by_model if tid == ticket_id},
+            )
+            rows.append((ticket_id, *(events.get(name) for name in ROUTING_KPIS)))
+        self._hs_upsert_routing(rows)
+
+    @api.model
+    def _hs_upsert_routing(self, rows):
+        """Make or update the KPI rows of ``rows`` ``(ticket id, auto_routed,
+        ai_decided, ai_model, agent_rerouted, ai_overridden)``: a flag is set
+        when True and left as it was otherwise, the model's name when the
+        model decided; a row with nothing to set is made, never touched."""
+        tickets = self.env["helpdesk.ticket"].browse([row[0] for row in rows])
+        tickets.flush_recordset(["company_id"])
+        self.flush_model(ROUTING_KPIS)
+        values = SQL(", ").join(
+            SQL(
+                "(%s, %s::boolean, %s::boolean, %s::varchar, %s::boolean, %s::boolean)",
+                *row,
+            )
+            for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO hybrid_support_case_kpi AS k
+                       (ticket_id, company_id, auto_routed, ai_decided, ai_model,
+                        agent_rerouted, ai_overridden, create_uid, write_uid,
+                        create_date, write_date)
+                   SELECT t.id, t.company_id, v.auto_routed, v.ai_decided,
+                          v.ai_model, v.agent_rerouted, v.ai_overridden,
+                          %(uid)s, %(uid)s,
+                          now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                     FROM (VALUES %(values)s) AS v(ticket_id, auto_routed,
+                          ai_decided, ai_model, agent_rerouted, ai_overridden)
+                     JOIN helpdesk_ticket t ON t.id = v.ticket_id
+                   ON CONFLICT (ticket_id) DO UPDATE SET
+                       auto_routed = COALESCE(EXCLUDED.auto_routed, k.auto_routed),
+                       ai_decided = COALESCE(EXCLUDED.ai_decided, k.ai_decided),
+                       ai_model = CASE WHEN EXCLUDED.ai_decided
+                                       THEN EXCLUDED.ai_model ELSE k.ai_model END,
+                       agent_rerouted = COALESCE(EXCLUDED.agent_rerouted,
+                                                 k.agent_rerouted),
+                       ai_overridden = COALESCE(EXCLUDED.ai_overridden,
+                                                k.ai_overridden),
+                       write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                    WHERE EXCLUDED.auto_routed OR EXCLUDED.ai_decided
+                       OR EXCLUDED.agent_rerouted OR EXCLUDED.ai_overridden""",
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.invalidate_model([*ROUTING_KPIS, "write_uid", "write_date"])
 
     @api.model
     def _hs_on_rating(self, ratings):

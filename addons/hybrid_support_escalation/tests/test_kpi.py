@@ -246,3 +246,56 @@ class TestCaseKpis(KpiCase):
             kpi_tools.request_blocked("auto-reply", "a@b.example", False, False),
             "automated",
         )
+        events = kpi_tools.routing_events(
+            [
+                ("model", "team_id", "Team model", "3"),
+                ("fallback", "user_id", "", ""),
+                ("model", False, "Shadow model", "4"),  # decided nothing
+            ]
+        )
+        self.assertEqual(
+            events,
+            {"auto_routed": True, "ai_decided": True, "ai_model": "Team model v3"},
+        )
+        self.assertEqual(
+            kpi_tools.routing_events([("fallback", "user_id", "", "")]), {}
+        )
+        self.assertEqual(
+            kpi_tools.routing_events([("override", "team_id", "", "")], {"team_id"}),
+            {"agent_rerouted": True, "ai_overridden": True},
+        )
+        self.assertEqual(
+            kpi_tools.routing_events([("override", "user_id", "", "")], {"team_id"}),
+            {"agent_rerouted": True},
+        )
+
+    def test_later_routing_decisions_keep_what_earlier_ones_set(self):
+        case = self.open_case("Routed twice")
+        Log = self.env["hybrid.support.routing.log"]
+        nobody = self.env["res.users"]
+        Log.create(Log._values(case, "fallback", "user_id", nobody, self.agent))
+        row = self.kpi(case)
+        self.assertEqual(len(row), 1, "the first decision makes the row")
+        self.assertFalse(row.auto_routed or row.ai_decided or row.agent_rerouted)
+        write_date = row.write_date
+        Log.create(
+            Log._values(
+                case,
+                "model",
+                "team_id",
+                self.env["helpdesk.ticket.team"],
+                self.team,
+                model_name="Team model",
+                model_version="3",
+                confidence=0.9,
+            )
+        )
+        # the row read before is not served stale from the cache
+        self.assertTrue(row.ai_decided)
+        self.assertTrue(row.auto_routed)
+        self.assertEqual(row.ai_model, "Team model v3")
+        self.assertGreaterEqual(row.write_date, write_date)
+        Log.create(Log._values(case, "fallback", "user_id", nobody, self.agent))
+        self.assertTrue(row.ai_decided, "a decision that sets nothing keeps the flags")
+        self.assertEqual(row.ai_model, "Team model v3")
+        self.assertEqual(len(self.kpi(case)), 1)

@@ -17,6 +17,28 @@ def first_contact_resolution(agent_replies, customer_wrote_after_reply, reopen_c
     return agent_replies == 1 and not customer_wrote_after_reply and not reopen_count
 
 
+def routing_events(decisions, model_decided_fields=()):
+    """What the routing decisions of one case say, as KPI values to set:
+    ``decisions`` are (source, field, model name, model version) tuples (the
+    field as the caller names it: its id), ``model_decided_fields`` the
+    fields a model had decided on the case before. Only what is true is
+    returned; a shadow model's prediction (no field) decided nothing."""
+    events = {}
+    for source, field, model_name, model_version in decisions:
+        if not field:
+            continue
+        if source in ("rule", "model"):
+            events["auto_routed"] = True
+        if source == "model":
+            events["ai_decided"] = True
+            events["ai_model"] = " v".join(filter(None, (model_name, model_version)))
+        if source == "override":
+            events["agent_rerouted"] = True
+            if field in model_decided_fields:
+                events["ai_overridden"] = True
+    return events
+
+
 def sla_result(lines, closed_at):
     """'met', 'breached' or False (no target) for a case closed at
     ``closed_at``; ``lines`` are (status, deadline, paused) tuples. A target

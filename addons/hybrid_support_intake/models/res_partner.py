@@ -169,7 +169,7 @@ class ResPartner(models.Model):
             # mail.thread._message_route_process)
             self.env["hybrid.support.delivery.key"]._claim("contact", normalized)
         company = self._hs_company_for_domain(normalized.rpartition("@")[2])
-        return self.create(
+        partner = self.create(
             {
                 "name": name or normalized,
                 "email": email,
@@ -177,3 +177,7 @@ class ResPartner(models.Model):
                 "type": "contact",
             }
         )
+        # its computed columns (normalised email, account, display name) in
+        # one UPDATE now, rather than one each at the gateway's next searches
+        partner.flush_recordset()
+        return partner

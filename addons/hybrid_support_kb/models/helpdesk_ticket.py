@@ -24,15 +24,17 @@ class HelpdeskTicket(models.Model):
                 Event._hs_withdraw_deflections(ticket.partner_id, ticket=ticket)
         return result
 
-    def _hs_kb_suggestions(self, limit=3):
+    def _hs_kb_suggestions(self, limit=3, index=None):
         """Published articles relevant to the case, of the case's company (or
         of none): what the acknowledgement and the portal page show, both
-        rendered in sudo, so the company is never taken from the reader."""
+        rendered in sudo, so the company is never taken from the reader.
+        ``index``: the company's search index, when the caller has it."""
         self.ensure_one()
         return self.env["hybrid.support.kb.article"]._hs_suggest(
             f"{self.name or ''} {self.hs_clean_body or ''}",
             limit=limit,
             company=self.company_id or self.env.company,
+            index=index,
         )
 
     def _hs_kb_article_url(self, article, source="case_page"):
@@ -54,8 +56,15 @@ class HelpdeskTicket(models.Model):
         acknowledgement with a link to their help center page (absolute: it
         is read in a mail client) so that the customer may help themselves
         at once."""
+        Article = self.env["hybrid.support.kb.article"]
+        # one index per company for the batch (the acknowledgement job's):
+        # checking that it is current costs a flush and a query each time
+        indexes = {}
         for ticket in self:
-            articles = ticket._hs_kb_suggestions(limit=3)
+            company = ticket.company_id or self.env.company
+            if company not in indexes:
+                indexes[company] = Article._hs_search_index(company)
+            articles = ticket._hs_kb_suggestions(limit=3, index=indexes[company])
             if not articles:
                 ticket.hs_ack_suggestions_html = False
                 continue

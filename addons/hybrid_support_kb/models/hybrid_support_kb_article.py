@@ -136,15 +136,19 @@ class HybridSupportKbArticle(models.Model):
     # -- search -------------------------------------------------------------
 
     @api.model
-    def _hs_suggest(self, text, limit=3, company=None, audiences=CUSTOMER_AUDIENCES):
+    def _hs_suggest(
+        self, text, limit=3, company=None, audiences=CUSTOMER_AUDIENCES, index=None
+    ):
         """Published articles of ``company`` (default: the current one) or
         of no company most relevant to ``text``, best first, among those of
         ``audiences`` (default: what customers read). Callers in sudo
-        (acknowledgement, portal page) must give the case's company."""
+        (acknowledgement, portal page) must give the case's company.
+        ``index``: that company's ``_hs_search_index``, when a caller
+        suggesting for many cases has it (one check that it is current)."""
         company = company if company is not None else self.env.company
-        found = self._hs_search_index(company).search(
-            text, limit=limit, audiences=audiences
-        )
+        if index is None:
+            index = self._hs_search_index(company)
+        found = index.search(text, limit=limit, audiences=audiences)
         return self.browse(key for key, _score in found)
 
     @api.model

@@ -255,15 +255,20 @@ class HelpdeskTicket(models.Model):
             or gateway.get("automation_reason")
             or message.message_type not in ("email", "comment")
             or message.is_internal
-            or not self._hs_public_message(message)
         ):
+            return result
+        # the email that makes a case answers nothing: no query for it
+        replied = self.filtered(lambda t: t.hs_source_message_id != message.message_id)
+        if not replied:
             return result
         # sudo: whether the author is one of our users is not the poster's business
         author = message.author_id.sudo()
         if author and not author.partner_share:
             return result
+        if not self._hs_public_message(message):
+            return result
         # sudo: a customer may not write the case's stage; their reply may
-        self.sudo()._hs_waiting_on_customer()._hs_back_in_progress()
+        replied.sudo()._hs_waiting_on_customer()._hs_back_in_progress()
         return result
 
     def _hs_back_in_progress(self):
