@@ -19,6 +19,11 @@ TICKET = "helpdesk.ticket"
 CONCURRENCY_ERRORS = (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError)
 
 
+class DeliveredElsewhere(Exception):
+    """Another worker delivered this email (its Message-ID) while this
+    delivery ran: ``message_process`` ends it as core ends a duplicate."""
+
+
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
@@ -50,6 +55,12 @@ class MailThread(models.AbstractModel):
                     strip_attachments=strip_attachments,
                     thread_id=thread_id,
                 )
+        except DeliveredElsewhere as duplicate:
+            _logger.info(
+                "Ignored mail %s: delivered by another worker at the same moment",
+                duplicate,
+            )
+            return False
         except CONCURRENCY_ERRORS:
             # another worker had this email or sender: an RPC call is run
             # again by Odoo; fetchmail would roll it back and mark it read,
@@ -154,11 +165,14 @@ class MailThread(models.AbstractModel):
         self, message, message_dict, model=None, thread_id=None, custom_values=None
     ):
         # the first step after core's duplicate check: two workers delivering
-        # the same email are serialised here, and the second one, run again,
-        # finds the email processed
-        self.env["hybrid.support.delivery.key"]._claim(
-            "message", message_dict.get("message_id")
-        )
+        # the same email are serialised here, and the second one ends when
+        # the first one commits (message_process returns False, as core does
+        # for an email it has already)
+        message_id = message_dict.get("message_id")
+        if not self.env["hybrid.support.delivery.key"]._claim_unless_done(
+            "message", message_id
+        ):
+            raise DeliveredElsewhere(message_id)
         routes = super().message_route(
             message,
             message_dict,

@@ -63,6 +63,7 @@ class TestGatewayConcurrency(TransactionCase):
                 groups="base.group_user,hybrid_support_intake.group_mail_gateway",
             ).id
         self.addCleanup(self._remove)
+        self.attempts = 0  # deliveries run by _deliver's retry loop
 
     def _remove(self):
         with self._cursor() as cr:
@@ -100,6 +101,7 @@ class TestGatewayConcurrency(TransactionCase):
         # what odoo.service.model.retrying does for an RPC call, less its
         # registry reload and signalling (which wait for the test runner's lock)
         for _attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
+            self.attempts += 1
             try:
                 result = process()
                 cr.commit()
@@ -162,6 +164,9 @@ class TestGatewayConcurrency(TransactionCase):
         first, second = self._overlap(raw, raw)
         self.assertTrue(first)
         self.assertFalse(second, "the second delivery found the email processed")
+        # it ended when the first committed, without being run again (and
+        # without the random wait of Odoo's retry, which holds a worker)
+        self.assertEqual(self.attempts, 1)
         self.assertEqual(self._counts(), (1, 1, 1))
 
     def test_one_new_senders_emails_at_once_make_one_contact(self):
