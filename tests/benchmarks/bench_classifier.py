@@ -15,58 +15,32 @@ alone (out-of-fold, as in production); the test split is never trained on.
 """
 
 import argparse
-import atexit
-import csv
 import importlib
-import importlib.util
 import itertools
 import random
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from common import (
+    ADDONS,
+    BANKING77,
+    default_encoder,
+    load_tools,
+    read_labelled,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / "addons" / "hybrid_support_ai" / "tools"
+TOOLS = ADDONS / "hybrid_support_ai" / "tools"
 TARGET = 0.97
 
 
-def load_tools(folder=TOOLS):
+def load_classifier(folder=TOOLS):
     """The addon's pure tools package (classifier, embeddings), without
-    loading Odoo."""
-    folder = Path(folder)
-    spec = importlib.util.spec_from_file_location(
-        "hs_ai_tools", folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["hs_ai_tools"] = package
-    spec.loader.exec_module(package)
+    loading Odoo: its classifier module."""
+    load_tools("hybrid_support_ai", "hs_ai_tools", folder)
     return importlib.import_module("hs_ai_tools.classifier")
-
-
-def default_encoder():
-    """The MiniLM folder the tests use, when requirements-test-models.txt is
-    installed; else None."""
-    spec = importlib.util.spec_from_file_location(
-        "hs_minilm", ROOT / "addons" / "hybrid_support_ai" / "tests" / "minilm.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        folder = module.minilm_directory()
-    except ImportError:
-        return None
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
-
-
-def read(path):
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [row["text"] for row in rows], [row["category"] for row in rows]
 
 
 def read_emails(folder):
@@ -242,7 +216,7 @@ def open_set(tools, data, encoder, held_out=10, seed=0):
     )
 
 
-def per_intent(texts, labels, count, seed=0):
+def sample_per_intent(texts, labels, count, seed=0):
     rng = random.Random(seed)
     order = list(range(len(texts)))
     rng.shuffle(order)
@@ -260,7 +234,7 @@ def learning_curve(tools, data, encoder, sizes):
     print("cases per intent | training cases | accuracy | applied | precision achieved")
     for size in sizes:
         texts, labels = (
-            per_intent(train_texts, train_labels, size)
+            sample_per_intent(train_texts, train_labels, size)
             if size
             else (train_texts, train_labels)
         )
@@ -299,14 +273,10 @@ def retraining_time(tools, data, encoder, size):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data", default=str(ROOT.parent / "shared" / "data" / "banking77")
-    )
+    parser.add_argument("--data", default=str(BANKING77))
     parser.add_argument(
         "--emails",
-        default=str(
-            ROOT.parent / "shared" / "data" / "email_reply_trimmer" / "trimmed"
-        ),
+        default=str(BANKING77.parents[1] / "email_reply_trimmer" / "trimmed"),
         help="folder of real emails' texts (.txt) for the latency on long texts",
     )
     parser.add_argument(
@@ -330,12 +300,12 @@ def main():
         "a catalogue of 1,500 cases",
     )
     args = parser.parse_args()
-    tools = Tools(load_tools(args.tools))
-    train_texts, train_labels = read(Path(args.data) / "train.csv")
-    test_texts, test_labels = read(Path(args.data) / "test.csv")
+    tools = Tools(load_classifier(args.tools))
+    train_texts, train_labels = read_labelled(Path(args.data) / "train.csv")
+    test_texts, test_labels = read_labelled(Path(args.data) / "test.csv")
     sizes, catalogue = [10, 20, 50, 0], 15000
     if args.smoke:
-        train_texts, train_labels = per_intent(train_texts, train_labels, 10)
+        train_texts, train_labels = sample_per_intent(train_texts, train_labels, 10)
         test_texts, test_labels = test_texts[:300], test_labels[:300]
         sizes, catalogue = [5, 0], 1500
     print(f"banking77: {len(train_texts)} training, {len(test_texts)} test messages")

@@ -22,57 +22,36 @@ requirements-test-models.txt are installed).
 """
 
 import argparse
-import csv
+import contextlib
 import email.policy
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from bench_classifier import default_encoder  # noqa: E402
-from run_tests import (  # noqa: E402
-    ADDONS,
+from common import (
+    ALIAS_DOMAIN,
+    BANKING77,
+    BODIES,
     LOG_DIR,
+    SUBJECTS,
     SUITE,
+    Measured,
     add_db_options,
+    bench_database,
     check_odoo,
     check_postgres,
-    create_db,
-    db_args,
-    drop_db,
+    close_registry,
+    configure_odoo,
+    default_encoder,
+    gateway_team,
+    percentile,
+    read_labelled,
+    superuser_env,
 )
-
-ALIAS_DOMAIN = "bench.example"
-BANKING77 = ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
-SUBJECTS = [
-    "Invoice INV/2026/{n:05d} charged twice",
-    "Cannot log in",
-    "Order S{n:05d} late",
-    "Export crashes with error 500",
-    "Refund please",
-    "URGENT: API down",
-    "Feature request: dark mode",
-    "Cancel my subscription",
-    "Password reset link expired",
-    "Wrong item delivered for order S{n:05d}",
-]
-BODIES = [
-    "Hello,\n\nOur card was charged twice for invoice INV/2026/{n:05d}. Please refund.\n\n"
-    "Thanks,\n{name}\n+44 20 7946 {n:04d}",
-    "Hi,\n\nI cannot log in since this morning.\n\nSent from my iPhone",
-    "The export fails again.\n\nOn Mon, 2 Nov 2026 at 09:30, Support <help@bench.example> "
-    "wrote:\n> We are looking into it.\n> Regards",
-    "Where is my parcel? Tracking has not moved for a week.\n\n-- \n{name}\nACME Ltd",
-]
-
 
 WARM_UP = 20
 
@@ -198,10 +177,9 @@ def train_triage_models(env, encoder):
     has: trained on banking77's training messages (intent: its 77 labels;
     team and priority: four stand-ins derived from them, on 3,000 messages),
     with sentence vectors when ``encoder`` is a model folder."""
-    with open(BANKING77, newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    texts, intents = read_labelled(BANKING77 / "train.csv")
     # the catalogue's codes, as the training job reads them from the cases
-    texts, intents = [r["text"] for r in rows], [r["category"].lower() for r in rows]
+    intents = [intent.lower() for intent in intents]
     names = sorted(set(intents))
     env["hybrid.support.intent"]._hs_ensure(
         env.company, [{"code": name} for name in names]
@@ -232,18 +210,10 @@ def measure(db, emails, chunk=50, trained=True):
     """A generator: processes ``chunk`` emails per step, so that the two
     setups can take turns and share whatever load the machine has; its
     return value is the figures."""
-    import odoo
-    from odoo.modules.registry import Registry
-
-    registry = Registry(db)
     timings, queries, commits = [], [], []
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        domain = env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
-        env["helpdesk.ticket.team"].create(
-            {"name": "Bench", "alias_name": "bench-help", "alias_domain_id": domain.id}
-        )
-        env.flush_all()
+    with superuser_env(db) as env:
+        cr = env.cr
+        gateway_team(env)
         gateway = env["mail.thread"]
         # warm-up, not counted: first-use loads (language and sentiment
         # models, ORM caches) happen once per worker, not once per email
@@ -253,17 +223,17 @@ def measure(db, emails, chunk=50, trained=True):
         warm = env["helpdesk.ticket"].search([])
         for start in range(0, len(emails), chunk):
             for raw in emails[start : start + chunk]:
-                before, started = cr.sql_log_count, time.perf_counter()
-                gateway.message_process(False, raw)
-                env.flush_all()
-                timings.append(time.perf_counter() - started)
-                queries.append(cr.sql_log_count - before)
+                with Measured(cr) as spent:
+                    gateway.message_process(False, raw)
+                    env.flush_all()
+                timings.append(spent.seconds)
+                queries.append(spent.queries)
                 # one transaction per email, as fetchmail and the mailgate
                 # script do; committing also empties the ORM cache, so that
                 # no email profits from what an earlier one loaded
-                started = time.perf_counter()
-                cr.commit()
-                commits.append(time.perf_counter() - started)
+                with Measured() as commit:
+                    cr.commit()
+                commits.append(commit.seconds)
             yield
         tickets = env["helpdesk.ticket"]
         if "_hs_route" in dir(tickets):  # the suite: its poison messages too
@@ -278,16 +248,16 @@ def measure(db, emails, chunk=50, trained=True):
             ("draft replies", "_hs_make_pending_drafts", 50),
         ):
             if method in dir(tickets):
-                before, started = cr.sql_log_count, time.perf_counter()
-                while getattr(tickets, method)(limit=limit):
-                    env.flush_all()
-                jobs[name] = (time.perf_counter() - started, cr.sql_log_count - before)
+                with Measured(cr) as spent:
+                    while getattr(tickets, method)(limit=limit):
+                        env.flush_all()
+                jobs[name] = (spent.seconds, spent.queries)
         # the notification emails the gateway left in the mail queue (the
         # suite's; plain Odoo sends its own when each email commits), sent to
         # a mail server that refuses them, as the commits above did
-        before, started = cr.sql_log_count, time.perf_counter()
-        env["mail.mail"].process_email_queue()
-        jobs["mail queue"] = (time.perf_counter() - started, cr.sql_log_count - before)
+        with Measured(cr) as spent:
+            env["mail.mail"].process_email_queue()
+        jobs["mail queue"] = (spent.seconds, spent.queries)
         if "_hs_classify" in dir(tickets):  # the ai addon's triage, alone
             median, mean = time_triage(tickets, emails)
             print(
@@ -312,8 +282,7 @@ def measure(db, emails, chunk=50, trained=True):
         count = tickets.search_count([]) - len(warm)
         cr.commit()
     # close this process's connections, or dropdb cannot remove the database
-    Registry.delete(db)
-    odoo.sql_db.close_db(db)
+    close_registry(db)
     return timings, queries, count, ack_time, ack_queries, commits
 
 
@@ -335,60 +304,49 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.emails = 30
-    check_postgres(args)
-    check_odoo()
-    from odoo.tools import config
-
     if args.hostile_only:
-        return hostile_only(args, config)
+        return hostile_only(args)
 
     emails = make_emails(args.emails)
-    stamp = int(time.time())
     # the email suite: the live chat glue would bring Odoo's im_livechat,
     # an app of its own that the gateway does not use
     email_suite = [m for m in SUITE if m != "hybrid_support_livechat"]
     setups = {"helpdesk_mgmt": ["helpdesk_mgmt"], "hybrid_support": email_suite}
-    config.parse_config(
-        [
-            *db_args(args),
-            "--addons-path",
-            ",".join(filter(None, [args.addons_path, str(ADDONS)])),
-            "--log-level=warn",
-        ]
-    )
-    results, dbs = {}, {label: f"hs_bench_{label}_{stamp}" for label in setups}
+    results = {}
     LOG_DIR.mkdir(exist_ok=True)
-    with open(LOG_DIR / "bench-gateway.log", "w") as log:
-        try:
-            for label, modules in setups.items():
-                create_db(args, dbs[label], modules, log)
-            # the setups take turns, 50 emails each, so that a change of load
-            # on this shared machine weighs on both alike
-            running = {
-                label: measure(db, emails, trained=not args.smoke)
-                for label, db in dbs.items()
-            }
-            while running:
-                for label, steps in list(running.items()):
-                    try:
-                        next(steps)
-                    except StopIteration as done:
-                        results[label] = done.value
-                        del running[label]
-        finally:
-            for db in dbs.values():
-                drop_db(args, db, log)
+    with (
+        open(LOG_DIR / "bench-gateway.log", "w") as log,
+        contextlib.ExitStack() as databases,
+    ):
+        dbs = {
+            label: databases.enter_context(
+                bench_database(args, f"gateway_{label}", modules, log)
+            )
+            for label, modules in setups.items()
+        }
+        # the setups take turns, 50 emails each, so that a change of load
+        # on this shared machine weighs on both alike
+        running = {
+            label: measure(db, emails, trained=not args.smoke)
+            for label, db in dbs.items()
+        }
+        while running:
+            for label, steps in list(running.items()):
+                try:
+                    next(steps)
+                except StopIteration as done:
+                    results[label] = done.value
+                    del running[label]
     print(f"{len(emails)} emails through the real mail gateway")
     print(
         f"{'setup':16} {'emails/s':>9} {'median ms':>10} {'p95 ms':>8} "
         f"{'queries/email':>14} {'commit ms':>10} {'tickets':>8}"
     )
     for label, (timings, queries, tickets, _t, _q, commits) in results.items():
-        ordered = sorted(timings)
         print(
             f"{label:16} {len(timings) / sum(timings):9.1f} "
             f"{statistics.median(timings) * 1000:10.1f} "
-            f"{ordered[int(len(ordered) * 0.95)] * 1000:8.1f} "
+            f"{percentile(timings, 0.95) * 1000:8.1f} "
             f"{statistics.mean(queries):14.1f} {statistics.mean(commits) * 1000:10.2f} "
             f"{tickets:8d}"
         )
@@ -415,27 +373,14 @@ def main():
     )
 
 
-def hostile_only(args, config):
-    import odoo
-    from odoo.modules.registry import Registry
-
-    config.parse_config(
-        [
-            *db_args(args),
-            "--addons-path",
-            ",".join(filter(None, [args.addons_path, str(ADDONS)])),
-            "--log-level=warn",
-        ]
-    )
-    with Registry(args.hostile_only).cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        domain = env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
-        env["helpdesk.ticket.team"].create(
-            {"name": "Bench", "alias_name": "bench-help", "alias_domain_id": domain.id}
-        )
-        env.flush_all()
+def hostile_only(args):
+    check_postgres(args)
+    check_odoo()
+    configure_odoo(args)
+    with superuser_env(args.hostile_only) as env:
+        gateway_team(env)
         print_hostile(time_hostile(env))
-        cr.rollback()
+        env.cr.rollback()
 
 
 if __name__ == "__main__":

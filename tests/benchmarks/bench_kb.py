@@ -31,32 +31,24 @@ that reads cases and articles into these same functions.
 """
 
 import argparse
-import atexit
 import collections
-import csv
 import importlib.util
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from common import (
+    ADDONS,
+    BANKING77,
+    default_encoder,
+    load_tools,
+    per_intent,
+    read_labelled,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / "addons" / "hybrid_support_kb" / "tools"
-AI = ROOT / "addons" / "hybrid_support_ai"
-
-
-def load_tools():
-    """The kb addon's pure tools package, without loading Odoo."""
-    spec = importlib.util.spec_from_file_location(
-        "hs_kb_tools", TOOLS / "__init__.py", submodule_search_locations=[str(TOOLS)]
-    )
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["hs_kb_tools"] = package
-    spec.loader.exec_module(package)
-    return package
+AI = ADDONS / "hybrid_support_ai"
 
 
 def load_encoder(folder):
@@ -79,34 +71,6 @@ def load_encoder(folder):
         return np.array([cache[text] for text in texts], dtype=np.float32)
 
     return vectors
-
-
-def default_encoder():
-    spec = importlib.util.spec_from_file_location(
-        "hs_minilm", AI / "tests" / "minilm.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        folder = module.minilm_directory()
-    except ImportError:
-        return None
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
-
-
-def read(path):
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [row["text"] for row in rows], [row["category"] for row in rows]
-
-
-def per_intent(texts, labels, limit=None):
-    grouped = collections.defaultdict(list)
-    for text, label in zip(texts, labels, strict=True):
-        if limit is None or len(grouped[label]) < limit:
-            grouped[label].append(text)
-    return grouped
 
 
 def draft_articles(tools, train):
@@ -238,9 +202,7 @@ def anonymisation(tools, train, per_label):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data", default=str(ROOT.parent / "shared" / "data" / "banking77")
-    )
+    parser.add_argument("--data", default=str(BANKING77))
     parser.add_argument("--encoder", help="sentence encoder folder (default: MiniLM)")
     parser.add_argument(
         "--smoke",
@@ -248,9 +210,9 @@ def main():
         help="CI: 20 training and 10 test messages per intent, words only",
     )
     args = parser.parse_args()
-    tools = load_tools()
-    train_texts, train_labels = read(Path(args.data) / "train.csv")
-    test_texts, test_labels = read(Path(args.data) / "test.csv")
+    tools = load_tools("hybrid_support_kb")
+    train_texts, train_labels = read_labelled(Path(args.data) / "train.csv")
+    test_texts, test_labels = read_labelled(Path(args.data) / "test.csv")
     train = per_intent(train_texts, train_labels, 20 if args.smoke else None)
     if args.smoke:
         test = per_intent(test_texts, test_labels, 10)

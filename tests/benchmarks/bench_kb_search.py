@@ -22,25 +22,19 @@ top 3 (same for both when the ranking is unchanged: a check, not a goal).
 """
 
 import argparse
-import csv
 import json
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from run_tests import (  # noqa: E402
-    ADDONS,
+from common import (
+    BANKING77,
     add_db_options,
-    check_odoo,
-    check_postgres,
-    create_db,
-    db_args,
-    drop_db,
+    bench_database,
+    describe,
+    read_labelled,
+    superuser_env,
 )
 
 INSERT = """
@@ -55,8 +49,7 @@ RETURNING id
 
 def read_banking77(folder):
     def read(name):
-        with open(Path(folder) / name, newline="") as handle:
-            return [(row["text"], row["category"]) for row in csv.DictReader(handle)]
+        return list(zip(*read_labelled(Path(folder) / name), strict=True))
 
     return read("train.csv"), read("test.csv")
 
@@ -125,12 +118,6 @@ def timed(function, queries):
     return times, results
 
 
-def describe(times):
-    times = sorted(times)
-    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-    return f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms ({len(times)} queries)"
-
-
 def top3(results, queries_intents, intent_of_id):
     hits = sum(
         intent in {intent_of_id.get(article.id) for article in found[:3]}
@@ -150,9 +137,7 @@ def main():
         default=10,
         help="queries for the suggestion before the index (seconds each)",
     )
-    parser.add_argument(
-        "--data", default=str(ROOT.parent / "shared" / "data" / "banking77")
-    )
+    parser.add_argument("--data", default=str(BANKING77))
     parser.add_argument(
         "--encoder",
         default="",
@@ -164,12 +149,6 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.articles, args.queries, args.old_queries = 300, 20, 3
-    check_postgres(args)
-    check_odoo()
-    import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
     if Path(args.data, "train.csv").exists():
         train, test = read_banking77(args.data)
         source = "banking77"
@@ -180,15 +159,10 @@ def main():
     rows, intents = make_articles(train, args.articles, rng)
     queries = rng.sample(test, min(args.queries, len(test)))
 
-    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
-    db = f"hs_bench_kb_{int(time.time())}"
     modules = ["hybrid_support_kb"] + (["hybrid_support_ai"] if args.encoder else [])
-    create_db(args, db, modules)
-    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
-    try:
-        registry = Registry(db)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+    with bench_database(args, "kb", modules) as db:
+        with superuser_env(db, {"lang": "en_US"}) as env:
+            cr = env.cr
             cr.execute(INSERT, {"company": env.company.id, "rows": json.dumps(rows)})
             ids = [row[0] for row in cr.fetchall()]
             intent_of_id = dict(zip(ids, intents, strict=True))
@@ -236,10 +210,6 @@ def main():
             if args.encoder:
                 print("sentence encoder: blended in (first call encodes every article)")
             cr.rollback()
-    finally:
-        Registry.delete(db)
-        odoo.sql_db.close_db(db)
-        drop_db(args, db)
 
 
 if __name__ == "__main__":

@@ -19,22 +19,18 @@ count; the target is under 2 s each.
 
 import argparse
 import importlib.util
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from run_tests import (  # noqa: E402
-    ADDONS,
+from common import (
+    ACCOUNT_OF_CASE,
+    ROOT,
+    Measured,
     add_db_options,
-    check_odoo,
-    check_postgres,
-    create_db,
-    db_args,
-    drop_db,
+    bench_database,
+    insert_accounts,
+    insert_cases,
+    superuser_env,
 )
 
 # the dashboards' definitions, read from the addon without importing Odoo
@@ -75,45 +71,40 @@ PIVOTS = [
     ("routing x model version", ["routing", "ai_model"]),
 ]
 
-SETUP = """
-INSERT INTO res_partner (name, is_company, active, type, create_date, write_date,
-                         hs_health_score, hs_health_date)
-SELECT 'Account ' || n, TRUE, TRUE, 'contact', now(), now(), (n * 37) %% 101, now()
-FROM generate_series(1, %(accounts)s) AS n;
+CASES = {
+    "number": "'K' || n",
+    "company_id": "%(company)s",
+    "stage_id": "CASE WHEN n %% 5 = 0 THEN %(open_stage)s ELSE %(closed_stage)s END",
+    "team_id": "(%(teams)s)[1 + n %% array_length(%(teams)s, 1)]",
+    "user_id": "(%(users)s)[1 + n %% array_length(%(users)s, 1)]",
+    "channel_id": "(%(channels)s)[1 + n %% array_length(%(channels)s, 1)]",
+    "priority": "(n %% 4)::text",
+    "hs_intent_id": "intents.ids[1 + n %% 10]",
+    "partner_id": "p.id",
+    "commercial_partner_id": "p.id",
+    "create_date": "now() - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour'",
+    "hs_sla_start_date": "now() - (n %% 365) * interval '1 day'",
+    "hs_intent_needs_review": "n %% 50 = 0",
+    "hs_origin": "(ARRAY['gateway', 'gateway', 'gateway', 'portal', 'phone', 'chat', "
+    "'api', 'backoffice'])[1 + n %% 8]",
+}
+# the intents of INTENTS, for the cases to take in turn
+CASE_INTENTS = """
+CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM hybrid_support_intent
+            WHERE company_id = %(company)s AND code LIKE 'bench_%%') AS intents
+"""
+ACCOUNTS = {"hs_health_score": "(n * 37) %% 101", "hs_health_date": "now()"}
 
+INTENTS = """
 INSERT INTO hybrid_support_intent (name, code, active, is_other, never_automate,
                                   company_id, create_date, write_date)
 SELECT 'Bench ' || code, 'bench_' || code, TRUE, FALSE, FALSE, %(company)s,
        now(), now()
 FROM unnest(ARRAY['billing', 'password', 'outage', 'refund', 'how_to', 'bug',
                   'shipping', 'account', 'legal', 'other']) AS code;
+"""
 
-WITH intents AS (
-    SELECT array_agg(id ORDER BY id) AS ids FROM hybrid_support_intent
-    WHERE company_id = %(company)s AND code LIKE 'bench_%%')
-INSERT INTO helpdesk_ticket (
-    name, description, number, active, company_id, stage_id, team_id, user_id,
-    channel_id, priority, hs_intent_id, partner_id, commercial_partner_id,
-    create_date, write_date, hs_sla_start_date, hs_intent_needs_review, hs_origin,
-    rating_status)
-SELECT 'Case ' || n, '<p>x</p>', 'K' || n, TRUE, %(company)s,
-       CASE WHEN n %% 5 = 0 THEN %(open_stage)s ELSE %(closed_stage)s END,
-       (%(teams)s)[1 + n %% array_length(%(teams)s, 1)],
-       (%(users)s)[1 + n %% array_length(%(users)s, 1)],
-       (%(channels)s)[1 + n %% array_length(%(channels)s, 1)],
-       (n %% 4)::text,
-       intents.ids[1 + n %% 10],
-       p.id, p.id,
-       now() - (n %% 365) * interval '1 day' - (n %% 24) * interval '1 hour',
-       now(), now() - (n %% 365) * interval '1 day', n %% 50 = 0,
-       (ARRAY['gateway', 'gateway', 'gateway', 'portal', 'phone', 'chat',
-              'api', 'backoffice'])[1 + n %% 8],
-       'stage_change'
-FROM generate_series(1, %(cases)s) AS n
-CROSS JOIN intents
-JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
-      WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
-
+KPIS_AND_EVENTS = """
 INSERT INTO hybrid_support_case_kpi (
     ticket_id, company_id, first_response_date, first_response_hours,
     agent_replies, customer_wrote_after_reply, closed_date, resolution_hours,
@@ -165,10 +156,9 @@ ANALYZE res_partner;
 
 
 def timed(cr, label, function, results):
-    before, started = cr.sql_log_count, time.perf_counter()
-    rows = function()
-    seconds = time.perf_counter() - started
-    queries = cr.sql_log_count - before
+    with Measured(cr) as spent:
+        rows = function()
+    seconds, queries = spent.seconds, spent.queries
     results.append((label, seconds, queries))
     mark = "ok" if seconds < TARGET_SECONDS else "OVER 2 s"
     print(
@@ -194,22 +184,13 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.cases, args.accounts = 2_000, 50
-    check_postgres(args)
-    check_odoo()
     import odoo
-    from odoo.modules.registry import Registry
     from odoo.tests import new_test_user
-    from odoo.tools import config
 
-    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
-    db = f"hs_bench_kpi_{int(time.time())}"
-    create_db(args, db, ["hybrid_support_dashboard_kb"])
-    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
     results = []
-    try:
-        registry = Registry(db)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with bench_database(args, "kpi", ["hybrid_support_dashboard_kb"]) as db:
+        with superuser_env(db) as env:
+            cr = env.cr
             teams = env["helpdesk.ticket.team"].create(
                 [{"name": f"Bench team {n}"} for n in range(8)]
             )
@@ -253,20 +234,23 @@ def main():
             )
             env.flush_all()
             started = time.perf_counter()
-            cr.execute(
-                SETUP,
-                {
-                    "accounts": args.accounts,
-                    "cases": args.cases,
-                    "company": env.company.id,
-                    "open_stage": Stage.search([("closed", "=", False)], limit=1).id,
-                    "closed_stage": Stage.search([("closed", "=", True)], limit=1).id,
-                    "teams": teams.ids,
-                    "users": [user.id for user in users],
-                    "channels": env["helpdesk.ticket.channel"].search([]).ids,
-                    "articles": articles.ids,
-                },
+            params = {
+                "accounts": args.accounts,
+                "cases": args.cases,
+                "company": env.company.id,
+                "open_stage": Stage.search([("closed", "=", False)], limit=1).id,
+                "closed_stage": Stage.search([("closed", "=", True)], limit=1).id,
+                "teams": teams.ids,
+                "users": [user.id for user in users],
+                "channels": env["helpdesk.ticket.channel"].search([]).ids,
+                "articles": articles.ids,
+            }
+            insert_accounts(cr, args.accounts, ACCOUNTS)
+            cr.execute(INTENTS, params)
+            insert_cases(
+                cr, args.cases, CASES, params, join=CASE_INTENTS + ACCOUNT_OF_CASE
             )
+            cr.execute(KPIS_AND_EVENTS, params)
             cr.commit()
             print(
                 f"{args.cases} cases over {args.accounts} accounts, a year of "
@@ -341,10 +325,6 @@ def main():
             f"{len(results)} queries; slowest: {worst[0]} {worst[1]:.2f} s; "
             f"over {TARGET_SECONDS:g} s: {len(over)} (target: none)"
         )
-    finally:
-        Registry.delete(db)
-        odoo.sql_db.close_db(db)
-        drop_db(args, db)
 
 
 if __name__ == "__main__":

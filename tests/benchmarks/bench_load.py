@@ -51,7 +51,6 @@ import argparse
 import email.parser
 import email.policy
 import json
-import os
 import random
 import re
 import shutil
@@ -69,25 +68,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from run_tests import (  # noqa: E402
-    ADDONS,
+from common import (
+    ALIAS_DOMAIN,
+    BODIES,
+    ROOT,
+    SUBJECTS,
     SUITE,
+    OdooServer,
     add_db_options,
     check_odoo,
     check_postgres,
+    close_registry,
+    configure_odoo,
     create_db,
-    db_args,
     drop_db,
-    free_port,
+    percentile,
+    process_cpu_seconds,
+    superuser_env,
 )
+from common import GATEWAY_ALIAS as ALIAS
 
-ALIAS_DOMAIN = "bench.example"
-ALIAS = "bench-help"
 MAILGATE = "/opt/odoo19/addons/mail/static/scripts/odoo-mailgate.py"
 GATEWAY_LOGIN, GATEWAY_PASSWORD = "bench_mail_gateway", "bench-gateway-Pw-13"
 ADMIN_PASSWORD = "bench-admin-Pw-13"
@@ -97,26 +98,6 @@ COMPANIES, EXISTING = 20, 60  # customer companies, contacts known beforehand
 SETUPS = {"plain": ["helpdesk_mgmt"], "suite": SUITE, "suite_admin": SUITE}
 SCRIPT_SHARE = 10  # one single delivery in ten through odoo-mailgate.py itself
 
-SUBJECTS = [
-    "Invoice INV/2026/{n:05d} charged twice",
-    "Cannot log in",
-    "Order S{n:05d} late",
-    "Export crashes with error 500",
-    "Refund please",
-    "URGENT: API down",
-    "Feature request: dark mode",
-    "Cancel my subscription",
-    "Password reset link expired",
-    "Wrong item delivered for order S{n:05d}",
-]
-BODIES = [
-    "Hello,\n\nOur card was charged twice for invoice INV/2026/{n:05d}. Please "
-    "refund.\n\nThanks,\n{name}\n+44 20 7946 {n:04d}",
-    "Hi,\n\nI cannot log in since this morning.\n\nSent from my iPhone",
-    "The export fails again.\n\nOn Mon, 2 Nov 2026 at 09:30, Support "
-    "<help@bench.example> wrote:\n> We are looking into it.\n> Regards",
-    "Where is my parcel? Tracking has not moved for a week.\n\n-- \n{name}\nACME Ltd",
-]
 RETRY_LINE = re.compile(r"tries left|maximum number of tries")
 JOB_FAILED = re.compile(r"ir_cron: Job '([^']+)' \(\d+\) failed")
 
@@ -372,16 +353,11 @@ def prepare_db(db, suite, as_admin=False):
     """Team with an alias on bench.example, three agents, 20 customer
     companies and 60 known contacts; the delivering user. Returns its id
     and password."""
-    import odoo
     from odoo import Command
-    from odoo.modules.registry import Registry
 
-    registry = Registry(db)
     try:
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(
-                cr, odoo.SUPERUSER_ID, {"no_reset_password": True}
-            )
+        with superuser_env(db, {"no_reset_password": True}) as env:
+            cr = env.cr
             domain = env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
             env.company.alias_domain_id = domain
             env.company.email = f"support@{ALIAS_DOMAIN}"
@@ -463,110 +439,30 @@ def prepare_db(db, suite, as_admin=False):
             env["helpdesk.ticket.team"].create(team_values)
             cr.commit()
     finally:
-        Registry.delete(db)
-        odoo.sql_db.close_db(db)
+        close_registry(db)
     return credentials
 
 
-LAUNCHER = """\
-import sys
-import time
-
-if sys.argv[1:2] == ["gevent"]:
-    # the prefork master's websocket process: no browser here (and gevent may
-    # not start: on this machine zope.interface is missing); idle, it stands in
-    # for it so that the master does not start it again every second
-    while True:
-        time.sleep(3600)
-import odoo.cli
-
-odoo.cli.main()
-"""
-
-
-def odoo_launcher(folder):
-    """``python3 <launcher>``: ``odoo.cli.main()`` as ``python3 -m odoo`` and
-    odoo-bin run it. A file, because the prefork master starts its websocket
-    process as ``sys.executable sys.argv[0] gevent``: under ``-m`` that is
-    odoo/__main__.py, which fails its relative import, and the master starts
-    it again every second for the whole run."""
-    launcher = Path(folder) / "odoo_launcher.py"
-    if not launcher.exists():
-        launcher.write_text(LAUNCHER)
-    return [sys.executable, str(launcher)]
-
-
-class Server:
-    """One Odoo server process (prefork) in its own process group."""
+class Server(OdooServer):
+    """One Odoo server process: prefork ``workers``, one cron worker, mail
+    to the SMTP sink."""
 
     def __init__(self, args, db, workers, smtp_port):
-        self.port = free_port()
-        self.log_path = f"/tmp/bench_load_{db}_{self.port}.log"
-        self.log = open(self.log_path, "w")
-        command = [
-            *odoo_launcher(args.tmp),
-            "-d",
+        super().__init__(
+            args,
             db,
-            "--db-filter",
-            f"^{db}$",
-            *db_args(args),
-            "--addons-path",
-            args.addons,
-            "--http-interface",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--gevent-port",
-            str(free_port()),
-            f"--workers={workers}",
-            "--max-cron-threads=1",
-            "--limit-time-real=600",
-            "--limit-time-cpu=300",
-            "--smtp=127.0.0.1",
-            f"--smtp-port={smtp_port}",
-            "--log-level=info",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its workers share its process group
+            args.tmp,
+            extra=[
+                f"--workers={workers}",
+                "--max-cron-threads=1",
+                "--limit-time-real=600",
+                "--limit-time-cpu=300",
+                "--smtp=127.0.0.1",
+                f"--smtp-port={smtp_port}",
+                "--log-level=info",
+            ],
+            log_prefix="bench_load",
         )
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def wait_ready(self, timeout=180):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Odoo exited early, see {self.log_path}")
-            try:
-                xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common").version()
-                return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"Odoo did not answer in {timeout} s, see {self.log_path}")
-
-    def stop(self):
-        """The master and every process of its group (workers, cron,
-        gevent), by the group id of the process this script started."""
-        for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                break
-            deadline = time.monotonic() + wait
-            while time.monotonic() < deadline:
-                self.process.poll()
-                try:
-                    os.killpg(self.process.pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.2)
-            else:
-                continue
-            break
-        self.process.wait()
-        self.log.close()
 
     def log_counts(self):
         counts = Counter()
@@ -952,6 +848,22 @@ def warm_up(feeder, workers, tag):
     feeder.results = []
 
 
+def cpu_seconds(conn, db, servers):
+    """(CPU seconds of the servers' processes, of the PostgreSQL backends
+    connected to ``db`` but this script's); the backends live as long as
+    Odoo's connection pool keeps them."""
+    backends = rows(
+        conn,
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+        "AND pid <> pg_backend_pid()",
+        (db,),
+    )
+    return (
+        sum(server.cpu_seconds() for server in servers),
+        sum(process_cpu_seconds(pid) for (pid,) in backends),
+    )
+
+
 def run_setup(args, label, db, credentials, mailset, servers_count, workers, sink):
     servers = []
     with sink.lock:
@@ -967,12 +879,14 @@ def run_setup(args, label, db, credentials, mailset, servers_count, workers, sin
         # the warm-up's cases are acknowledged by the next cron pass, not
         # counted: only the cases made from here on are
         base = baseline(conn)
+        cpu_before = cpu_seconds(conn, db, servers)
         started = time.perf_counter()
         index = 0
         for phase in mailset.phases:
             index = feeder.run_phase(phase, args.clients, index)
         wall = time.perf_counter() - started
         jobs_seconds, still_pending = wait_for_jobs(conn, args.jobs_timeout)
+        cpu_after = cpu_seconds(conn, db, servers)
         ack_limit = (
             scalar(
                 conn, "SELECT hs_ack_rate_limit FROM res_company ORDER BY id LIMIT 1"
@@ -997,8 +911,13 @@ def run_setup(args, label, db, credentials, mailset, servers_count, workers, sin
         "deliveries": len(feeder.results),
         "rate": len(feeder.results) / wall,
         "wall": wall,
+        # CPU of the servers and of their database connections, from the
+        # feed's start until the jobs are done, per delivery: what the
+        # machine's load does not change (unlike emails/s)
+        "odoo cpu ms": (cpu_after[0] - cpu_before[0]) * 1000 / len(feeder.results),
+        "db cpu ms": (cpu_after[1] - cpu_before[1]) * 1000 / len(feeder.results),
         "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
         "rpc errors": len(failures),
         "failure details": Counter(d.detail for d in failures),
         "jobs seconds": jobs_seconds,
@@ -1025,7 +944,7 @@ def print_table(results):
         f"{'cases (exp)':>12} {'contacts (exp)':>14} {'acks (exp)':>11} "
         f"{'ack mails':>9} {'quar.':>5} {'bounces':>7} {'lost':>4} {'dup cases':>9} "
         f"{'dup contacts':>12} {'dup acks':>8} {'rpc err':>7} {'retries':>7} "
-        f"{'jobs s':>6}"
+        f"{'jobs s':>6} {'cpu ms/deliv. (odoo+db)':>23}"
     )
     print(header)
     print("-" * len(header))
@@ -1040,7 +959,9 @@ def print_table(results):
             f"{fmt_expected(r['acks'], r['acks expected'], suite):>11} "
             f"{r['ack mails']:9d} {quarantined:>5} {r['bounces']:7d} {len(r['lost']):4d} "
             f"{r['dup cases']:9d} {r['dup contacts']:12d} {r['dup acks']:8d} "
-            f"{r['rpc errors']:7d} {r['logs']['retries']:7d} {r['jobs seconds']:6.0f}"
+            f"{r['rpc errors']:7d} {r['logs']['retries']:7d} {r['jobs seconds']:6.0f} "
+            f"{r['odoo cpu ms'] + r['db cpu ms']:8.0f} ({r['odoo cpu ms']:.0f}+"
+            f"{r['db cpu ms']:.0f})"
         )
 
 
@@ -1102,6 +1023,16 @@ def print_report(args, results, scaling, mailset, started):
         if "plain" in by_label and label in by_label:
             ratio = by_label[label]["rate"] / by_label["plain"]["rate"]
             print(f"{label} / plain throughput: x{ratio:.2f}")
+            cost = {
+                key: by_label[key]["odoo cpu ms"] + by_label[key]["db cpu ms"]
+                for key in ("plain", label)
+            }
+            print(
+                f"{label} / plain CPU per delivery (servers and their database "
+                f"connections, feed and jobs): x{cost[label] / cost['plain']:.2f}; "
+                f"plain / {label}: x{cost['plain'] / cost[label]:.2f}, the throughput "
+                "ratio of a machine that does nothing else"
+            )
     if scaling:
         print()
         print(
@@ -1206,21 +1137,10 @@ def main():
     args = parse_args()
     check_postgres(args)
     check_odoo()
-    from odoo.tools import config
-
     args.tmp = tempfile.mkdtemp(prefix="bench_load_")
     snapshot, args.commit = snapshot_addons(args)
     args.addons_path = ",".join(filter(None, [snapshot, args.addons_path]))
-    args.addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
-    config.parse_config(
-        [
-            *db_args(args),
-            "--addons-path",
-            args.addons,
-            "--http-interface=127.0.0.1",
-            "--log-level=warn",
-        ]
-    )
+    configure_odoo(args)
     labels = [label for label in args.setups.split(",") if label]
     stamp = int(time.time())
     dbs = {label: f"hs_bench_load_{label}_{stamp}" for label in labels}

@@ -18,37 +18,26 @@ import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
+from common import add_db_options, bench_database, insert_cases, superuser_env
 
-from run_tests import (  # noqa: E402
-    ADDONS,
-    add_db_options,
-    check_odoo,
-    check_postgres,
-    create_db,
-    db_args,
-    drop_db,
-)
-
-SETUP = """
-INSERT INTO helpdesk_ticket (
-    name, description, hs_clean_body, number, active, company_id, stage_id, team_id,
-    partner_id, commercial_partner_id, create_date, write_date,
-    hs_sla_status, hs_sla_start_date, hs_sla_deadline, hs_sla_first_response_deadline,
-    hs_last_activity_date, last_stage_update, rating_status)
-SELECT 'Case ' || n || ' of ' || %(account_name)s, '<p>x</p>',
-       'Printer number ' || n || ' is broken.', %(prefix)s || n, TRUE,
-       %(company)s, CASE WHEN n %% 3 = 0 THEN %(waiting)s ELSE %(stage)s END,
-       %(team)s, %(partner)s, %(account)s,
-       now() - n * interval '1 minute', now(), 'ongoing',
-       now() at time zone 'UTC', (now() at time zone 'UTC') + n * interval '1 minute',
-       (now() at time zone 'UTC') + n * interval '1 minute',
-       (now() at time zone 'UTC') - n * interval '1 minute', now(), 'stage_change'
-FROM generate_series(1, %(cases)s) AS n;
-"""
+CASES = {
+    "name": "'Case ' || n || ' of ' || %(account_name)s",
+    "hs_clean_body": "'Printer number ' || n || ' is broken.'",
+    "number": "%(prefix)s || n",
+    "company_id": "%(company)s",
+    "stage_id": "CASE WHEN n %% 3 = 0 THEN %(waiting)s ELSE %(stage)s END",
+    "team_id": "%(team)s",
+    "partner_id": "%(partner)s",
+    "commercial_partner_id": "%(account)s",
+    "create_date": "now() - n * interval '1 minute'",
+    "hs_sla_status": "'ongoing'",
+    "hs_sla_start_date": "now() at time zone 'UTC'",
+    "hs_sla_deadline": "(now() at time zone 'UTC') + n * interval '1 minute'",
+    "hs_sla_first_response_deadline": "(now() at time zone 'UTC') + n * interval '1 minute'",
+    "hs_last_activity_date": "(now() at time zone 'UTC') - n * interval '1 minute'",
+    "last_stage_update": "now()",
+}
 
 PAGES = (
     ("first page", "/my/tickets"),
@@ -70,26 +59,17 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.small, args.large, args.runs = 20, 200, 2
-    check_postgres(args)
-    check_odoo()
-    from werkzeug.test import Client
-
-    import odoo
-    from odoo import http
-    from odoo.modules.registry import Registry
-    from odoo.service import security
-    from odoo.tools import config
-
-    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
-    db = f"hs_bench_portal_{int(time.time())}"
-    create_db(args, db, ["hybrid_support_portal"])
-    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
     failed = False
-    try:
-        registry = Registry(db)
+    with bench_database(args, "portal", ["hybrid_support_portal"]) as db:
+        from werkzeug.test import Client
+
+        import odoo
+        from odoo import http
+        from odoo.service import security
+
         sessions = {}
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(db) as env:
+            cr = env.cr
             team = env["helpdesk.ticket.team"].create({"name": "Bench"})
             stages = env["helpdesk.ticket.stage"].search([("closed", "=", False)])
             stage, waiting = stages[0], stages[-1]
@@ -121,8 +101,10 @@ def main():
                 )
                 user.partner_id.parent_id = account
                 env.flush_all()
-                cr.execute(
-                    SETUP,
+                insert_cases(
+                    cr,
+                    size,
+                    CASES,
                     {
                         "account_name": account.name,
                         "prefix": f"P{size}-",
@@ -132,7 +114,6 @@ def main():
                         "team": team.id,
                         "partner": user.partner_id.id,
                         "account": account.id,
-                        "cases": size,
                     },
                 )
                 sessions[size] = user
@@ -184,10 +165,6 @@ def main():
                 )
         if not failed:
             print("query count independent of the number of cases: yes")
-    finally:
-        Registry.delete(db)
-        odoo.sql_db.close_db(db)
-        drop_db(args, db)
     return 1 if failed else 0
 
 

@@ -13,39 +13,29 @@ duration, SQL queries and the process's peak memory.
 
 import argparse
 import resource
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from run_tests import (  # noqa: E402
-    ADDONS,
+from common import (
+    ACCOUNT_OF_CASE,
+    Measured,
     add_db_options,
-    check_odoo,
-    check_postgres,
-    create_db,
-    db_args,
-    drop_db,
+    bench_database,
+    insert_accounts,
+    insert_cases,
+    superuser_env,
 )
 
-SETUP = """
-INSERT INTO res_partner (name, is_company, active, type, create_date, write_date)
-SELECT 'Account ' || n, TRUE, TRUE, 'contact', now(), now()
-FROM generate_series(1, %(accounts)s) AS n;
+CASES = {
+    "company_id": "%(company)s",
+    "stage_id": "%(stage)s",
+    "team_id": "%(team)s",
+    "partner_id": "p.id",
+    "commercial_partner_id": "p.id",
+    "hs_sla_status": "'ongoing'",
+    "hs_sla_start_date": "now() at time zone 'UTC'",
+    "hs_sla_policy_id": "%(policy)s",
+}
 
-INSERT INTO helpdesk_ticket (
-    name, description, number, active, company_id, stage_id, team_id,
-    partner_id, commercial_partner_id, create_date, write_date,
-    hs_sla_status, hs_sla_start_date, hs_sla_policy_id, rating_status)
-SELECT 'Case ' || n, '<p>x</p>', 'B' || n, TRUE, %(company)s, %(stage)s, %(team)s,
-       p.id, p.id, now(), now(), 'ongoing', now() at time zone 'UTC', %(policy)s,
-       'stage_change'
-FROM generate_series(1, %(cases)s) AS n
-JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
-      WHERE name LIKE 'Account %%') AS p ON p.rn = 1 + (n %% %(accounts)s);
-
+TARGETS = """
 -- two targets per case (first response, resolution), deadlines spread around now
 INSERT INTO hybrid_support_ticket_sla (
     ticket_id, company_id, policy_id, target, start_date, deadline,
@@ -78,20 +68,11 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.cases, args.accounts = 2_000, 50
-    check_postgres(args)
-    check_odoo()
     import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
-    db = f"hs_bench_sla_{int(time.time())}"
-    create_db(args, db, ["hybrid_support_escalation"])
-    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
-    try:
-        registry = Registry(db)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with bench_database(args, "sla", ["hybrid_support_escalation"]) as db:
+        with superuser_env(db) as env:
+            cr = env.cr
             team = env["helpdesk.ticket.team"].create({"name": "Bench"})
             stage = env["helpdesk.ticket.stage"].search(
                 [("closed", "=", False)], limit=1
@@ -105,47 +86,42 @@ def main():
                 }
             )
             env.flush_all()
-            cr.execute(
-                SETUP,
-                {
-                    "accounts": args.accounts,
-                    "cases": args.cases,
-                    "company": env.company.id,
-                    "stage": stage.id,
-                    "team": team.id,
-                    "policy": policy.id,
-                },
-            )
+            params = {
+                "accounts": args.accounts,
+                "company": env.company.id,
+                "stage": stage.id,
+                "team": team.id,
+                "policy": policy.id,
+            }
+            insert_accounts(cr, args.accounts)
+            insert_cases(cr, args.cases, CASES, params, join=ACCOUNT_OF_CASE)
+            cr.execute(TARGETS, params)
             cr.commit()
             env.invalidate_all()
             tickets = env["helpdesk.ticket"]
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            before, started = cr.sql_log_count, time.perf_counter()
             now = odoo.fields.Datetime.now()
             moved = batches = 0
-            while True:
-                done = tickets._hs_sla_transitions(now, 5000)
-                env.flush_all()
-                env.invalidate_all()  # as _commit_progress does between batches
-                batches += 1
-                moved += done
-                if not done:
-                    break
-            elapsed = time.perf_counter() - started
-            queries = cr.sql_log_count - before
+            with Measured(cr) as sla_pass:
+                while True:
+                    done = tickets._hs_sla_transitions(now, 5000)
+                    env.flush_all()
+                    env.invalidate_all()  # as _commit_progress does between batches
+                    batches += 1
+                    moved += done
+                    if not done:
+                        break
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             counts = dict(
                 env["helpdesk.ticket"]._read_group([], ["hs_sla_status"], ["__count"])
             )
             # health of every account, in the cron's batches of 500
-            before, started = cr.sql_log_count, time.perf_counter()
-            accounts = env["res.partner"].search([("name", "like", "Account %")])
-            for start in range(0, len(accounts), 500):
-                accounts[start : start + 500]._hs_compute_health()
-                env.flush_all()
-                env.invalidate_all()
-            health_seconds = time.perf_counter() - started
-            health_queries = cr.sql_log_count - before
+            with Measured(cr) as health:
+                accounts = env["res.partner"].search([("name", "like", "Account %")])
+                for start in range(0, len(accounts), 500):
+                    accounts[start : start + 500]._hs_compute_health()
+                    env.flush_all()
+                    env.invalidate_all()
             # escalation: a rule on 1% of the cases (their subject), batches of 500
             cr.execute(
                 "UPDATE helpdesk_ticket SET name = 'GDPR ' || name WHERE id % 100 = 0"
@@ -160,19 +136,18 @@ def main():
                     "set_priority": "3",
                 }
             )
-            before, started = cr.sql_log_count, time.perf_counter()
             escalated = 0
-            while done := env["hybrid.support.escalation.rule"]._hs_escalate():
-                escalated += done
-                env.flush_all()
-                env.invalidate_all()
-            escalate_seconds = time.perf_counter() - started
-            escalate_queries = cr.sql_log_count - before
+            with Measured(cr) as escalation:
+                while done := env["hybrid.support.escalation.rule"]._hs_escalate():
+                    escalated += done
+                    env.flush_all()
+                    env.invalidate_all()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             cr.rollback()
         print(f"{args.cases} open cases over {args.accounts} accounts")
         print(
-            f"SLA status pass: {elapsed:.1f} s, {queries} SQL queries in {batches} "
+            f"SLA status pass: {sla_pass.seconds:.1f} s, {sla_pass.queries} SQL queries "
+            f"in {batches} "
             f"batches of up to 5,000, {moved} targets moved (targets: under 60 s, 1 GB)"
         )
         print(
@@ -180,17 +155,14 @@ def main():
         )
         print("statuses after the pass:", counts)
         print(
-            f"health pass: {len(accounts)} accounts in {health_seconds:.1f} s, "
-            f"{health_queries} SQL queries"
+            f"health pass: {len(accounts)} accounts in {health.seconds:.1f} s, "
+            f"{health.queries} SQL queries"
         )
         print(
-            f"escalation pass: {escalated} cases escalated (1%) in {escalate_seconds:.1f} s, "
-            f"{escalate_queries} SQL queries (each case gets an internal note)"
+            f"escalation pass: {escalated} cases escalated (1%) in "
+            f"{escalation.seconds:.1f} s, {escalation.queries} SQL queries (each case "
+            "gets an internal note)"
         )
-    finally:
-        Registry.delete(db)
-        odoo.sql_db.close_db(db)
-        drop_db(args, db)
 
 
 if __name__ == "__main__":
