@@ -86,10 +86,33 @@ BANKING77 = SHARED / "data" / "banking77"
 # ----------------------------------------------------------------------
 
 
+def _suite_addons_as_packages():
+    """Make ``odoo.addons.hybrid_support_*`` plain packages of their folders
+    when Odoo has not loaded them, so that a tools module importing another
+    addon's tools (kb's anonymiser imports intake's ``tools.pii``) loads
+    that module alone, not the addon's models."""
+    import types
+
+    for name in ("odoo", "odoo.addons"):
+        if name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # no Odoo here: a bare namespace
+                sys.modules[name] = types.ModuleType(name)
+                sys.modules[name].__path__ = []
+    for folder in ADDONS.glob("hybrid_support_*"):
+        name = f"odoo.addons.{folder.name}"
+        if name not in sys.modules:
+            package = types.ModuleType(name)
+            package.__path__ = [str(folder)]
+            sys.modules[name] = package
+
+
 def load_tools(addon, package_name=None, folder=None):
     """An addon's ``tools`` folder as a package of its own (its modules
     import their siblings), without loading the addon or Odoo.
     ``folder``: another checkout's tools folder (a baseline)."""
+    _suite_addons_as_packages()
     folder = Path(folder or ADDONS / addon / "tools")
     name = package_name or f"hs_{addon.removeprefix('hybrid_support_')}_tools"
     spec = importlib.util.spec_from_file_location(
