@@ -15,48 +15,39 @@ per-thread alternative, extrapolated to all threads.
 """
 
 import argparse
-import sys
-import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from run_tests import (  # noqa: E402
-    ADDONS,
-    add_db_options,
-    check_odoo,
-    check_postgres,
-    create_db,
-    db_args,
-    drop_db,
-)
+from common import Measured, add_db_options, bench_database, insert_cases, superuser_env
 
 SAMPLE = 1000
 
-SETUP = """
+CUSTOMERS = """
 INSERT INTO res_partner (name, email, active, type, create_date, write_date)
 SELECT 'Customer ' || n, 'customer' || n || '@bench.example', TRUE, 'contact',
        now(), now()
 FROM generate_series(1, 2000) AS n;
+"""
 
-INSERT INTO helpdesk_ticket (
-    name, description, number, active, company_id, stage_id, team_id,
-    partner_id, commercial_partner_id, create_date, write_date, hs_received_date,
-    closed_date, hs_origin, intent, rating_status)
-SELECT (ARRAY['Invoice missing', 'Printer broken', 'Password reset',
-              'Delivery late', 'Refund request'])[1 + n %% 5] || ' ' || n,
-       '<p>x</p>', 'B' || n, TRUE, %(company)s, %(closed_stage)s, %(team)s,
-       p.id, p.id, now(), now(),
-       %(start)s::timestamp + (n %% 365) * interval '1 day'
-           + (n %% 24) * interval '1 hour' + (n %% 60) * interval '1 minute',
-       now(), 'import',
-       CASE WHEN n %% 3 = 0 THEN 'billing' END, 'stage_change'
-FROM generate_series(1, %(cases)s) AS n
+CASES = {
+    "name": "(ARRAY['Invoice missing', 'Printer broken', 'Password reset', "
+    "'Delivery late', 'Refund request'])[1 + n %% 5] || ' ' || n",
+    "company_id": "%(company)s",
+    "stage_id": "%(closed_stage)s",
+    "team_id": "%(team)s",
+    "partner_id": "p.id",
+    "commercial_partner_id": "p.id",
+    "hs_received_date": "%(start)s::timestamp + (n %% 365) * interval '1 day' "
+    "+ (n %% 24) * interval '1 hour' + (n %% 60) * interval '1 minute'",
+    "closed_date": "now()",
+    "hs_origin": "'import'",
+    "hs_intent_id": "CASE WHEN n %% 3 = 0 THEN %(billing)s END",
+}
+CUSTOMER_OF_CASE = """
 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM res_partner
-      WHERE email LIKE 'customer%%@bench.example') AS p ON p.rn = 1 + (n %% 2000);
+      WHERE email LIKE 'customer%%@bench.example') AS p ON p.rn = 1 + (n %% 2000)
+"""
 
+MESSAGES = """
 INSERT INTO mail_message (model, res_id, message_type, subtype_id, author_id,
                           email_from, body, date, create_date, write_date)
 SELECT 'helpdesk.ticket', t.id, 'email', %(comment)s,
@@ -86,21 +77,11 @@ def main():
     args = parser.parse_args()
     if args.smoke:
         args.cases = 2_000
-    check_postgres(args)
-    check_odoo()
-    import odoo
-    from odoo.modules.registry import Registry
     from odoo.tests import new_test_user
-    from odoo.tools import config
 
-    addons = ",".join(filter(None, [args.addons_path, str(ADDONS)]))
-    db = f"hs_bench_rollout_{int(time.time())}"
-    create_db(args, db, ["hybrid_support_rollout"])
-    config.parse_config([*db_args(args), "--addons-path", addons, "--log-level=warn"])
-    try:
-        registry = Registry(db)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with bench_database(args, "rollout", ["hybrid_support_rollout"]) as db:
+        with superuser_env(db) as env:
+            cr = env.cr
             team = env["helpdesk.ticket.team"].create({"name": "Bench team"})
             agents = [
                 new_test_user(
@@ -117,26 +98,29 @@ def main():
             )
             calendar = env.ref("resource.resource_calendar_std")
             env.flush_all()
-            started = time.perf_counter()
-            cr.execute(
-                SETUP,
-                {
-                    "cases": args.cases,
-                    "company": env.company.id,
-                    "closed_stage": env["helpdesk.ticket.stage"]
-                    .search([("closed", "=", True)], limit=1)
-                    .id,
-                    "team": team.id,
-                    "start": "2024-01-01",
-                    "comment": env.ref("mail.mt_comment").id,
-                    "agent_a": agents[0].partner_id.id,
-                    "agent_b": agents[1].partner_id.id,
-                },
-            )
+            billing = env["hybrid.support.intent"]._hs_ensure(
+                env.company, [{"code": "billing"}]
+            )["billing"]
+            params = {
+                "company": env.company.id,
+                "closed_stage": env["helpdesk.ticket.stage"]
+                .search([("closed", "=", True)], limit=1)
+                .id,
+                "team": team.id,
+                "start": "2024-01-01",
+                "billing": billing.id,
+                "comment": env.ref("mail.mt_comment").id,
+                "agent_a": agents[0].partner_id.id,
+                "agent_b": agents[1].partner_id.id,
+            }
+            with Measured() as setup:
+                cr.execute(CUSTOMERS)
+                insert_cases(cr, args.cases, CASES, params, join=CUSTOMER_OF_CASE)
+                cr.execute(MESSAGES, params)
             cr.commit()
             print(
                 f"{args.cases} imported threads (3-4 messages each) set up in "
-                f"{time.perf_counter() - started:.0f} s",
+                f"{setup.seconds:.0f} s",
                 flush=True,
             )
             env.invalidate_all()
@@ -153,17 +137,14 @@ def main():
                     }
                 )
             )
-            before = cr.sql_log_count
-            started, cpu = time.perf_counter(), time.process_time()
-            action = wizard.action_measure()
-            env.flush_all()
-            seconds = time.perf_counter() - started
-            cpu = time.process_time() - cpu
+            with Measured(cr) as measure:
+                action = wizard.action_measure()
+                env.flush_all()
             baseline = env["hybrid.support.rollout.baseline"].browse(action["res_id"])
             print(
                 f"Baseline wizard: {baseline.thread_count} threads in "
-                f"{seconds:.1f} s ({cpu:.1f} s CPU in Odoo), "
-                f"{cr.sql_log_count - before} queries; FRT avg "
+                f"{measure.seconds:.1f} s ({measure.cpu:.1f} s CPU in Odoo), "
+                f"{measure.queries} queries; FRT avg "
                 f"{baseline.first_response_avg:.2f} h, status chasers "
                 f"{baseline.status_chaser_percent:.1f}%, several agents "
                 f"{baseline.multi_agent_percent:.1f}%"
@@ -177,19 +158,15 @@ def main():
                 [SAMPLE],
             )
             pairs = cr.fetchall()
-            started = time.perf_counter()
-            for begin, end in pairs:
-                calendar.get_work_hours_count(begin, end)
-            per_call = (time.perf_counter() - started) / len(pairs)
+            with Measured() as counting:
+                for begin, end in pairs:
+                    calendar.get_work_hours_count(begin, end)
+            per_call = counting.seconds / len(pairs)
             print(
                 f"Odoo's get_work_hours_count: {per_call * 1000:.2f} ms per "
                 f"thread, {per_call * args.cases:.0f} s for {args.cases} threads "
                 "(first responses only)"
             )
-    finally:
-        Registry.delete(db)
-        odoo.sql_db.close_db(db)
-        drop_db(args, db)
 
 
 if __name__ == "__main__":
