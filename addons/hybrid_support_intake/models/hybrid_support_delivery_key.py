@@ -1,8 +1,6 @@
 import hashlib
 from datetime import timedelta
 
-from psycopg2.errors import SerializationFailure
-
 from odoo import api, fields, models
 
 RETENTION_DAYS = 2  # later deliveries are seen by core's own duplicate check
@@ -55,22 +53,6 @@ class HybridSupportDeliveryKey(models.Model):
             [self._digest(kind, value)],
             log_exceptions=False,  # a serialization failure is expected here
         )
-
-    @api.model
-    def _claim_unless_done(self, kind, value):
-        """Claim ``value`` as :meth:`_claim` does, for a key whose holder's
-        work makes this transaction's needless (an email's Message-ID: the
-        email was delivered there). Returns False, instead of raising a
-        serialization error, when another transaction claimed it and
-        committed since this one began, so that this delivery ends at once
-        rather than being run again from its start after the random wait
-        of Odoo's retry (up to seconds, holding a worker)."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self._claim(kind, value)
-        except SerializationFailure:
-            return False
-        return True
 
     @api.model
     def _cron_vacuum(self):

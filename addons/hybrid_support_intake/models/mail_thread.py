@@ -1,6 +1,8 @@
 import logging
 from email.header import decode_header, make_header
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import ConcurrencyError
 from odoo.http import request
@@ -167,12 +169,14 @@ class MailThread(models.AbstractModel):
         # the first step after core's duplicate check: two workers delivering
         # the same email are serialised here, and the second one ends when
         # the first one commits (message_process returns False, as core does
-        # for an email it has already)
+        # for an email it has already, instead of Odoo running the whole
+        # delivery again after a random wait holding the worker); the failed
+        # statement is undone by message_process's savepoint
         message_id = message_dict.get("message_id")
-        if not self.env["hybrid.support.delivery.key"]._claim_unless_done(
-            "message", message_id
-        ):
-            raise DeliveredElsewhere(message_id)
+        try:
+            self.env["hybrid.support.delivery.key"]._claim("message", message_id)
+        except SerializationFailure as error:
+            raise DeliveredElsewhere(message_id) from error
         routes = super().message_route(
             message,
             message_dict,
