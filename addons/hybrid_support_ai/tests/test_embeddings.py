@@ -98,6 +98,7 @@ class TestEmbeddingSetting(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._archive_existing_cases()
         cls.folder = minilm_directory()
         cls.addClassCleanup(shutil.rmtree, cls.folder, ignore_errors=True)
         cls.env.company.hs_ai_min_training = 40

@@ -126,6 +126,7 @@ class TestRetraining(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._archive_existing_cases()
         cls.Model = cls.env["hybrid.support.ai.model"]
         cls.closed = cls.env["helpdesk.ticket.stage"].search(
             [("closed", "=", True)], limit=1

@@ -57,6 +57,7 @@ class TestReviewLoop(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._archive_existing_cases()
         cls.env.company.hs_ai_min_training = 40
         cls.Model = cls.env["hybrid.support.ai.model"]
         cls.closed = cls.env["helpdesk.ticket.stage"].search(

@@ -18,6 +18,7 @@ class TestTeamAndPriorityModels(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._archive_existing_cases()
         cls.env.company.hs_ai_min_training = 40
         Team = cls.env["helpdesk.ticket.team"]
         cls.billing = Team.create({"name": "Billing"})

@@ -14,7 +14,10 @@ class TestDemo(TransactionCase):
             self.skipTest("installed without demo data")
 
     def test_demo_emails_are_living_cases(self):
-        tickets = self.env["helpdesk.ticket"].search([("team_id", "=", self.team.id)])
+        # the mailbox import's history (rollout's demo baseline) is not mail
+        tickets = self.env["helpdesk.ticket"].search(
+            [("team_id", "=", self.team.id), ("hs_origin", "!=", "import")]
+        )
         # 30 emails: 5 replies thread into earlier cases, 1 bounce is handled by
         # Odoo's bounce processing, 24 become cases.
         self.assertEqual(len(tickets), 24)
