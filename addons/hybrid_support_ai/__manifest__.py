@@ -28,6 +28,11 @@
         "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/hybrid_support_ai_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "hybrid_support_ai/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -1,7 +1,7 @@
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
@@ -177,3 +177,38 @@ class TestIntentCatalogue(IntakeCase):
         ticket = self._password_case()
         self.env["helpdesk.ticket"]._hs_make_pending_drafts()
         self.assertFalse(ticket.hs_draft_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewQueueTour(HttpCase):
+    """An agent in real Chromium corrects an unsure case from the catalogue,
+    and is offered no way to add an intent."""
+
+    def test_tour_agent_picks_the_intent_from_the_catalogue(self):
+        agent = new_test_user(
+            self.env,
+            login="hs_review_tour_agent",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+        refund = self.env["hybrid.support.intent"].create({"name": "Tour refund"})
+        case = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Tour case: cannot get my money back",
+                "description": "<p>I returned the parcel a month ago.</p>",
+                "hs_intent_id": intent_of(self.env, "access").id,
+                "hs_intent_needs_review": True,
+            }
+        )
+        action = self.env.ref("hybrid_support_ai.helpdesk_ticket_review_action")
+        self.start_tour(
+            f"/odoo/action-{action.id}",
+            "hybrid_support_ai_review_pick_intent",
+            login=agent.login,
+        )
+        self.assertEqual(case.hs_intent_id, refund)
+        self.assertTrue(case.hs_intent_reviewed)
+        self.assertFalse(case.hs_intent_needs_review)
+        self.assertFalse(
+            self.env["hybrid.support.intent"].search([("name", "ilike", "Tour ref")])
+            - refund
+        )
