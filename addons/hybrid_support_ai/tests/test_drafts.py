@@ -4,6 +4,7 @@ from odoo.tools import plaintext2html
 
 from odoo.addons.hybrid_support_intake.tests.common import IntakeCase
 from odoo.addons.hybrid_support_intake.tests.common import intent as intent_of
+from odoo.addons.hybrid_support_intake.tools.similarity import rank
 
 from ..tools.drafts import auto_send_refusal, compose, edit_distance
 
@@ -11,6 +12,22 @@ ANSWER = (
     "Hello Marge,\n\nTo reset your password, open the login page and click "
     "'Forgot password': a link arrives by email within a minute."
 )
+
+
+class TestRank(BaseCase):
+    def test_rank_orders_by_closeness_and_drops_unrelated(self):
+        docs = [
+            (1, "reset password login locked account"),
+            (2, "refund invoice charged twice"),
+            (3, "password expired, how to reset it"),
+        ]
+        ranked = rank("I forgot my password and cannot login", docs)
+        self.assertEqual([key for key, _score in ranked], [1, 3])
+        self.assertGreater(ranked[0][1], ranked[1][1])
+        self.assertEqual(rank("nothing relevant here", docs), [])
+        self.assertEqual(rank("", docs), [])
+        self.assertEqual(rank("of the", [(1, "of the")]), [(1, 1.0)])
+        self.assertEqual(rank("password", docs, minimum=0.9), [])
 
 
 class TestDraftTools(BaseCase):

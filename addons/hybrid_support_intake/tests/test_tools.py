@@ -1,4 +1,6 @@
+import ast
 from email.message import EmailMessage
+from pathlib import Path
 
 from odoo.tests import BaseCase, tagged
 
@@ -7,7 +9,6 @@ from ..tools.mail_automation import automation_reason, is_robot_address
 from ..tools.phones import WINDOW, find_phone_numbers
 from ..tools.references import subject_references, tag_subject
 from ..tools.signature import learn_signature, strip_signature
-from ..tools.similarity import rank
 
 
 @tagged("post_install", "-at_install")
@@ -223,22 +224,6 @@ class TestTools(BaseCase):
         self.assertEqual(plain_text_part(msg), "caf\u00e9")
 
 
-class TestRank(BaseCase):
-    def test_rank_orders_by_closeness_and_drops_unrelated(self):
-        docs = [
-            (1, "reset password login locked account"),
-            (2, "refund invoice charged twice"),
-            (3, "password expired, how to reset it"),
-        ]
-        ranked = rank("I forgot my password and cannot login", docs)
-        self.assertEqual([key for key, _score in ranked], [1, 3])
-        self.assertGreater(ranked[0][1], ranked[1][1])
-        self.assertEqual(rank("nothing relevant here", docs), [])
-        self.assertEqual(rank("", docs), [])
-        self.assertEqual(rank("of the", [(1, "of the")]), [(1, 1.0)])
-        self.assertEqual(rank("password", docs, minimum=0.9), [])
-
-
 class TestSignature(BaseCase):
     SIGNATURE = "Hank Scorpio\nGlobex Corporation\nVP Operations"
 
@@ -263,3 +248,27 @@ class TestSignature(BaseCase):
         only = "Hank Scorpio\nGlobex Corporation"
         self.assertEqual(strip_signature(only, self.SIGNATURE), only)
         self.assertEqual(strip_signature(text, ""), text)
+
+
+class TestNoScikitLearnAtImport(BaseCase):
+    """Intake installs without scikit-learn: no module of the addon imports it
+    when loaded (``tools/similarity.rank``, called by ai, imports it inside)."""
+
+    def test_no_module_level_sklearn_import(self):
+        root = Path(__file__).resolve().parent.parent
+        offenders = []
+        for path in root.rglob("*.py"):
+            if "tests" in path.relative_to(root).parts:
+                continue
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    names = [node.module or ""]
+                else:
+                    continue
+                if any(name.split(".")[0] == "sklearn" for name in names):
+                    offenders.append(str(path.relative_to(root)))
+        self.assertEqual(offenders, [])
+        manifest = ast.literal_eval((root / "__manifest__.py").read_text())
+        self.assertNotIn("scikit-learn", manifest["external_dependencies"]["python"])

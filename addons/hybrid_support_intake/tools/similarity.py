@@ -1,11 +1,14 @@
 """Near-duplicate detection between two short support messages, and ranking
-of texts (past answers, articles) against a new one."""
+of texts (past answers, articles) against a new one.
+
+Intake itself only detects duplicates (rapidfuzz). The ranking is hosted here
+for the addons that rank (hybrid_support_ai's drafts) and imports scikit-learn
+when called, so intake installs and its gateway runs without scikit-learn;
+the addons calling ``rank`` list scikit-learn in their external dependencies."""
 
 import re
 
 from rapidfuzz.distance import Indel
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Long texts are compared on their start: a duplicate repeats its opening.
@@ -38,6 +41,10 @@ def rank(query, candidates, limit=3, minimum=0.0):
     candidates = [(key, text) for key, text in candidates if (text or "").strip()]
     if not candidates or not (query or "").strip():
         return []
+    # scikit-learn is a dependency of the callers (ai), not of intake
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+    from sklearn.metrics.pairwise import linear_kernel  # noqa: PLC0415
+
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     try:
         matrix = vectorizer.fit_transform([text for _key, text in candidates])
