@@ -21,6 +21,13 @@ class HelpdeskTicketTeam(models.Model):
         required=True,
         help="How a new case that no rule assigned is given to a team member.",
     )
+    hs_notify_auto_assignment = fields.Boolean(
+        string="Email agents their automatic assignments",
+        help='Send Odoo\'s "You have been assigned" email when a routing rule '
+        "or the assignment method gives a new case to an agent. Off: the case "
+        "simply appears in the agent's queue (assignments made by hand are "
+        "always notified).",
+    )
     hs_closed_reply = fields.Selection(
         [
             ("reopen", "Reopen the case"),

@@ -197,6 +197,18 @@ class HybridSupportRoutingRule(models.Model):
         self.env["hybrid.support.routing.log"].create(logs)
 
     @api.model
+    def _assignment_context(self, ticket):
+        """Odoo emails an agent "You have been assigned to …" whenever a
+        case's user changes. For the routing's own assignments (rules, round
+        robin) that is one more email per incoming email, which agents of a
+        busy team filter away: the case is in their queue either way. Like
+        CRM's automatic lead assignment, the routing skips that notification
+        unless the team asks for it (agents still follow their cases)."""
+        if ticket.team_id.hs_notify_auto_assignment:
+            return {}
+        return {"mail_auto_subscribe_no_notify": True}
+
+    @api.model
     def _facts(self, ticket):
         """The case as the pure rule evaluation reads it."""
         partner = ticket.partner_id
@@ -252,7 +264,9 @@ class HybridSupportRoutingRule(models.Model):
                 )
             )
         if values:
-            ticket.with_context(hs_routing=True).write(values)
+            ticket.with_context(
+                hs_routing=True, **self._assignment_context(ticket)
+            ).write(values)
         if rule.add_follower_ids:
             ticket.message_subscribe(partner_ids=rule.add_follower_ids.ids)
         if not logs:  # matched without changing anything: still say so
@@ -335,7 +349,9 @@ class HybridSupportRoutingRule(models.Model):
                 continue
             agent = self.env["res.users"].browse(agent_id)
             inputs = reasons[reason](agent_id)
-            ticket.with_context(hs_routing=True).user_id = agent
+            ticket.with_context(
+                hs_routing=True, **self._assignment_context(ticket)
+            ).user_id = agent
             open_counts[agent_id] = open_counts.get(agent_id, 0) + 1
             latest[agent_id] = fields.Datetime.now()
             logs.append(

@@ -137,6 +137,38 @@ class TestRoutingRules(IntakeCase):
         ticket = self.email_case("new@initech.example", "Hi")
         self.assertEqual(ticket.user_id, free)
 
+    def assignment_notices(self, ticket, user):
+        # "You have been assigned": a user notification, not in message_ids
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", ticket._name),
+                ("res_id", "=", ticket.id),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", user.partner_id.ids),
+            ]
+        )
+
+    def test_automatic_assignment_sends_no_assignment_email_unless_asked(self):
+        self.team.hs_assign_method = "round_robin"
+        ticket = self.email_case("new@initech.example", "Printer on fire")
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertFalse(self.assignment_notices(ticket, self.agent))
+        self.assertIn(self.agent.partner_id, ticket.message_partner_ids)
+
+        self.team.hs_notify_auto_assignment = True
+        ticket = self.email_case("other@initech.example", "Scanner on fire")
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertEqual(len(self.assignment_notices(ticket, self.agent)), 1)
+
+    def test_assignment_by_hand_is_still_notified(self):
+        ticket = self.email_case("new@initech.example", "Printer on fire")
+        colleague = new_test_user(
+            self.env, login="hs_colleague", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        self.team.user_ids = [(4, colleague.id)]
+        ticket.with_user(self.agent).user_id = colleague
+        self.assertEqual(len(self.assignment_notices(ticket, colleague)), 1)
+
     def test_agent_change_is_logged_as_override(self):
         ticket = self.email_case("hank@globex.example", "Hi")
         ticket.with_user(self.agent).write({"priority": "2"})
