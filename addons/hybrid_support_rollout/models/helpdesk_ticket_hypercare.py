@@ -11,8 +11,9 @@ class HelpdeskTicket(models.Model):
         partner_ids = {
             vals["partner_id"] for vals in vals_list if vals.get("partner_id")
         }
-        if partner_ids:
-            tags = self.env["hybrid.support.rollout.wave"]._hypercare_tags_for_partners(
+        Wave = self.env["hybrid.support.rollout.wave"]
+        if partner_ids and Wave._hypercare_active():
+            tags = Wave._hypercare_tags_for_partners(
                 self.env["res.partner"].sudo().browse(partner_ids)
             )
             Team = self.env["helpdesk.ticket.team"]

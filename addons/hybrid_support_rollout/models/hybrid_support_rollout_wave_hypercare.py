@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -64,11 +64,20 @@ class HybridSupportRolloutWave(models.Model):
 
     # -- hypercare ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        waves = super().create(vals_list)
+        self.env.registry.clear_cache()  # _hypercare_active
+        return waves
+
     def write(self, vals):
         watched = any(name in vals for name in HYPERCARE_FIELDS)
         tags = self.hypercare_tag_id if watched else None
         result = super().write(vals)
         if watched:
+            # every worker and server drops its _hypercare_active (Odoo's
+            # registry signalling goes through the database)
+            self.env.registry.clear_cache()
             self.env["hybrid.support.rollout.wave"]._hypercare_sync(
                 tags | self.hypercare_tag_id
             )
@@ -90,6 +99,25 @@ class HybridSupportRolloutWave(models.Model):
                 customers |= Domain("partner_id", "in", contacts.ids)
             domain |= customers & Domain("company_id", "=", wave.company_id.id)
         return domain
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _hypercare_active
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _hypercare_active(self):
+        """Whether any wave is in hypercare: cached until a wave changes, so
+        that a new case costs no query when none is (the usual state: a
+        hypercare period lasts weeks, cases arrive every minute)."""
+        # sudo: a case's creator (the mail gateway, a portal user) asks
+        return bool(
+            self.sudo().search_count(
+                [("state", "=", "hypercare"), ("hypercare_tag_id", "!=", False)],
+                limit=1,
+            )
+        )
 
     @api.model
     def _hypercare_tags_for_partners(self, partners):

@@ -105,6 +105,25 @@ class TestHypercare(TransactionCase):
         self.assertNotEqual(self.open_case.hs_sla_policy_id, self.hypercare)
         self.assertNotEqual(new.hs_sla_policy_id, self.hypercare)
         self.assertTrue(self.open_case.hs_sla_policy_id, "back to a standard policy")
+        later = self.case("Holly once more", self.contact)
+        self.assertNotIn(self.tag, later.tag_ids, "no longer tagged at creation")
+
+    def test_whether_any_wave_is_in_hypercare_follows_every_change(self):
+        Wave = self.env["hybrid.support.rollout.wave"]
+        Wave.search([("state", "=", "hypercare"), ("id", "!=", self.wave.id)]).write(
+            {"state": "done"}
+        )
+        self.assertFalse(Wave._hypercare_active())
+        self.to_hypercare(self.wave)
+        self.assertTrue(Wave._hypercare_active())
+        copy = self.wave.copy({"name": "Second hypercare wave"})
+        copy.write({"state": "hypercare"})
+        self.wave.with_user(self.owner).action_done()
+        self.assertTrue(Wave._hypercare_active(), "the copy is still in hypercare")
+        copy.unlink()
+        self.assertFalse(Wave._hypercare_active())
+        with self.assertQueryCount(0):
+            Wave._hypercare_active()
 
     def test_a_customer_leaving_the_wave_loses_the_tag(self):
         self.to_hypercare(self.wave)
