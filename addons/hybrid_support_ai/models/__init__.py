@@ -1,6 +1,8 @@
 from . import (
     helpdesk_ticket,
+    helpdesk_ticket_conversation,
     helpdesk_ticket_draft,
+    helpdesk_ticket_review,
     helpdesk_ticket_team,
     hybrid_support_ai_model,
     hybrid_support_draft,
