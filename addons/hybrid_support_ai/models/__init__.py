@@ -5,6 +5,8 @@ from . import (
     helpdesk_ticket_review,
     helpdesk_ticket_team,
     hybrid_support_ai_model,
+    hybrid_support_ai_model_prediction,
+    hybrid_support_ai_model_training,
     hybrid_support_draft,
     hybrid_support_intent,
     hybrid_support_intent_automation,

@@ -1,3 +1,10 @@
+"""Triage of a new case: intent, urgency, language, sentiment and the team
+and priority suggestions, in the case's INSERT, and the routing decisions of
+the trained models. The conversation summary is in
+``helpdesk_ticket_conversation.py``, the review queue in
+``helpdesk_ticket_review.py``, the draft replies in
+``helpdesk_ticket_draft.py``."""
+
 from odoo import api, fields, models
 
 from ..tools import classifier, language, lexicon, sentiment

@@ -202,7 +202,9 @@ class TestRetraining(IntakeCase):
 
         with (
             patch.object(type(self.Model), "_train_version", team_model_breaks),
-            mute_logger("odoo.addons.hybrid_support_ai.models.hybrid_support_ai_model"),
+            mute_logger(
+                "odoo.addons.hybrid_support_ai.models.hybrid_support_ai_model_training"
+            ),
         ):
             # the job's loop, without its commits (a test may not commit)
             self.Model._retrain_due(companies, commit_progress=lambda done: None)
