@@ -4,6 +4,7 @@ from . import (
     hybrid_support_acknowledgement_mixin,
     ir_cron,
     helpdesk_ticket,
+    helpdesk_ticket_gateway,
     helpdesk_ticket_intake,
     helpdesk_ticket_team,
     hybrid_support_cached_config,
