@@ -10,6 +10,7 @@ from . import (
     hybrid_support_cached_config,
     hybrid_support_delivery_key,
     hybrid_support_mail_import,
+    hybrid_support_mail_import_run,
     hybrid_support_mail_import_error,
     hybrid_support_mail_quarantine,
     hybrid_support_reference_pattern,
