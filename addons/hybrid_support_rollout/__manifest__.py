@@ -4,7 +4,7 @@
     "name": "Hybrid Support - Portal Rollout",
     "summary": "Move customers from email to the portal: baseline, waves, nudges, "
     "adoption, hypercare and rollback",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
@@ -30,6 +30,7 @@
         "views/hybrid_support_rollout_rollback_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/helpdesk_ticket_tag_views.xml",
     ],
     "demo": [
         "demo/hybrid_support_rollout_hypercare_demo.xml",

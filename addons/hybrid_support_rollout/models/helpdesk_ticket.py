@@ -10,7 +10,8 @@ class HelpdeskTicket(models.Model):
         if not super()._hs_portal_links_allowed(partner):
             return False
         company = self.company_id or self.env.company
-        if company.hs_email_only:
+        # sudo: an internal setting, asked for any sender (portal, gateway)
+        if company.sudo().hs_email_only:
             return False
         if not partner:
             return True

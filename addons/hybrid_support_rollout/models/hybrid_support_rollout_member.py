@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.orm.models import NO_ACCESS
 from odoo.tools import SQL
 
 from odoo.addons.hybrid_support_intake.models.ir_cron import retry_soon_on_conflict
@@ -96,10 +97,12 @@ class HybridSupportRolloutMember(models.Model):
     nudge_count = fields.Integer(string="Nudges sent", readonly=True)
     last_nudge_date = fields.Datetime(readonly=True, index="btree_not_null")
     measured_date = fields.Datetime(readonly=True)
-    # quoted by the nudge templates
-    portal_url = fields.Char(compute="_compute_portal_url")
-    open_case_url = fields.Char(compute="_compute_open_case_url")
-    open_case_name = fields.Char(compute="_compute_open_case_url")
+    # quoted by the nudge templates, rendered by the nudge job with sudo:
+    # a signup (password-setting) link and a case link with its access
+    # token, so readable by nobody over RPC (NO_ACCESS, only su reads them)
+    portal_url = fields.Char(compute="_compute_portal_url", groups=NO_ACCESS)
+    open_case_url = fields.Char(compute="_compute_open_case_url", groups=NO_ACCESS)
+    open_case_name = fields.Char(compute="_compute_open_case_url", groups=NO_ACCESS)
 
     _wave_partner_unique = models.Constraint(
         "UNIQUE(wave_id, partner_id)", "A contact is in a wave once."
@@ -162,7 +165,8 @@ class HybridSupportRolloutMember(models.Model):
     @api.model
     def _hs_invitable_ids(self, limit):
         """Ids of pending contacts of started waves (of companies not back
-        to email only) that no other transaction holds (another cron
+        to email only; contacts in no rolled-back wave nor in a wave of a
+        company back to email only) that no other transaction holds (another cron
         worker): locked until commit."""
         self.flush_model()
         self.env["res.company"].flush_model(["hs_email_only"])
@@ -175,6 +179,14 @@ class HybridSupportRolloutMember(models.Model):
                   JOIN res_company c ON c.id = w.company_id
                  WHERE m.invite_state = 'pending' AND w.state IN %s
                    AND c.hs_email_only IS NOT TRUE
+                   AND NOT EXISTS (
+                       -- the contact is back to email only elsewhere: a
+                       -- rolled-back wave, a company switched to email only
+                       SELECT 1 FROM hybrid_support_rollout_member o
+                         JOIN hybrid_support_rollout_wave ow ON ow.id = o.wave_id
+                         JOIN res_company oc ON oc.id = ow.company_id
+                        WHERE o.partner_id = m.partner_id
+                          AND (ow.state = 'rolled_back' OR oc.hs_email_only))
                  ORDER BY m.id
                  LIMIT %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
@@ -211,7 +223,10 @@ class HybridSupportRolloutMember(models.Model):
         nudge = self.env["hybrid.support.rollout.nudge"].create(
             {"member_id": self.id, "step_id": step.id, "sent_date": now}
         )
-        mail_id = step.template_id.send_mail(
+        # sudo: the template quotes the contact's signup and case links,
+        # fields nobody reads but the superuser (the step's template is
+        # checked to render on this model, see the nudge step's constraint)
+        mail_id = step.template_id.sudo().send_mail(
             self.id, email_layout_xmlid="mail.mail_notification_light"
         )
         nudge.mail_id = mail_id
@@ -241,6 +256,7 @@ class HybridSupportRolloutMember(models.Model):
                 .search(
                     [
                         ("partner_id", "=", member.partner_id.id),
+                        ("company_id", "=", member.company_id.id),
                         ("closed", "=", False),
                     ],
                     order="id desc",

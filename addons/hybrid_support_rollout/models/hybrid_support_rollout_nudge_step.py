@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import adoption
 from ..tools.nudges import CONDITIONS, StepSpec
@@ -50,6 +51,22 @@ class HybridSupportRolloutNudgeStep(models.Model):
     _day_offset_positive = models.Constraint(
         "CHECK(day_offset >= 0)", "A nudge is sent on the invitation day or later."
     )
+
+    @api.constrains("template_id")
+    def _check_template_model(self):
+        """The nudge job renders the template on the wave's contact row,
+        with sudo: a template of another model (e.g. of cases) would send
+        the record of that model that has the contact row's id."""
+        for step in self:
+            # sudo: the template's model, whoever may read the template
+            if step.template_id.sudo().model != "hybrid.support.rollout.member":
+                raise ValidationError(
+                    self.env._(
+                        "The nudge %(step)s must use a template of the wave's "
+                        "contacts (Contact of a portal rollout wave).",
+                        step=step.name,
+                    )
+                )
 
     @api.depends("nudge_ids.effective")
     def _compute_effect(self):

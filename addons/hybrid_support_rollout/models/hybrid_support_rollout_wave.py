@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import adoption
 from ..tools.waves import (
@@ -18,6 +18,21 @@ DEFAULT_NUDGES = [
 ]
 
 MANAGERS = "helpdesk_mgmt.group_helpdesk_manager"
+# who the wave reaches and what it says and tags: the portal access granted
+# (with sudo, by the invitation job) follows them, so only managers set them;
+# an owner runs the wave (states, invitations, rollback without revoking)
+MANAGER_FIELDS = (
+    "company_id",
+    "partner_ids",
+    "criteria_category_ids",
+    "criteria_min_cases",
+    "criteria_case_days",
+    "criteria_max_health",
+    "criteria_min_health",
+    "criteria_limit",
+    "welcome_message",
+    "hypercare_tag_id",
+)
 
 
 class HybridSupportRolloutWave(models.Model):
@@ -126,6 +141,10 @@ class HybridSupportRolloutWave(models.Model):
         help="A nudge is counted as effective when the contact activates "
         "their access within this many days after it.",
     )
+    hs_is_manager = fields.Boolean(
+        compute="_compute_hs_is_manager",
+        help="Technical: the form's manager-only fields are read-only without.",
+    )
     # --- rollback
     rollback_from_state = fields.Selection(
         STATES, readonly=True, copy=False, help="Where undoing the rollback returns."
@@ -186,8 +205,51 @@ class HybridSupportRolloutWave(models.Model):
         "A wave cannot end before it starts.",
     )
 
+    @api.depends_context("uid")
+    def _compute_hs_is_manager(self):
+        self.hs_is_manager = self.env.user.has_group(MANAGERS)
+
+    def _hs_check_manager_fields(self, vals_list):
+        """Refuse to a non-manager (an owner) a change of MANAGER_FIELDS."""
+        if self.env.su or self.env.user.has_group(MANAGERS):
+            return
+        changed = sorted(
+            {name for vals in vals_list for name in vals} & set(MANAGER_FIELDS)
+        )
+        if changed:
+            raise AccessError(
+                self.env._(
+                    "Only helpdesk managers change a wave's company, customers, "
+                    "criteria, invitation message or hypercare tag (%(fields)s).",
+                    fields=", ".join(changed),
+                )
+            )
+
+    @api.constrains("partner_ids", "company_id")
+    def _check_customers_company(self):
+        """Customers of the wave's company or of no company: the invitation
+        job grants them portal access with sudo."""
+        for wave in self:
+            # sudo: the customers' company, whoever may read the wave
+            strangers = wave.sudo().partner_ids.filtered(
+                lambda p, wave=wave: p.company_id and p.company_id != wave.company_id
+            )
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "%(wave)s: customers of another company: %(names)s.",
+                        wave=wave.name,
+                        names=", ".join(strangers.mapped("display_name")),
+                    )
+                )
+
+    def write(self, vals):
+        self._hs_check_manager_fields([vals])
+        return super().write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._hs_check_manager_fields(vals_list)
         waves = super().create(vals_list)
         for wave, vals in zip(waves, vals_list, strict=True):
             if "nudge_step_ids" not in vals:
@@ -300,6 +362,17 @@ class HybridSupportRolloutWave(models.Model):
                 ("rating", ">", 0),
                 ("write_date", ">=", first.invited_date),
                 ("partner_id", "not in", self.member_ids.partner_id.ids),
+                # the wave's company's cases only (a subquery)
+                (
+                    "res_id",
+                    "in",
+                    # sudo: a figure of the company's cases, not a read of
+                    # them; the rating itself is read with the user's rights
+                    self.env["helpdesk.ticket"]
+                    .sudo()
+                    .with_context(active_test=False)
+                    ._search([("company_id", "=", self.company_id.id)]),
+                ),
             ],
             [],
             ["rating:sum", "__count"],
@@ -348,7 +421,10 @@ class HybridSupportRolloutWave(models.Model):
         """The accounts (commercial partners) matching the wave's criteria."""
         self.ensure_one()
         Partner = self.env["res.partner"]
-        domain = [("is_company", "=", True)]
+        domain = [
+            ("is_company", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+        ]
         if self.criteria_category_ids:
             tagged = Partner.search(
                 [("category_id", "in", self.criteria_category_ids.ids)]
@@ -381,6 +457,7 @@ class HybridSupportRolloutWave(models.Model):
 
     def action_add_matching_customers(self):
         """Add the accounts matching the criteria to the wave's customers."""
+        self._hs_check_manager_fields([{"partner_ids": True}])
         for wave in self:
             accounts = wave._hs_matching_accounts()
             new = accounts - wave.partner_ids
@@ -470,8 +547,15 @@ class HybridSupportRolloutWave(models.Model):
         """Roll the waves back to email only: state rolled_back (the job
         stops inviting and nudging them, the hook of helpdesk.ticket drops
         portal links for their customers); optionally revoke the portal
-        access of their contacts, kept on the log to be restored."""
-        Log = self.env["hybrid.support.rollout.log"]
+        access of their contacts, kept on the log to be restored (revoking
+        is for helpdesk managers)."""
+        if revoke_access and not (self.env.su or self.env.user.has_group(MANAGERS)):
+            raise AccessError(
+                self.env._("Only helpdesk managers revoke portal access.")
+            )
+        # sudo: the log is written by this code only (no create right for
+        # anyone: a forged rollback log would restore any user on undo)
+        Log = self.env["hybrid.support.rollout.log"].sudo()
         for wave in self:
             previous = wave.state
             wave._set_state("rolled_back")
@@ -516,12 +600,20 @@ class HybridSupportRolloutWave(models.Model):
     def action_undo_rollback(self):
         """Back to the state the wave left, portal access restored for those
         the rollback revoked; logged."""
-        Log = self.env["hybrid.support.rollout.log"]
+        self.check_access("write")
+        # sudo: the log is written by this code only (see _hs_rollback)
+        Log = self.env["hybrid.support.rollout.log"].sudo()
         for wave in self.filtered(lambda w: w.state == "rolled_back"):
-            last = wave.log_ids.filtered(lambda log: log.action == "rollback").sorted(
-                "id", reverse=True
-            )[:1]
-            restored = last.revoked_user_ids._hs_restore_portal_access()
+            # sudo: the logs are written by this code only, read whole here
+            last = (
+                wave.sudo()
+                .log_ids.filtered(lambda log: log.action == "rollback")
+                .sorted("id", reverse=True)[:1]
+            )
+            # only the wave's own contacts, whatever a log says
+            restored = last.revoked_user_ids._hs_restore_portal_access(
+                wave.sudo().member_ids.partner_id
+            )
             wave._set_state(wave.rollback_from_state or "pilot")
             wave.write({"rollback_from_state": False, "rollback_reason": False})
             Log.create(

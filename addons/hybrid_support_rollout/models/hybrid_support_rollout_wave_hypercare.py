@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -31,7 +32,9 @@ class HybridSupportRolloutWave(models.Model):
         "helpdesk.ticket.tag",
         string="Hypercare tag",
         default=lambda self: self.env.ref(HYPERCARE_TAG, raise_if_not_found=False),
-        help="Added to the customers' open and new cases during hypercare, "
+        domain=[("hs_hypercare", "=", True)],
+        help="A tag dedicated to hypercare (see the tag's Hypercare box; "
+        "managers only). Added to the customers' open and new cases during hypercare, "
         "removed when it ends; an SLA policy matching it gives them a "
         "tighter service level.",
     )
@@ -63,6 +66,22 @@ class HybridSupportRolloutWave(models.Model):
         return action
 
     # -- hypercare ------------------------------------------------------------
+
+    @api.constrains("hypercare_tag_id")
+    def _check_hypercare_tag(self):
+        """The hourly job removes a hypercare tag from every case no wave in
+        hypercare covers: only a tag dedicated to hypercare may be one."""
+        for wave in self:
+            # sudo: the tag's flag, whoever may read the wave
+            tag = wave.sudo().hypercare_tag_id
+            if tag and not tag.hs_hypercare:
+                raise ValidationError(
+                    self.env._(
+                        "%(tag)s is not a hypercare tag: tick Hypercare on the "
+                        "tag (a helpdesk manager) or choose another.",
+                        tag=tag.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -156,6 +175,8 @@ class HybridSupportRolloutWave(models.Model):
         if tags is None:
             tags = Wave.search([("hypercare_tag_id", "!=", False)]).hypercare_tag_id
             tags |= self.env.ref(HYPERCARE_TAG, raise_if_not_found=False) or tags
+        # only tags dedicated to hypercare are ever added or removed
+        tags = tags.sudo().filtered("hs_hypercare")
         done = tags.browse()
         for tag in tags:
             [[locked]] = self.env.execute_query(

@@ -12,3 +12,4 @@ from . import test_rollback
 from . import test_invitation_race
 from . import test_portal_http
 from . import test_adoption_tour
+from . import test_attacks

@@ -192,7 +192,9 @@ class TestHypercareConcurrency(TransactionCase):
                     "partner_id": partner.id,
                 }
             )
-            tag = env["helpdesk.ticket.tag"].create({"name": "Concurrent hypercare"})
+            tag = env["helpdesk.ticket.tag"].create(
+                {"name": "Concurrent hypercare", "hs_hypercare": True}
+            )
             wave = env["hybrid.support.rollout.wave"].create(
                 {
                     "name": "Concurrent wave",

@@ -188,21 +188,29 @@ class TestRollback(RolloutMixin, SupportTeamMixin, MockEmail, TransactionCase):
             groups="helpdesk_mgmt.group_helpdesk_user",
         )
         self.wave.owner_id = owner
-        wizard = (
-            self.env["hybrid.support.rollout.rollback.wizard"]
-            .with_user(owner)
-            .create(
-                {
-                    "scope": "wave",
-                    "wave_id": self.wave.id,
-                    "reason": "Owner's call",
-                    "revoke_access": True,
-                }
+
+        def wizard(revoke):
+            return (
+                self.env["hybrid.support.rollout.rollback.wizard"]
+                .with_user(owner)
+                .create(
+                    {
+                        "scope": "wave",
+                        "wave_id": self.wave.id,
+                        "reason": "Owner's call",
+                        "revoke_access": revoke,
+                    }
+                )
             )
-        )
-        wizard.action_confirm()
+
+        # revoking portal access is a manager's decision
+        with self.assertRaises(AccessError):
+            wizard(True).action_confirm()
+        self.assertEqual(self.wave.state, "pilot")
+        self.assertTrue(self.portal_user.active)
+        wizard(False).action_confirm()
         self.assertEqual(self.wave.state, "rolled_back")
-        self.assertFalse(self.portal_user.active)
+        self.assertTrue(self.portal_user.active)
         self.assertEqual(self.wave.with_user(owner).log_ids.user_id, owner)
         self.wave.with_user(owner).action_undo_rollback()
         self.assertEqual(self.wave.state, "pilot")

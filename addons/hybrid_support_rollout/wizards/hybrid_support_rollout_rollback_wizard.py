@@ -47,7 +47,8 @@ class HybridSupportRolloutRollbackWizard(models.TransientModel):
             raise UserError(self.env._("Only helpdesk managers switch to email only."))
         # sudo: a company setting, written after the group check above
         company.sudo().write({"hs_email_only": True, "hs_email_only_reason": reason})
-        self.env["hybrid.support.rollout.log"].create(
+        # sudo: the log is written by this code only, after the check above
+        self.env["hybrid.support.rollout.log"].sudo().create(
             {"company_id": company.id, "action": "rollback", "reason": reason}
         )
 
@@ -59,7 +60,8 @@ class HybridSupportRolloutRollbackWizard(models.TransientModel):
             return
         # sudo: a company setting, written after the group check above
         company.sudo().write({"hs_email_only": False, "hs_email_only_reason": False})
-        self.env["hybrid.support.rollout.log"].create(
+        # sudo: the log is written by this code only, after the check above
+        self.env["hybrid.support.rollout.log"].sudo().create(
             {
                 "company_id": company.id,
                 "action": "undo",

@@ -126,13 +126,14 @@ class HybridSupportRolloutAdoptionReport(models.Model):
                       FROM hybrid_support_case_kpi k
                       JOIN helpdesk_ticket t ON t.id = k.ticket_id
                       LEFT JOIN res_partner p ON p.id = t.partner_id
-                      -- the first wave that gave a contact of the account
-                      -- access before the case closed (an aggregate: exactly
+                      -- the first wave of the case's company that gave a
+                      -- contact of the account access before the case closed (an aggregate: exactly
                       -- one row)
                       LEFT JOIN LATERAL (
                           SELECT min(m.wave_id) AS wave_id
                             FROM hybrid_support_rollout_member m
                            WHERE m.account_id = p.commercial_partner_id
+                             AND m.company_id = t.company_id
                              AND m.invited_date <= COALESCE(k.closed_date,
                                                             t.create_date)
                       ) w ON TRUE

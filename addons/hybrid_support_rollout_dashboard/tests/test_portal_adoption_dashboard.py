@@ -185,6 +185,50 @@ class TestPortalAdoptionReport(AdoptionCase):
         # the account's case rated before its access counts as "other"
         self.assertEqual(by_segment, {"wave": 4.0, "other": 1.5})
 
+    def test_ratings_of_another_company_are_not_the_waves(self):
+        """A case of the wave's account in another company, rated after the
+        access, is no rating of the wave (nor of its CSAT of the others)."""
+        self.fixture_wave()
+        main = self.env.ref("base.main_company")
+        elsewhere = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Rated in the main company",
+                "description": "x",
+                "company_id": main.id,
+                "partner_id": self.contacts[0].id,
+            }
+        )
+        kpi = self.env["hybrid.support.case.kpi"].sudo()._hs_for(elsewhere)
+        kpi.write({"rating": 1, "closed_date": fields.Datetime.now()})
+        self.env.flush_all()
+        row = self.env[REPORT].sudo().search([("id", "=", -kpi.id)])
+        self.assertEqual(row.company_id, main)
+        self.assertFalse(row.wave_id)
+        self.assertEqual(row.segment, "other")
+        # the wave's CSAT of the others: its company's ratings only
+        Rating = self.env["rating.rating"].sudo()
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        ours = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Rated here",
+                "description": "x",
+                "company_id": self.company.id,
+                "team_id": self.team.id,
+                "partner_id": self.other_account.id,
+            }
+        )
+        for case, rating in ((ours, 5), (elsewhere, 1)):
+            Rating.create(
+                {
+                    "res_model_id": model_id,
+                    "res_id": case.id,
+                    "partner_id": self.other_account.id,
+                    "rating": rating,
+                    "consumed": True,
+                }
+            )
+        self.assertEqual(self.wave._hs_csat_of_others(), 5.0)
+
     def test_another_companys_wave_is_not_counted(self):
         self.fixture_wave()
         main_manager = new_test_user(
