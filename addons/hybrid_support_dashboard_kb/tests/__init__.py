@@ -1,1 +1,1 @@
-from . import test_roi, test_self_service_roi_dashboards
+from . import test_roi, test_roi_flood, test_self_service_roi_dashboards

@@ -30,7 +30,7 @@ SEARCH_LIMIT = 20
 SUGGEST_LIMIT = 3
 EXCERPT = 200
 
-Visitor = namedtuple("Visitor", "company audiences partner session_hash")
+Visitor = namedtuple("Visitor", "company audiences partner session_hash address_hash")
 
 
 def _excerpt(article, size=EXCERPT):
@@ -47,13 +47,20 @@ class HelpCenter(CustomerPortal):
             # a keyed hash of the session: rate limits and counts without
             # storing anything that would let someone take the session over
             request.session.setdefault("hs_help", 1)  # keep the session
-            session_hash = request.env["hybrid.support.kb.event"]._hs_session_hash(
-                request.session.sid
+            Event = request.env["hybrid.support.kb.event"]
+            session_hash = Event._hs_session_hash(request.session.sid)
+            # a session is free to drop, the client address is not: the daily
+            # ceilings of anonymous events and deflections count it (Odoo's
+            # proxy_mode has already put X-Forwarded-For's client here)
+            address_hash = Event._hs_address_hash(request.httprequest.remote_addr)
+            return Visitor(
+                user.company_id, ("public",), None, session_hash, address_hash
             )
-            return Visitor(user.company_id, ("public",), None, session_hash)
         if user.share:
-            return Visitor(user.company_id, CUSTOMER_AUDIENCES, user.partner_id, None)
-        return Visitor(request.env.company, AUDIENCES, user.partner_id, None)
+            return Visitor(
+                user.company_id, CUSTOMER_AUDIENCES, user.partner_id, None, None
+            )
+        return Visitor(request.env.company, AUDIENCES, user.partner_id, None, None)
 
     def _hs_who(self, visitor):
         return {
@@ -61,6 +68,9 @@ class HelpCenter(CustomerPortal):
             "partner_id": visitor.partner.id if visitor.partner else False,
             "session_hash": visitor.session_hash or False,
         }
+
+    def _hs_who_event(self, visitor):
+        return {**self._hs_who(visitor), "address_hash": visitor.address_hash or False}
 
     def _hs_closed_to(self, visitor):
         """A sign-in redirect when the company keeps its help center to
@@ -103,7 +113,7 @@ class HelpCenter(CustomerPortal):
             return Event
         source = source if source in SOURCES else "search"
         return Event.sudo()._hs_log(
-            event_type, source, articles, **self._hs_who(visitor), **values
+            event_type, source, articles, **self._hs_who_event(visitor), **values
         )
 
     def _hs_log_search(self, visitor, query, count, source="search"):

@@ -28,6 +28,10 @@ MAX_COMMENT = 1000
 # users are known and limited only by MAX_PER_HOUR_USER.
 MAX_PER_HOUR_ANONYMOUS = 60
 MAX_PER_HOUR_USER = 600
+# The first key of the advisory locks of anonymous client addresses (the
+# second is a hash of the address's hash): a constant of this addon, so no
+# other lock collides.
+ADDRESS_LOCK_NAMESPACE = 16_170_001
 
 
 class HybridSupportKbEvent(models.Model):
@@ -50,6 +54,12 @@ class HybridSupportKbEvent(models.Model):
         index="btree_not_null",
         help="Anonymous visitor: a keyed hash of the session, never the "
         "session id itself.",
+    )
+    address_hash = fields.Char(
+        index="btree_not_null",
+        help="Anonymous visitor: a keyed hash of the client address and the "
+        "day (tools/deflection.py), never the address itself; what the daily "
+        "ceilings of anonymous events and deflections count.",
     )
     ticket_id = fields.Many2one(
         "helpdesk.ticket", index="btree_not_null", ondelete="set null"
@@ -97,6 +107,50 @@ class HybridSupportKbEvent(models.Model):
         ).hexdigest()[:32]
 
     @api.model
+    def _hs_address_hash(self, remote_addr, when=None):
+        """A pseudonym of a client address for one UTC day: HMAC with the
+        database secret, so the stored value gives away neither the address
+        nor the visitor's other days. False without a valid address."""
+        key = deflection_tools.address_key(remote_addr, when or fields.Datetime.now())
+        if not key:
+            return False
+        # sudo: the database secret, used only as the HMAC key
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return hmac.new(
+            (secret or "").encode(), f"address:{key}".encode(), hashlib.sha256
+        ).hexdigest()[:32]
+
+    @api.model
+    def _hs_address_room(self, address_hash):
+        """How many events an anonymous client address may still write today,
+        and whether one of them may still be a deflection. Serialised per
+        address with a transaction-scoped advisory lock: a second worker
+        counts only once the first one's events are committed, so two
+        workers cannot both take the last place."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                ADDRESS_LOCK_NAMESPACE,
+                address_hash,
+            )
+        )
+        self.flush_model(["address_hash", "deflection"])
+        # the hash is of the address and the day: its rows are today's
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*), count(*) FILTER (WHERE deflection)"
+                " FROM %s WHERE address_hash = %s",
+                SQL.identifier(self._table),
+                address_hash,
+            )
+        )
+        events, deflections = self.env.cr.fetchone()
+        return (
+            max(deflection_tools.MAX_EVENTS_PER_ADDRESS_DAY - events, 0),
+            deflections < deflection_tools.MAX_DEFLECTIONS_PER_ADDRESS_DAY,
+        )
+
+    @api.model
     def _hs_allowed(self, partner=None, session_hash=None):
         """Whether this visitor may still write events this hour (both logs
         count): a cap on what anonymous visitors can fill the tables with."""
@@ -116,7 +170,10 @@ class HybridSupportKbEvent(models.Model):
     @api.model
     def _hs_log(self, event_type, source, articles=None, **values):
         """One event per article (or one without article). ``values``:
-        partner_id or session_hash, company_id, ticket_id, comment, query."""
+        partner_id or session_hash (and address_hash), company_id,
+        ticket_id, comment, query. An anonymous client address over its daily
+        ceilings writes nothing more, or no more deflections
+        (``_hs_address_room``)."""
         values["comment"] = (values.get("comment") or "")[:MAX_COMMENT] or False
         values["query"] = (values.get("query") or "")[:200] or False
         company = self.env["res.company"].browse(
@@ -137,11 +194,26 @@ class HybridSupportKbEvent(models.Model):
             )
             for article in (articles or [False])
         ]
+        may_deflect = True
+        if values.get("address_hash"):
+            if partner_id:
+                # a signed-in visitor is known: the per-user rules apply
+                for vals in vals_list:
+                    vals["address_hash"] = False
+            else:
+                room, may_deflect = self._hs_address_room(values["address_hash"])
+                vals_list = vals_list[:room]
+                if not vals_list:
+                    return self.browse()
         key = deflection_tools.deflection_key(
             partner_id, session_hash, fields.Datetime.now()
         )
-        if key and deflection_tools.counts_as_deflection(
-            event_type, source, bool(values.get("ticket_id"))
+        if (
+            key
+            and may_deflect
+            and deflection_tools.counts_as_deflection(
+                event_type, source, bool(values.get("ticket_id"))
+            )
         ):
             # one deflection per visitor and day, whatever the number of
             # articles, votes or workers: the unique index decides, and the

@@ -40,6 +40,19 @@ class TestDeflectionTools(BaseCase):
         self.assertEqual(deflection.deflection_key(None, "abc", day), "sabc:2026-03-02")
         self.assertIsNone(deflection.deflection_key(None, None, day))
 
+    def test_address_key_is_the_client_and_the_day(self):
+        day = datetime(2026, 3, 2, 23, 59)
+        key = deflection.address_key
+        self.assertEqual(key("203.0.113.7", day), "203.0.113.7:2026-03-02")
+        # an IPv4 client seen through an IPv6 socket is that IPv4 client
+        self.assertEqual(key("::ffff:203.0.113.7", day), "203.0.113.7:2026-03-02")
+        # an IPv6 client rotating within its /64 is one client
+        self.assertEqual(key("2001:db8:1:2::5", day), key("2001:db8:1:2:ffff::9", day))
+        self.assertEqual(key("2001:db8:1:2::5", day), "2001:db8:1:2::/64:2026-03-02")
+        self.assertNotEqual(key("2001:db8:1:2::5", day), key("2001:db8:1:3::5", day))
+        for junk in (None, "", "unknown", "1.2.3.4, 5.6.7.8"):
+            self.assertIsNone(key(junk, day))
+
     def test_self_service_rate(self):
         self.assertEqual(deflection.self_service_rate(3, 1), 75.0)
         self.assertEqual(deflection.self_service_rate(0, 4), 0.0)
@@ -309,6 +322,59 @@ class TestDeflectionConcurrency(TransactionCase):
                 self.assertEqual(cr.fetchone(), (1, 2))
         finally:
             self._remove(visitor)
+
+    def test_two_workers_one_address_ceiling(self):
+        """One address's last deflection place taken by two workers at
+        once: the advisory lock makes the second count after the first
+        committed, so the address never exceeds its ceiling."""
+        self.company_id = self.env.ref("base.main_company").id
+        address = self.env[EVENT]._hs_address_hash("198.51.100.23")
+        ceiling = deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY
+        results = {}
+
+        def log(cr, n):
+            cr.transaction = cr.transaction or Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return env[EVENT]._hs_log(
+                "helpful",
+                "search",
+                None,
+                session_hash=f"hs-bot-{n}",
+                address_hash=address,
+                company_id=self.company_id,
+            )
+
+        def second_worker():
+            with self._cursor() as cr:
+                # a fresh session: only the address can refuse it
+                results["second"] = log(cr, ceiling).deflection
+
+        self._remove_address(address)
+        try:
+            with self._cursor() as first:
+                # the first worker takes the address's last places
+                results["first"] = all(log(first, n).deflection for n in range(ceiling))
+                thread = threading.Thread(target=second_worker)
+                thread.start()
+                self.assertTrue(self._wait_until_blocked(), "the second one waits")
+            thread.join(30)
+            self.assertEqual(results, {"first": True, "second": False})
+            with self._cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FILTER (WHERE deflection), count(*)"
+                    " FROM hybrid_support_kb_event WHERE address_hash = %s",
+                    [address],
+                )
+                self.assertEqual(cr.fetchone(), (ceiling, ceiling + 1))
+        finally:
+            self._remove_address(address)
+
+    def _remove_address(self, address):
+        with self._cursor() as cr:
+            cr.execute(
+                "DELETE FROM hybrid_support_kb_event WHERE address_hash = %s",
+                [address],
+            )
 
     def _remove(self, visitor):
         with self._cursor() as cr:

@@ -3,8 +3,14 @@ companies, an employee of the other company; and as an attacker (other
 companies' articles, drafts and internal articles by URL, other customers'
 cases, the anonymous write cap)."""
 
+import re
+from unittest.mock import patch
+
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import config
+
+from ..tools import deflection
 
 ARTICLE = "hybrid.support.kb.article"
 EVENT = "hybrid.support.kb.event"
@@ -380,3 +386,79 @@ class TestHelpCenterTours(HelpCenterCase):
         self.assertEqual(len(deflected), 1)
         self.assertEqual(deflected.source, "new_case")
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), cases)
+
+
+@tagged("post_install", "-at_install")
+class TestHelpCenterAddressCeiling(HelpCenterCase):
+    """A bot that drops its cookie between "read the article" and "Yes, this
+    helped" pairs is a new session each time: the client address's daily
+    ceilings (tools/deflection.py) bound what it writes and counts."""
+
+    def bot_pair(self, headers=None):
+        """A fresh visitor: no cookie, the article page, its CSRF token, Yes."""
+        self.opener.cookies.clear()
+        html = self.url_open(
+            f"{self.public_a.help_url}?src=search", headers=headers
+        ).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        return self.url_open(
+            f"/help/article/{self.public_a.id}/feedback",
+            data={"helpful": "1", "src": "search", "csrf_token": token},
+            headers=headers,
+        )
+
+    def counted(self, **domain):
+        events = self.env[EVENT].search(
+            [("article_id", "=", self.public_a.id)]
+            + [(k, "=", v) for k, v in domain.items()]
+        )
+        return len(events), len(events.filtered("deflection"))
+
+    def test_cookieless_flood_stays_under_the_address_ceilings(self):
+        pairs = deflection.MAX_EVENTS_PER_ADDRESS_DAY
+        for _pair in range(pairs):
+            response = self.bot_pair()
+            # no oracle: the bot sees the usual thank-you page throughout
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("glad it helped", response.text)
+        events, deflections = self.counted()
+        self.assertEqual(events, deflection.MAX_EVENTS_PER_ADDRESS_DAY)
+        self.assertEqual(deflections, deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY)
+        stored = self.env[EVENT].search([("article_id", "=", self.public_a.id)])
+        self.assertEqual(len(set(stored.mapped("session_hash"))), pairs // 2)
+        # one pseudonym for the address and day, never the address itself
+        [address_hash] = set(stored.mapped("address_hash"))
+        self.assertEqual(len(address_hash), 32)
+        self.assertNotIn("127.0.0.1", address_hash)
+
+    def test_a_second_address_still_counts(self):
+        for _pair in range(deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY + 2):
+            self.bot_pair()
+        self.assertEqual(self.counted()[1], deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY)
+        # behind a proxy (proxy_mode), X-Forwarded-For names the client
+        behind_proxy = {
+            "X-Forwarded-For": "203.0.113.7",
+            "X-Forwarded-Host": "help.example.com",
+        }
+        with patch.dict(config.options, {"proxy_mode": True}):
+            self.bot_pair(behind_proxy)
+        other = self.env[EVENT]._hs_address_hash("203.0.113.7")
+        self.assertEqual(self.counted(address_hash=other), (2, 1))
+        self.assertEqual(
+            self.counted()[1], deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY + 1
+        )
+
+    def test_signed_in_customer_keeps_the_per_user_rule(self):
+        for _pair in range(deflection.MAX_EVENTS_PER_ADDRESS_DAY):
+            self.bot_pair()
+        # the address is full; a customer signed in from it is not limited
+        self.authenticate("hs_help_cust_a", "hs_help_cust_a")
+        self.page(f"{self.public_a.help_url}?src=search")
+        self.post(
+            f"/help/article/{self.public_a.id}/feedback",
+            {"helpful": "1", "src": "search"},
+        )
+        partner = self.customer_a.partner_id
+        self.assertEqual(self.counted(partner_id=partner.id), (2, 1))
+        mine = self.env[EVENT].search([("partner_id", "=", partner.id)])
+        self.assertFalse(any(mine.mapped("address_hash")))

@@ -6,6 +6,7 @@ written and stores the answer on the event, so that the self-service rate is
 a grouped count, never a replay of visitors' histories.
 """
 
+import ipaddress
 from datetime import timedelta
 
 # A case the same visitor opens on the portal within this window withdraws
@@ -46,6 +47,34 @@ def deflection_key(partner_id, session_hash, when):
         else (f"s{session_hash}" if session_hash else None)
     )
     return f"{visitor}:{when:%Y-%m-%d}" if visitor else None
+
+
+# What one client address may write anonymously per UTC day. A session is
+# free to drop (a bot without cookies starts a new one per request), the
+# address is not: without these ceilings a script repeating "read the
+# article, vote Yes" adds one deflection per pair, poisoning the ROI savings
+# and the self-service rate. Small, because an anonymous visit is a few
+# events (a view, a vote, maybe "This solved it") and one deflection;
+# generous enough for a handful of colleagues behind one office's address.
+# Signed-in customers are known: they keep their per-user rules.
+MAX_EVENTS_PER_ADDRESS_DAY = 20
+MAX_DEFLECTIONS_PER_ADDRESS_DAY = 5
+
+
+def address_key(remote_addr, when):
+    """What anonymous visitors are limited by: the client address and the
+    UTC day, as a string to hash (never stored as is). An IPv6 client gets
+    a whole /64 from its provider and can rotate within it: the /64 is the
+    address. None when there is no valid address (nothing to limit by)."""
+    try:
+        address = ipaddress.ip_address((remote_addr or "").strip())
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.version == 6:
+        address = ipaddress.ip_network(f"{address}/64", strict=False)
+    return f"{address}:{when:%Y-%m-%d}"
 
 
 def self_service_rate(deflections, cases):
