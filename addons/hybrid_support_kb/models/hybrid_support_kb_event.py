@@ -28,10 +28,6 @@ MAX_COMMENT = 1000
 # users are known and limited only by MAX_PER_HOUR_USER.
 MAX_PER_HOUR_ANONYMOUS = 60
 MAX_PER_HOUR_USER = 600
-# The first key of the advisory locks of anonymous client addresses (the
-# second is a hash of the address's hash): a constant of this addon, so no
-# other lock collides.
-ADDRESS_LOCK_NAMESPACE = 16_170_001
 
 
 class HybridSupportKbEvent(models.Model):
@@ -60,6 +56,12 @@ class HybridSupportKbEvent(models.Model):
         help="Anonymous visitor: a keyed hash of the client address and the "
         "day (tools/deflection.py), never the address itself; what the daily "
         "ceilings of anonymous events and deflections count.",
+    )
+    address_slot = fields.Char(
+        readonly=True,
+        help="Anonymous visitor: the numbered place of the event among its "
+        "address's events (e<n>) or deflections (d<n>) of the day; unique, "
+        "so concurrent workers cannot exceed the ceilings.",
     )
     ticket_id = fields.Many2one(
         "helpdesk.ticket", index="btree_not_null", ondelete="set null"
@@ -96,6 +98,11 @@ class HybridSupportKbEvent(models.Model):
         "A visitor's deflection is counted once a day.",
     )
 
+    _address_slot_unique = models.UniqueIndex(
+        "(address_slot) WHERE address_slot IS NOT NULL",
+        "An address's place of the day is taken once.",
+    )
+
     @api.model
     def _hs_session_hash(self, session_id):
         """A stable pseudonym of a browser session: HMAC with the database
@@ -121,34 +128,75 @@ class HybridSupportKbEvent(models.Model):
         ).hexdigest()[:32]
 
     @api.model
-    def _hs_address_room(self, address_hash):
-        """How many events an anonymous client address may still write today,
-        and whether one of them may still be a deflection. Serialised per
-        address with a transaction-scoped advisory lock: a second worker
-        counts only once the first one's events are committed, so two
-        workers cannot both take the last place."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                ADDRESS_LOCK_NAMESPACE,
-                address_hash,
-            )
-        )
-        self.flush_model(["address_hash", "deflection"])
+    def _hs_address_slots_used(self, address_hash):
+        """The places of the address's day this transaction sees taken:
+        (events, deflections), where the next tries start."""
+        self.flush_model(["address_slot"])
         # the hash is of the address and the day: its rows are today's
         self.env.cr.execute(
             SQL(
-                "SELECT count(*), count(*) FILTER (WHERE deflection)"
+                "SELECT count(*) FILTER (WHERE address_slot LIKE %s),"
+                " count(*) FILTER (WHERE address_slot LIKE %s)"
                 " FROM %s WHERE address_hash = %s",
+                f"{address_hash}:e%",
+                f"{address_hash}:d%",
                 SQL.identifier(self._table),
                 address_hash,
             )
         )
-        events, deflections = self.env.cr.fetchone()
-        return (
-            max(deflection_tools.MAX_EVENTS_PER_ADDRESS_DAY - events, 0),
-            deflections < deflection_tools.MAX_DEFLECTIONS_PER_ADDRESS_DAY,
-        )
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _hs_create_in_slot(self, vals, address_hash, kind, first, ceiling):
+        """The event created in the first free place ``kind``<n> of its
+        address's day (n from ``first`` to ``ceiling``), and n; (empty, None)
+        when all are taken. The unique index decides between workers: a
+        place committed by another worker after this transaction began is
+        refused here too, and the next place is tried."""
+        for place in range(first, ceiling):
+            slot = f"{address_hash}:{kind}{place}"
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    return self.create(dict(vals, address_slot=slot)), place
+            except psycopg2.errors.UniqueViolation as error:
+                if "address_slot" not in (error.diag.constraint_name or ""):
+                    raise
+        return self.browse(), None
+
+    @api.model
+    def _hs_log_within_address(self, vals_list, key, address_hash):
+        """The events of an anonymous visitor within their address's daily
+        ceilings (tools/deflection.py): a deflection takes one of the
+        address's deflection places, any other event one of its event
+        places; what finds no place is not stored (or not counted)."""
+        events_used, deflections_used = self._hs_address_slots_used(address_hash)
+        written = self.browse()
+        if key:
+            try:
+                written, _place = self._hs_create_in_slot(
+                    dict(vals_list[0], deflection=True, deflection_key=key),
+                    address_hash,
+                    "d",
+                    deflections_used,
+                    deflection_tools.MAX_DEFLECTIONS_PER_ADDRESS_DAY,
+                )
+            except psycopg2.errors.UniqueViolation:
+                pass  # the session's deflection of the day is counted already
+            if written:
+                vals_list = vals_list[1:]
+        for vals in vals_list:
+            event, place = self._hs_create_in_slot(
+                vals,
+                address_hash,
+                "e",
+                events_used,
+                deflection_tools.MAX_EVENTS_PER_ADDRESS_DAY,
+            )
+            if not event:
+                break
+            written |= event
+            events_used = place + 1
+        return written
 
     @api.model
     def _hs_allowed(self, partner=None, session_hash=None):
@@ -173,7 +221,7 @@ class HybridSupportKbEvent(models.Model):
         partner_id or session_hash (and address_hash), company_id,
         ticket_id, comment, query. An anonymous client address over its daily
         ceilings writes nothing more, or no more deflections
-        (``_hs_address_room``)."""
+        (``_hs_log_within_address``)."""
         values["comment"] = (values.get("comment") or "")[:MAX_COMMENT] or False
         values["query"] = (values.get("query") or "")[:200] or False
         company = self.env["res.company"].browse(
@@ -194,27 +242,21 @@ class HybridSupportKbEvent(models.Model):
             )
             for article in (articles or [False])
         ]
-        may_deflect = True
-        if values.get("address_hash"):
-            if partner_id:
-                # a signed-in visitor is known: the per-user rules apply
-                for vals in vals_list:
-                    vals["address_hash"] = False
-            else:
-                room, may_deflect = self._hs_address_room(values["address_hash"])
-                vals_list = vals_list[:room]
-                if not vals_list:
-                    return self.browse()
+        # a signed-in visitor is known: the per-user rules apply
+        address_hash = False if partner_id else values.get("address_hash")
+        for vals in vals_list:
+            vals["address_hash"] = address_hash
         key = deflection_tools.deflection_key(
             partner_id, session_hash, fields.Datetime.now()
         )
-        if (
-            key
-            and may_deflect
-            and deflection_tools.counts_as_deflection(
-                event_type, source, bool(values.get("ticket_id"))
+        deflects = key and deflection_tools.counts_as_deflection(
+            event_type, source, bool(values.get("ticket_id"))
+        )
+        if address_hash:
+            return self._hs_log_within_address(
+                vals_list, key if deflects else None, address_hash
             )
-        ):
+        if deflects:
             # one deflection per visitor and day, whatever the number of
             # articles, votes or workers: the unique index decides, and the
             # event of a visitor counted already is kept as a plain event

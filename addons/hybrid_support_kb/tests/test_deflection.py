@@ -324,9 +324,10 @@ class TestDeflectionConcurrency(TransactionCase):
             self._remove(visitor)
 
     def test_two_workers_one_address_ceiling(self):
-        """One address's last deflection place taken by two workers at
-        once: the advisory lock makes the second count after the first
-        committed, so the address never exceeds its ceiling."""
+        """An address's last deflection places taken by two workers at
+        once: the second, whose snapshot saw none taken, waits on the unique
+        index, finds them taken once the first committed, and writes a
+        plain event: the address never exceeds its ceiling."""
         self.company_id = self.env.ref("base.main_company").id
         address = self.env[EVENT]._hs_address_hash("198.51.100.23")
         ceiling = deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY

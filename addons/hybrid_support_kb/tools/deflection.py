@@ -57,8 +57,9 @@ def deflection_key(partner_id, session_hash, when):
 # events (a view, a vote, maybe "This solved it") and one deflection;
 # generous enough for a handful of colleagues behind one office's address.
 # Signed-in customers are known: they keep their per-user rules.
-MAX_EVENTS_PER_ADDRESS_DAY = 20
 MAX_DEFLECTIONS_PER_ADDRESS_DAY = 5
+# events other than the deflections (views, votes, suggestions...)
+MAX_EVENTS_PER_ADDRESS_DAY = 20
 
 
 def address_key(remote_addr, when):
