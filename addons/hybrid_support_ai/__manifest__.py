@@ -27,7 +27,10 @@
         "views/hybrid_support_draft_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "demo": ["demo/hybrid_support_ai_demo.xml"],
+    "demo": [
+        "demo/hybrid_support_ai_demo.xml",
+        "demo/hybrid_support_ai_automation_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "hybrid_support_ai/static/tests/tours/*.js",

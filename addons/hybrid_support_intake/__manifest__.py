@@ -39,6 +39,7 @@
     ],
     "demo": [
         "demo/hybrid_support_demo.xml",
+        "demo/hybrid_support_routing_rule_demo.xml",
     ],
     "installable": True,
 }

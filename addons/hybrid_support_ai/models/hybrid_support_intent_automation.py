@@ -101,3 +101,29 @@ class HybridSupportIntentAutomation(models.Model):
                 [("company_id", "=", company.id)], ["intent_id", "tier"]
             )
         }
+
+    @api.model
+    def _hs_demo_tiers(self):
+        """Demo: outages are answered by a person (no draft), order-status
+        questions get a draft for review; the other intents keep the
+        default (a draft)."""
+        company = self.env.company
+        intents = self.env["hybrid.support.intent"].search(
+            [
+                ("company_id", "=", company.id),
+                ("code", "in", ("outage", "order_status")),
+            ]
+        )
+        tiers = {"outage": "manual", "order_status": "draft"}
+        existing = set(self._tiers(company))
+        self.create(
+            [
+                {
+                    "company_id": company.id,
+                    "intent_id": intent.id,
+                    "tier": tiers[intent.code],
+                }
+                for intent in intents
+                if intent.id not in existing
+            ]
+        )
