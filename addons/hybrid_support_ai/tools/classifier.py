@@ -25,12 +25,8 @@ Models are stored with skops (no pickle): loading accepts only the types in
 TRUSTED, so a tampered model that smuggles any other type is refused.
 """
 
-import itertools
-import math
 import os
-import re
 import time
-import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
@@ -39,16 +35,55 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 import skops.io as sio
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from . import embeddings
+from . import embeddings, out_of_fold
+from .calibration import expected_calibration_error, fit_temperature, reliability
 from .embeddings import SentenceEmbedding
+from .folds import OTHER, assign_folds, dropped_intents, near_duplicate_key
+from .thresholds import (
+    FLOOR,
+    UNKNOWN_ROUTED,
+    WILSON_Z,
+    choose_gates,
+    threshold_for_precision,
+    wilson_lower_bound,
+)
+
+# the names this module always offered (the registry, the tests and the
+# benchmark import them from here)
+__all__ = [
+    "FLOOR",
+    "LEGACY_OTHER",
+    "OTHER",
+    "UNKNOWN_ROUTED",
+    "WILSON_Z",
+    "Prediction",
+    "TrainingError",
+    "UntrustedModel",
+    "assign_folds",
+    "build_pipeline",
+    "choose_gates",
+    "clean_text",
+    "dumps",
+    "evaluate",
+    "expected_calibration_error",
+    "fit_temperature",
+    "loads",
+    "near_duplicate_key",
+    "pipeline_of",
+    "predict",
+    "reliability",
+    "routed",
+    "threshold_for_precision",
+    "train",
+    "wilson_lower_bound",
+]
 
 TRUSTED = [
     "builtins.dict",
@@ -73,30 +108,13 @@ TRUSTED = [
     f"{SentenceEmbedding.__module__}.SentenceEmbedding",
 ]
 
-# The label of the cases agents marked "None of these" in the review queue
-# (the catalogue's catch-all intent). The models learn it like an intent, and
-# never apply it: such a case always goes to a person. It starts with "_",
-# which no intent code does, so that an intent named "other" is an intent.
-OTHER = "__other__"
 # its spelling in the models trained before the catalogue
 LEGACY_OTHER = "other"
-# Default share of the emails about an intent the model never saw that may
-# still be applied (measured on the intents each fold's model is trained
-# without). Lower sends more known emails to review too: on fine-grained
-# intents an unknown one looks like its neighbours.
-UNKNOWN_ROUTED = 0.10
-# One-sided 95% bound of the Wilson interval
-WILSON_Z = 1.645
-# A calibrated confidence under one half means the model is more often wrong
-# than right there: never applied, however precise the ones above it are.
-FLOOR = 0.5
+
 # each case predicted by a model trained on four fifths of the others;
 # 5 + 1 fits in all
 FOLDS = 5
 C = 1.0
-# Share of the intents each fold's model is trained without (at least one),
-# to see what an email about an intent nobody labelled looks like to it
-OPEN_SET_SHARE = 0.05
 FORMAT = 2
 WORKERS = min(2, os.cpu_count() or 1)
 
@@ -126,166 +144,6 @@ class Prediction(NamedTuple):
 # None is empty; lone surrogates become U+FFFD (the encoder's tokenizer and
 # the database refuse them)
 clean_text = embeddings.valid_text
-
-
-_WORD = re.compile(r"\w+")
-
-
-def near_duplicate_key(text):
-    """Texts with the same key are near-duplicates: the same words whatever
-    their case, accents, punctuation, numbers and order."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    words = {re.sub(r"\d+", "0", word) for word in _WORD.findall(folded)}
-    return " ".join(sorted(words))
-
-
-def assign_folds(labels, groups, folds, seed=0):
-    """Fold number of each case: the cases of a group share a fold, and each
-    label's groups are dealt round the folds (stratified), from a random
-    start per label so that small labels do not all begin in fold 0."""
-    rng = np.random.default_rng(seed)
-    first_label = {}
-    for label, group in zip(labels, groups, strict=True):
-        first_label.setdefault(group, label)
-    by_label = {}
-    order = list(first_label)
-    rng.shuffle(order)
-    for group in order:
-        by_label.setdefault(first_label[group], []).append(group)
-    fold_of_group = {}
-    for label in sorted(by_label):
-        start = int(rng.integers(folds))
-        for position, group in enumerate(by_label[label]):
-            fold_of_group[group] = (start + position) % folds
-    return np.array([fold_of_group[group] for group in groups])
-
-
-# ----------------------------------------------------------------------
-# Calibration and thresholds (pure arithmetic on confidences)
-# ----------------------------------------------------------------------
-
-
-def fit_temperature(scores, truth):
-    """The temperature T minimising the log-loss of softmax(scores / T) for
-    the true class indexes ``truth``."""
-    scores, truth = np.asarray(scores, dtype=float), np.asarray(truth)
-    if not len(truth):
-        return 1.0
-    finite = np.where(np.isfinite(scores), scores, -1e9)
-    rows = np.arange(len(truth))
-
-    def loss(log_t):
-        return -log_softmax(finite / math.exp(log_t), axis=1)[rows, truth].mean()
-
-    found = minimize_scalar(loss, bounds=(-6.0, 6.0), method="bounded")
-    return float(math.exp(found.x))
-
-
-def wilson_lower_bound(successes, total, z=WILSON_Z):
-    """Lower bound of the Wilson score interval of a proportion (arrays)."""
-    successes = np.asarray(successes, dtype=float)
-    total = np.maximum(np.asarray(total, dtype=float), 1e-12)
-    share = successes / total
-    centre = share + z * z / (2 * total)
-    spread = z * np.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
-    return (centre - spread) / (1 + z * z / total)
-
-
-def threshold_for_precision(confidence, correct, target=0.97, z=WILSON_Z, floor=FLOOR):
-    """(threshold, coverage): the lowest confidence from which the applied
-    predictions are at least ``target`` precise at the lower bound of their
-    Wilson interval (so a small or lucky hold-out does not lower it), never
-    under ``floor``; (1.0, 0.0) when no confidence is safe."""
-    confidence = np.asarray(confidence, dtype=float)
-    correct = np.asarray(correct, dtype=float)
-    if not len(confidence):
-        return 1.0, 0.0
-    order = np.argsort(-confidence, kind="stable")
-    ranked = confidence[order]
-    counts = np.arange(1, len(order) + 1)
-    lower = wilson_lower_bound(np.cumsum(correct[order]), counts, z)
-    # a cut may only fall between different confidences
-    last_of_value = np.r_[ranked[1:] != ranked[:-1], True]
-    good = np.where((lower >= target) & (ranked >= floor) & last_of_value)[0]
-    if not len(good):
-        return 1.0, 0.0
-    last = good.max()
-    return float(ranked[last]), float((last + 1) / len(order))
-
-
-def expected_calibration_error(confidence, correct, bins=15):
-    """Mean gap between confidence and accuracy, weighted by bin size."""
-    confidence, correct = np.asarray(confidence), np.asarray(correct, dtype=float)
-    edges = np.linspace(0, 1, bins + 1)
-    total, error = len(confidence), 0.0
-    for low, high in itertools.pairwise(edges):
-        inside = (confidence > low) & (confidence <= high)
-        if inside.any():
-            error += (
-                inside.sum()
-                / total
-                * abs(confidence[inside].mean() - correct[inside].mean())
-            )
-    return float(error)
-
-
-def reliability(confidence, correct, bins=10):
-    """The reliability diagram's data: per confidence bin, how many
-    predictions fell in it, their mean confidence and their accuracy."""
-    confidence, correct = np.asarray(confidence), np.asarray(correct, dtype=float)
-    rows = []
-    for low, high in itertools.pairwise(np.linspace(0, 1, bins + 1)):
-        inside = (confidence > low) & (confidence <= high)
-        if low == 0:
-            inside |= confidence == 0
-        if inside.any():
-            rows.append(
-                {
-                    "bin": f"{low:.1f}-{high:.1f}",
-                    "count": int(inside.sum()),
-                    "confidence": round(float(confidence[inside].mean()), 4),
-                    "accuracy": round(float(correct[inside].mean()), 4),
-                }
-            )
-    return rows
-
-
-def choose_gates(known, unknown, target=0.97, unknown_routed=UNKNOWN_ROUTED):
-    """(confidence threshold, novelty threshold, coverage) from out-of-fold
-    predictions. ``known``: (confidence, novelty, correct) of the cases as
-    trained; ``unknown``: (confidence, novelty) of the cases whose intent
-    their fold's model never saw. Among novelty gates at the known cases' quantiles,
-    the one that leaves the most predictions applied once the confidence
-    threshold both holds ``target`` precision (Wilson bound) and lets
-    through at most ``unknown_routed`` of the unknowns."""
-    confidence, novelty, correct = (np.asarray(a, dtype=float) for a in known)
-    unknown_confidence, unknown_novelty = (np.asarray(a, dtype=float) for a in unknown)
-    best = (1.0, -np.inf, 0.0)
-    if not len(confidence):
-        return best
-    candidates = [-np.inf] + sorted(
-        set(np.quantile(novelty, np.linspace(0.0, 0.4, 21)).tolist())
-    )
-    for gate in candidates:
-        passing = novelty >= gate
-        threshold, share = threshold_for_precision(
-            confidence[passing], correct[passing], target
-        )
-        if share == 0:
-            continue
-        loose = unknown_confidence[unknown_novelty >= gate]
-        if len(unknown_confidence) and len(loose):
-            # the confidence under which all but unknown_routed of the
-            # unknowns passing the gate stay
-            allowed = int(unknown_routed * len(unknown_confidence))
-            if allowed < len(loose):
-                ranked = np.sort(loose)[::-1]
-                threshold = max(threshold, float(np.nextafter(ranked[allowed], 2)))
-        applied = passing & (confidence >= threshold)
-        coverage = float(applied.mean())
-        if coverage > best[2] + 1e-9:
-            best = (float(threshold), float(gate), coverage)
-    return best
 
 
 # ----------------------------------------------------------------------
@@ -376,7 +234,7 @@ def train(
     groups = [near_duplicate_key(text) for text in texts]
     fold_count = max(2, min(folds, len(set(groups))))
     fold = assign_folds(labels, groups, fold_count, seed)
-    dropped = _dropped_intents(classes, fold_count, seed)
+    dropped = dropped_intents(classes, fold_count, seed)
     scores = np.full((len(texts), len(classes)), -np.inf)
     unknown = np.zeros(len(texts), dtype=bool)
 
@@ -399,10 +257,10 @@ def train(
         final = pool.submit(model.fit, features, labels)
         list(pool.map(fit_fold, range(fold_count)))
         final.result()
-    novelty = _novelty(scores)
+    novelty = out_of_fold.novelty(scores)
     known = ~unknown
     temperature = fit_temperature(scores[known], truth[known])
-    metrics, gates = _out_of_fold_metrics(
+    metrics, gates = out_of_fold.metrics(
         scores, novelty, truth, unknown, classes, temperature, target, unknown_routed
     )
     bundle = {
@@ -415,89 +273,6 @@ def train(
     metrics["size"] = len(texts)
     metrics["temperature"] = temperature
     return bundle, metrics, time.perf_counter() - started
-
-
-def _dropped_intents(classes, fold_count, seed):
-    """{fold: class indexes its model is trained without}: the cases of
-    those intents in that fold are what emails about an intent nobody
-    labelled look like to a model (a few intents per fold, none of "other",
-    and none when fewer than three intents would be left)."""
-    candidates = [i for i, label in enumerate(classes) if label != OTHER]
-    per_fold = max(1, round(OPEN_SET_SHARE * len(candidates)))
-    if len(candidates) - per_fold < 3:
-        return {}
-    order = np.random.default_rng(seed).permutation(candidates)
-    return {
-        number: np.take(
-            order, range(number * per_fold, (number + 1) * per_fold), mode="wrap"
-        )
-        for number in range(fold_count)
-    }
-
-
-def _novelty(scores):
-    """How familiar each text is to the model: its largest raw score. A text
-    sharing no feature with any intent scores low on all of them, whatever
-    the softmax makes of the differences. (Sentence vectors' closest cases
-    separate unknowns about as well, but their similarity grows with the
-    number of cases, so that a gate chosen out of fold would not hold.)"""
-    return np.where(np.isfinite(scores), scores, -1e9).max(axis=1)
-
-
-def _out_of_fold_metrics(
-    scores, novelty, truth, unknown, classes, temperature, target, unknown_routed
-):
-    """Metrics and gates from out-of-fold scores: calibration and accuracy
-    on the known cases, the gates on both."""
-    proba = softmax(np.where(np.isfinite(scores), scores, -1e9) / temperature, axis=1)
-    predicted = proba.argmax(axis=1)
-    confidence = proba.max(axis=1)
-    correct = predicted == truth
-    other = int(np.searchsorted(classes, OTHER))
-    has_other = other < len(classes) and classes[other] == OTHER
-    never = (predicted == other) if has_other else np.zeros(len(truth), dtype=bool)
-    # "other" is never applied; its cases are unknowns as they stand
-    applied_confidence = np.where(never, 0.0, confidence)
-    is_unknown = unknown | ((truth == other) if has_other else False)
-    known = ~is_unknown
-    threshold, gate, coverage = choose_gates(
-        (applied_confidence[known], novelty[known], correct[known]),
-        (applied_confidence[is_unknown], novelty[is_unknown]),
-        target,
-        unknown_routed,
-    )
-    routed = (applied_confidence >= threshold) & (novelty >= gate)
-    labels = classes[truth[~unknown]]
-    predicted_labels = classes[predicted[~unknown]]
-    present = sorted(set(labels) | set(predicted_labels))
-    calibrated = ~unknown
-    return {
-        "accuracy": float(accuracy_score(labels, predicted_labels)),
-        "macro_f1": float(
-            f1_score(labels, predicted_labels, average="macro", zero_division=0)
-        ),
-        "ece": expected_calibration_error(confidence[calibrated], correct[calibrated]),
-        "ece_uncalibrated": expected_calibration_error(
-            softmax(np.where(np.isfinite(scores), scores, -1e9), axis=1).max(axis=1)[
-                calibrated
-            ],
-            correct[calibrated],
-        ),
-        "reliability": reliability(confidence[calibrated], correct[calibrated]),
-        "threshold": threshold,
-        "novelty_threshold": gate,
-        "coverage": coverage,
-        "precision": float(correct[known & routed].mean())
-        if (known & routed).any()
-        else 1.0,
-        "unknown_routed": float(routed[is_unknown].mean()) if is_unknown.any() else 0.0,
-        "confusion": {
-            "labels": present,
-            "matrix": confusion_matrix(
-                labels, predicted_labels, labels=present
-            ).tolist(),
-        },
-    }, {"threshold": threshold, "novelty": gate}
 
 
 def evaluate(model, texts, labels, target=0.97):
@@ -564,7 +339,7 @@ def _batch(model, texts):
     pipeline = model["pipeline"]
     union, linear = pipeline.steps[0][1], pipeline.steps[-1][1]
     scores = _scores(linear, union.transform(texts), linear.classes_)
-    return softmax(scores / model["temperature"], axis=1), _novelty(scores)
+    return softmax(scores / model["temperature"], axis=1), out_of_fold.novelty(scores)
 
 
 def _scores_one(pipeline, text):
@@ -605,7 +380,7 @@ def predict(model, text):
     proba = softmax(scores / model["temperature"])
     best = int(proba.argmax())
     label = str(pipeline.classes_[best])
-    novelty = float(_novelty(scores[None, :])[0])
+    novelty = float(out_of_fold.novelty(scores[None, :])[0])
     known = novelty >= model["novelty"] and label != OTHER
     return Prediction(label, float(proba[best]), bool(known))
 
