@@ -6,6 +6,7 @@ from . import (
     hybrid_support_ticket_sla,
     res_partner,
     hybrid_support_case_kpi,
+    hybrid_support_case_kpi_rating,
     hybrid_support_case_kpi_backfill,
     hybrid_support_kpi_report,
     hybrid_support_routing_log,

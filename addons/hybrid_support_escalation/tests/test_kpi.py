@@ -269,6 +269,24 @@ class TestCaseKpis(KpiCase):
             {"agent_rerouted": True},
         )
 
+    def test_rating_request_skip_rules_in_plain_python(self):
+        asked_friday = FRIDAY_3PM
+        skipped = kpi_tools.request_skipped
+        # a blocked requester stays blocked, whatever the team does
+        self.assertEqual(skipped("employee", True, 30, None, MONDAY_NOON), "employee")
+        self.assertEqual(skipped(None, False, 30, None, MONDAY_NOON), "team_off")
+        # asked three days ago: within a week's window, outside a day's
+        self.assertEqual(
+            skipped(None, True, 7, asked_friday, MONDAY_NOON), "rate_limited"
+        )
+        self.assertIsNone(skipped(None, True, 1, asked_friday, MONDAY_NOON))
+        # no window, or never asked: sent
+        self.assertIsNone(skipped(None, True, 0, asked_friday, MONDAY_NOON))
+        self.assertIsNone(skipped(None, True, 7, None, MONDAY_NOON))
+        # the window's edge is still inside it
+        edge = MONDAY_NOON - timedelta(days=7)
+        self.assertEqual(skipped(None, True, 7, edge, MONDAY_NOON), "rate_limited")
+
     def test_later_routing_decisions_keep_what_earlier_ones_set(self):
         case = self.open_case("Routed twice")
         Log = self.env["hybrid.support.routing.log"]

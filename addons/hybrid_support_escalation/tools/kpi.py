@@ -83,6 +83,22 @@ def request_blocked(automated_reason, partner_email, partner_is_employee, opted_
     return None
 
 
+def request_skipped(blocked, team_enabled, contact_days, last_asked, now):
+    """Why the satisfaction request of a case is skipped, or None to send it:
+    ``blocked`` (``request_blocked``'s reason), a team that sends none
+    ("team_off"), or a contact last asked at ``last_asked`` (None: never),
+    within the team's window of ``contact_days`` before ``now``
+    ("rate_limited"; no window: no limit)."""
+    if blocked:
+        return blocked
+    if not team_enabled:
+        return "team_off"
+    window = timedelta(days=contact_days or 0)
+    if window and last_asked is not None and last_asked >= now - window:
+        return "rate_limited"
+    return None
+
+
 def wall_clock_hours(start, end):
     """Hours between two naive datetimes when no calendar is known."""
     if not (isinstance(start, datetime) and isinstance(end, datetime)):
