@@ -31,7 +31,13 @@ on cases, and those the sink received), quarantined, bounces, lost (a
 Message-ID in no case message and not in the quarantine), duplicates (cases
 sharing a Message-ID, contacts sharing a normalised address, more than one
 acknowledgement per case), RPC errors and concurrency retries logged by the
-servers. Last, the suite on ONE server with 1, 2, 3 workers, to show how it
+servers. The setups take turns, ``--rounds`` each (default 2) in ABBA order
+(plain, suite, suite, plain), each round with emails of its own (the same
+draws, new Message-IDs and senders, known contacts of its own so that no
+sender's hourly acknowledgement limit is used up by an earlier round), so
+that the machine's load and its drift weigh on both; the ratios are printed
+per round and over all rounds, with the load average before each run.
+Last, the suite on ONE server with 1, 2, 3 workers, to show how it
 scales on this machine. Exits 1 when a suite setup lost or duplicated
 anything (the targets: none at K=8).
 
@@ -42,7 +48,8 @@ Run it under the Odoo lock (one Odoo at a time on this machine):
     flock /tmp/odoo-tests.lock python3 tests/benchmarks/bench_load.py --smoke
     flock /tmp/odoo-tests.lock python3 tests/benchmarks/bench_load.py \\
         [--emails 300] [--clients 8] [--workers 2] [--doubles 40] [--bursts 5]
-        [--setups plain,suite,suite_admin] [--scale-workers 1,2,3] [--keep-db]
+        [--setups plain,suite,suite_admin] [--rounds 2] [--scale-workers 1,2,3]
+        [--keep-db]
 
 Server logs: /tmp/bench_load_<db>_<port>.log (kept).
 """
@@ -165,13 +172,24 @@ def build_email(msgid, sender_name, sender, subject, body, n, extra=()):
 
 
 def make_mail_set(
-    emails, doubles, bursts, burst_size, seed, tag, existing=True, redeliveries=0
+    emails,
+    doubles,
+    bursts,
+    burst_size,
+    seed,
+    tag,
+    existing=True,
+    redeliveries=0,
+    customers=0,
 ):
     """Deterministic for a seed; ``tag`` makes Message-IDs and new senders
     unique when one database takes several runs; without ``existing``, no
     email from the contacts known beforehand; ``redeliveries``: first emails
     delivered again once their first delivery is over (an MTA that retries
-    after a timeout, a message left unread in a mailbox)."""
+    after a timeout, a message left unread in a mailbox); ``customers``: the
+    first of the EXISTING known contacts this set writes from (each round its
+    own, so that no round finds its senders' hourly acknowledgement limit
+    used up by an earlier one and does less work)."""
     rng = random.Random(seed)
     replies = round(emails * 0.15)
     firsts, new_senders = [], []
@@ -200,7 +218,7 @@ def make_mail_set(
             )
         else:
             if draw < 0.50 and existing:
-                index = rng.randrange(EXISTING)
+                index = customers + rng.randrange(EXISTING)
                 sender = f"customer{index}@company{index % COMPANIES}.example"
                 name = f"Customer {index}"
             elif new_senders and draw < 0.62:  # a new sender writing again
@@ -349,10 +367,10 @@ class SmtpSink:
 # ----------------------------------------------------------------------
 
 
-def prepare_db(db, suite, as_admin=False):
+def prepare_db(db, suite, as_admin=False, rounds=1):
     """Team with an alias on bench.example, three agents, 20 customer
-    companies and 60 known contacts; the delivering user. Returns its id
-    and password."""
+    companies and 60 known contacts per round; the delivering user. Returns
+    its id and password."""
     from odoo import Command
 
     try:
@@ -401,7 +419,7 @@ def prepare_db(db, suite, as_admin=False):
                         "email": f"customer{i}@company{i % COMPANIES}.example",
                         "parent_id": companies[i % COMPANIES].id,
                     }
-                    for i in range(EXISTING)
+                    for i in range(EXISTING * rounds)
                 ]
             )
             admin = env.ref("base.user_admin")
@@ -934,6 +952,60 @@ def run_setup(args, label, db, credentials, mailset, servers_count, workers, sin
 # ----------------------------------------------------------------------
 
 
+def name(r):
+    """A row's name: its setup, and its round when the setups took turns."""
+    return f"{r['label']} r{r['round']}" if r.get("round") else r["label"]
+
+
+def cpu_ms(r):
+    return r["odoo cpu ms"] + r["db cpu ms"]
+
+
+def overall(rows_):
+    """One setup's rounds together: deliveries over the summed wall time
+    of the feeds, CPU per delivery weighted by deliveries."""
+    deliveries = sum(r["deliveries"] for r in rows_)
+    return (
+        deliveries / sum(r["wall"] for r in rows_),
+        sum(cpu_ms(r) * r["deliveries"] for r in rows_) / deliveries,
+    )
+
+
+def print_ratios(results):
+    """Each suite setup against plain: round by round (the two ran one
+    right after the other, so that the machine's load weighs on both), then
+    all rounds together."""
+    plain = {r.get("round"): r for r in results if r["label"] == "plain"}
+    if not plain:
+        return
+    for label in ("suite", "suite_admin"):
+        rows_ = [r for r in results if r["label"] == label]
+        if not rows_:
+            continue
+        for r in rows_:
+            base = plain.get(r.get("round"))
+            if base and len(rows_) > 1:
+                print(
+                    f"round {r['round']}: {label} / plain throughput "
+                    f"x{r['rate'] / base['rate']:.2f} ({r['rate']:.1f} / "
+                    f"{base['rate']:.1f} deliveries/s), CPU per delivery "
+                    f"x{cpu_ms(r) / cpu_ms(base):.2f} ({cpu_ms(r):.0f} / "
+                    f"{cpu_ms(base):.0f} ms)"
+                )
+        rate, cost = overall(rows_)
+        base_rate, base_cost = overall(list(plain.values()))
+        print(
+            f"{label} / plain throughput: x{rate / base_rate:.2f} ({rate:.1f} / "
+            f"{base_rate:.1f} deliveries/s over {len(rows_)} round(s))"
+        )
+        print(
+            f"{label} / plain CPU per delivery (servers and their database "
+            f"connections, feed and jobs): x{cost / base_cost:.2f} ({cost:.0f} / "
+            f"{base_cost:.0f} ms); plain / {label}: x{base_cost / cost:.2f}, the "
+            "throughput ratio of a machine that does nothing else"
+        )
+
+
 def fmt_expected(value, expected, show):
     return f"{value} ({expected})" if show else str(value)
 
@@ -952,7 +1024,7 @@ def print_table(results):
         suite = r["suite"]
         quarantined = "-" if r["quarantined"] is None else str(r["quarantined"])
         print(
-            f"{r['label']:22} {r['deliveries']:6d} {r['rate']:8.1f} {r['p50']:7.0f} "
+            f"{name(r):22} {r['deliveries']:6d} {r['rate']:8.1f} {r['p50']:7.0f} "
             f"{r['p95']:7.0f} "
             f"{fmt_expected(r['cases'], r['cases expected'], True):>12} "
             f"{fmt_expected(r['contacts'], r['contacts expected'], suite):>14} "
@@ -1001,15 +1073,16 @@ def print_details(results):
             f"files: {' '.join(r['log files'])}"
         )
         for note in notes:
-            print(f"  {r['label']}: {note}")
+            print(f"  {name(r)}: {note}")
 
 
 def print_report(args, results, scaling, mailset, started):
     print()
     print(
-        f"{mailset.deliveries} deliveries per setup: {len(mailset.mails)} distinct "
+        f"{mailset.deliveries} deliveries per setup and round: {len(mailset.mails)} distinct "
         f"emails ({sum(m.kind == 'reply' for m in mailset.mails)} replies, "
         f"{sum(m.kind == 'robot' for m in mailset.mails)} robots), "
+        f"{args.rounds} round(s) per setup, the setups taking turns; "
         f"{args.doubles} doubled to both servers at once, {args.redeliveries} "
         f"delivered again after their first delivery, {args.bursts} bursts of "
         f"{args.burst_size} from new senders; K={args.clients} clients, "
@@ -1018,21 +1091,7 @@ def print_report(args, results, scaling, mailset, started):
     )
     print_table(results)
     print_details(results)
-    by_label = {r["label"]: r for r in results}
-    for label in ("suite", "suite_admin"):
-        if "plain" in by_label and label in by_label:
-            ratio = by_label[label]["rate"] / by_label["plain"]["rate"]
-            print(f"{label} / plain throughput: x{ratio:.2f}")
-            cost = {
-                key: by_label[key]["odoo cpu ms"] + by_label[key]["db cpu ms"]
-                for key in ("plain", label)
-            }
-            print(
-                f"{label} / plain CPU per delivery (servers and their database "
-                f"connections, feed and jobs): x{cost[label] / cost['plain']:.2f}; "
-                f"plain / {label}: x{cost['plain'] / cost[label]:.2f}, the throughput "
-                "ratio of a machine that does nothing else"
-            )
+    print_ratios(results)
     if scaling:
         print()
         print(
@@ -1047,7 +1106,10 @@ def print_report(args, results, scaling, mailset, started):
                 f"{r['workers']} workers x{r['rate'] / first:.2f}" for r in scaling
             )
         )
-    print(f"total time {time.monotonic() - started:.0f} s")
+    print(
+        f"total time {time.monotonic() - started:.0f} s; load average at the end "
+        f"{load_average()}"
+    )
 
 
 # ----------------------------------------------------------------------
@@ -1091,6 +1153,13 @@ def parse_args():
     parser.add_argument("--burst-size", type=int, default=6)
     parser.add_argument("--setups", default="plain,suite")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="rounds of each setup, taking turns in ABBA order (plain, suite, "
+        "suite, plain...) so that the machine's load and its drift weigh on both",
+    )
+    parser.add_argument(
         "--scale-workers",
         default="1,2,3",
         help="workers of the one-server scaling runs of the suite ('' for none)",
@@ -1123,6 +1192,11 @@ def parse_args():
     return args
 
 
+def load_average():
+    with open("/proc/loadavg") as handle:
+        return " ".join(handle.read().split()[:3])
+
+
 def stop_on_signal(signum, _frame):
     """SIGTERM or SIGHUP: leave through the ``finally`` blocks, which stop
     the servers (their own process groups, out of reach of a signal to ours)
@@ -1144,15 +1218,22 @@ def main():
     labels = [label for label in args.setups.split(",") if label]
     stamp = int(time.time())
     dbs = {label: f"hs_bench_load_{label}_{stamp}" for label in labels}
-    mailset = make_mail_set(
-        args.emails,
-        args.doubles,
-        args.bursts,
-        args.burst_size,
-        args.seed,
-        "main",
-        redeliveries=args.redeliveries,
-    )
+    # the same emails every round (new Message-IDs, new senders and known
+    # contacts of their own), so that each round does the same work
+    mailsets = [
+        make_mail_set(
+            args.emails,
+            args.doubles,
+            args.bursts,
+            args.burst_size,
+            args.seed,
+            "main" if round_ == 1 else f"main{round_}",
+            redeliveries=args.redeliveries,
+            customers=(round_ - 1) * EXISTING,
+        )
+        for round_ in range(1, args.rounds + 1)
+    ]
+    mailset = mailsets[0]
     sink = SmtpSink()
     results, scaling = [], []
     setup_log = open(f"/tmp/bench_load_setup_{stamp}.log", "w")
@@ -1170,16 +1251,38 @@ def main():
             thread.join()
         print(f"databases created in {time.monotonic() - started:.0f} s", flush=True)
         credentials = {
-            label: prepare_db(db, label != "plain", as_admin=label == "suite_admin")
+            label: prepare_db(
+                db,
+                label != "plain",
+                as_admin=label == "suite_admin",
+                rounds=args.rounds,
+            )
             for label, db in dbs.items()
         }
-        for label, db in dbs.items():
-            print(f"{label}: feeding {mailset.deliveries} deliveries...", flush=True)
-            results.append(
-                run_setup(
-                    args, label, db, credentials[label], mailset, 2, args.workers, sink
+        for round_, round_set in enumerate(mailsets, 1):
+            # ABBA: every other round in the reverse order, so that a load
+            # that grows or fades during the run weighs on both setups
+            order = list(dbs.items())
+            if round_ % 2 == 0:
+                order.reverse()
+            for label, db in order:
+                print(
+                    f"round {round_}, {label}: feeding {round_set.deliveries} "
+                    f"deliveries (load average {load_average()})...",
+                    flush=True,
                 )
-            )
+                result = run_setup(
+                    args,
+                    label,
+                    db,
+                    credentials[label],
+                    round_set,
+                    2,
+                    args.workers,
+                    sink,
+                )
+                result["round"] = round_ if args.rounds > 1 else None
+                results.append(result)
         if "suite" in dbs:
             for workers in [int(w) for w in args.scale_workers.split(",") if w]:
                 print(f"suite, one server, {workers} workers...", flush=True)
