@@ -281,14 +281,21 @@ class HybridSupportRoutingRule(models.Model):
     def _fallback_assign(self, tickets):
         """The customer's last agent when still in the team, otherwise the
         team's assignment method (``tools/assignment.py``). At most three
-        grouped queries for the whole batch, none when the teams have no
-        members. Returns the log rows."""
-        members = tickets.team_id.user_ids.filtered("active")
-        if not tickets or not members:
+        grouped queries for the whole batch, and only those the teams'
+        settings read (open cases for *Fewest open cases*, the latest new
+        case for *Round robin*); none when the teams have no members or
+        assign nothing. Returns the log rows."""
+        teams = tickets.team_id
+        methods = set(teams.mapped("hs_assign_method"))
+        prefer_last = any(teams.mapped("hs_assign_last_agent"))
+        if not tickets or (methods <= {"none"} and not prefer_last):
+            return []
+        members = teams.user_ids.filtered("active")
+        if not members:
             return []
         Ticket, Log = tickets.browse(), self.env["hybrid.support.routing.log"]
         last_agent = {}
-        if any(tickets.team_id.mapped("hs_assign_last_agent")):
+        if prefer_last:
             last_ids = dict(
                 Ticket._read_group(
                     [
@@ -308,25 +315,30 @@ class HybridSupportRoutingRule(models.Model):
                 partner.id: Ticket.browse(ticket_id).user_id.id
                 for partner, ticket_id in last_ids.items()
             }
-        open_counts = {
-            user.id: count
-            for user, count in Ticket._read_group(
-                [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
-                ["user_id"],
-                ["__count"],
-            )
-        }
-        latest = {
-            user.id: date
-            for user, date in Ticket._read_group(
-                [
-                    ("user_id", "in", members.ids),
-                    ("team_id", "in", tickets.team_id.ids),
-                ],
-                ["user_id"],
-                ["create_date:max"],
-            )
-        }
+        open_counts = (
+            {
+                user.id: count
+                for user, count in Ticket._read_group(
+                    [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
+                    ["user_id"],
+                    ["__count"],
+                )
+            }
+            if "least_loaded" in methods
+            else {}
+        )
+        latest = (
+            {
+                user.id: date
+                for user, date in Ticket._read_group(
+                    [("user_id", "in", members.ids), ("team_id", "in", teams.ids)],
+                    ["user_id"],
+                    ["create_date:max"],
+                )
+            }
+            if "round_robin" in methods
+            else {}
+        )
         reasons = {
             "last_agent": lambda agent: self.env._("last agent of this customer"),
             "least_loaded": lambda agent: self.env._(

@@ -121,14 +121,16 @@ class MailThread(models.AbstractModel):
     def _hs_sender_verified(self, message, email_from):
         """Whether the receiving mail server vouched for the ``From`` domain
         (DMARC pass in the topmost Authentication-Results header), when the
-        company says its server adds that header and strips foreign ones."""
-        company = self.env.company
-        # sudo: a company setting read for whoever delivers the email
-        if not company.sudo().hs_trust_authentication_results:
-            return False
+        company says its server adds that header and strips foreign ones.
+        The header first: an email without it reads no setting."""
         results = message.get_all("Authentication-Results") or []
+        if not results:
+            return False
+        # sudo: a company setting read for whoever delivers the email
+        if not self.env.company.sudo().hs_trust_authentication_results:
+            return False
         domain = email_domain(email_normalize(email_from or "") or "")
-        return bool(results) and dmarc_verdict(str(results[0]), domain) == "pass"
+        return dmarc_verdict(str(results[0]), domain) == "pass"
 
     @api.model
     def message_parse(self, message, save_original=False):
