@@ -224,10 +224,15 @@ class HelpdeskTicket(models.Model):
             have = {(x.policy_id, x.target) for x in ticket.hs_sla_ids}
             start = min(ticket.hs_sla_start_date or ticket.create_date or now, now)
             for policy in selected:
-                for target in policies._targets():
-                    if (policy, target) in have:
-                        continue
-                    values = policy._line_values(target, start)
+                targets = [
+                    target
+                    for target in policies._targets()
+                    if (policy, target) not in have
+                ]
+                if not targets:
+                    continue
+                # one reading of the calendar for the policy's targets
+                for values in policy._lines_values(targets, start):
                     values.update(ticket_id=ticket.id, reached_date=start)
                     if ticket.stage_id in policy.pause_stage_ids:
                         values["paused_since"] = now

@@ -78,6 +78,51 @@ class TestSla(SlaCase):
         deadline = self.policy._first_response_deadline(datetime(2026, 11, 20, 14, 0))
         self.assertEqual(deadline, datetime(2026, 11, 24, 10, 0))
 
+    def test_planning_several_targets_at_once_matches_plan_hours(self):
+        """A new case's deadlines and at-risk points come from one reading
+        of the calendar: each is the datetime plan_hours gives, across a
+        weekend, a holiday, an interval's exact end and the 14-day windows."""
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 11, 22, 23, 0),
+                "date_to": datetime(2026, 11, 23, 22, 59),
+            }
+        )
+        hours_list = [16, 0, 3, 2, 8, 0.5, 4, 80, 120, 1.6]
+        for start in (datetime(2026, 11, 20, 14, 0), datetime(2026, 11, 21, 3, 0)):
+            self.assertEqual(
+                self.policy._plan_many(hours_list, start),
+                [
+                    self.calendar.plan_hours(hours, start, compute_leaves=True)
+                    for hours in hours_list
+                ],
+            )
+        cr, targets = self.env.cr, ["first_response", "resolution"]
+        queries = cr.sql_log_count
+        one_by_one = [
+            (
+                target,
+                self.policy._plan(self.policy[f"{target}_hours"], start),
+                self.policy._plan(
+                    self.policy[f"{target}_hours"] * self.policy.at_risk_percent / 100,
+                    start,
+                ),
+            )
+            for target in targets
+        ]
+        queries, planned = cr.sql_log_count - queries, cr.sql_log_count
+        values = self.policy._lines_values(targets, start)
+        planned = cr.sql_log_count - planned
+        self.assertEqual(
+            [(v["target"], v["deadline"], v["at_risk_date"]) for v in values],
+            one_by_one,
+        )
+        # the four points read the working intervals once, not four times
+        self.assertTrue(planned)
+        self.assertLessEqual(planned * 4, queries)
+
     def test_acknowledgement_quotes_the_deadline(self):
         ticket = self.email_case("hank@globex.example", "Q")
         self.assertEqual(ticket.hs_sla_policy_id, self.policy)
