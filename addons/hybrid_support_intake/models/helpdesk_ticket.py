@@ -163,10 +163,14 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             company = ticket.company_id or self.env.company
             vip_tags, domains = company._hs_vip_rules(company.id)
-            tags = (
-                ticket.partner_id.category_id
-                | ticket.partner_id.commercial_partner_id.category_id
-            )
+            # the contact's tags are read only when the company names VIP
+            # tags (a query per new case otherwise)
+            tags = self.env["res.partner.category"]
+            if vip_tags:
+                tags = (
+                    ticket.partner_id.category_id
+                    | ticket.partner_id.commercial_partner_id.category_id
+                )
             email = email_normalize(ticket.partner_email or "") or ""
             ticket.hs_is_vip = bool(set(tags.ids) & vip_tags) or (
                 email.rpartition("@")[2] in domains

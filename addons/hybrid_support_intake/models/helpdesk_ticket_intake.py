@@ -10,7 +10,7 @@ from ..tools.intake import (
     ORIGINS,
     routes_and_acknowledges,
 )
-from ..tools.phones import find_phone_numbers
+from ..tools.phones import find_phone_numbers, may_hold_phone_number
 from ..tools.signature import strip_signature
 
 # the fields API clients other than customers pass besides the case's own
@@ -157,14 +157,17 @@ class HelpdeskTicket(models.Model):
 
     def _hs_extract_phone_numbers(self):
         for ticket in self:
-            country = (
-                ticket.partner_id.country_id
-                or ticket.partner_id.commercial_partner_id.country_id
-                or ticket.company_id.country_id
-            )
-            numbers = find_phone_numbers(
-                ticket.hs_writer_text or ticket.hs_clean_body, country.code
-            )
+            text = ticket.hs_writer_text or ticket.hs_clean_body
+            numbers = []
+            # the region only for a text with digits: the company's country
+            # is computed from its address (queries for most emails)
+            if may_hold_phone_number(text):
+                country = (
+                    ticket.partner_id.country_id
+                    or ticket.partner_id.commercial_partner_id.country_id
+                    or ticket.company_id.country_id
+                )
+                numbers = find_phone_numbers(text, country.code)
             known = [n.strip() for n in (ticket.hs_phone_numbers or "").split(",")]
             # a number the channel knew (the caller's) stays first
             numbers = [n for n in known if n] + [n for n in numbers if n not in known]

@@ -6,7 +6,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..tools.body_clean import html_to_text, plain_text_part, split_reply
 from ..tools.mail_automation import automation_reason, is_robot_address
-from ..tools.phones import WINDOW, find_phone_numbers
+from ..tools.phones import WINDOW, find_phone_numbers, may_hold_phone_number
 from ..tools.references import subject_references, tag_subject
 from ..tools.signature import learn_signature, strip_signature
 
@@ -91,6 +91,16 @@ class TestTools(BaseCase):
         self.assertEqual(
             find_phone_numbers("+44 20 7946 0999", "GB"), ["+442079460999"]
         )
+
+    def test_a_text_without_two_digits_holds_no_phone_number(self):
+        for text in ("", "Hi,\nI cannot log in.", "Call 1-FLOWERS", "Room 5"):
+            self.assertFalse(may_hold_phone_number(text))
+            for region in ("GB", "US", "FR", None):
+                self.assertEqual(find_phone_numbers(text, region), [])
+        for text in ("+44 20 7946 0018", "1-800-FLOWERS", "\uff10\uff12 x", "4 and 2"):
+            self.assertTrue(may_hold_phone_number(text))
+        # linear on hostile input: one digit then a megabyte without another
+        self.assertFalse(may_hold_phone_number("1" + "x" * 1_000_000))
 
     def test_split_reply_languages_and_layouts(self):
         cases = {

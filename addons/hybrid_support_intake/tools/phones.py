@@ -1,5 +1,7 @@
 """Phone numbers written in an email, normalised to E.164 with phonenumbers."""
 
+import re
+
 import phonenumbers
 
 # VALID rejects order numbers and dates that merely look like digits.
@@ -7,6 +9,18 @@ _LENIENCY = phonenumbers.Leniency.VALID
 # Numbers are written in the opening lines or the signature; the middle of a
 # long text (a pasted log) is not read: the matcher takes seconds a megabyte.
 WINDOW = 5000
+
+
+# any digit, Unicode ones too (the matcher reads them)
+_DIGIT = re.compile(r"\d")
+
+
+def may_hold_phone_number(text):
+    """Whether ``text`` has the two digits any phone number has: without
+    them the matcher finds nothing in any region, and the caller need not
+    look up which region to read it in. Two searches, no backtracking."""
+    first = _DIGIT.search(text or "")
+    return first is not None and _DIGIT.search(text, first.end()) is not None
 
 
 def find_phone_numbers(text, region=None, limit=5):
