@@ -50,7 +50,7 @@ class HelpCenter(CustomerPortal):
             Event = request.env["hybrid.support.kb.event"]
             session_hash = Event._hs_session_hash(request.session.sid)
             # a session is free to drop, the client address is not: the daily
-            # ceilings of anonymous events and deflections count it (Odoo's
+            # ceilings of anonymous events, deflections and searches count it (Odoo's
             # proxy_mode has already put X-Forwarded-For's client here)
             address_hash = Event._hs_address_hash(request.httprequest.remote_addr)
             return Visitor(
@@ -120,9 +120,10 @@ class HelpCenter(CustomerPortal):
         Event = request.env["hybrid.support.kb.event"]
         if not Event.sudo()._hs_allowed(visitor.partner, visitor.session_hash):
             return
-        # sudo: the search log is the managers'; see _hs_log_event
+        # sudo: the search log is the managers'; see _hs_log_event (an
+        # anonymous address over its daily ceiling is answered, not logged)
         request.env["hybrid.support.kb.search"].sudo()._hs_log(
-            query, count, source=source, **self._hs_who(visitor)
+            query, count, source=source, **self._hs_who_event(visitor)
         )
 
     # -- pages ----------------------------------------------------------------

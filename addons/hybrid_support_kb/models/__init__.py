@@ -1,4 +1,5 @@
 from . import (
+    hybrid_support_kb_address_ceiling,
     hybrid_support_kb_case_mixin,
     helpdesk_ticket,
     hybrid_support_kb_article,

@@ -36,6 +36,7 @@ class HybridSupportKbEvent(models.Model):
     knowledge base managers; customers never read it."""
 
     _name = "hybrid.support.kb.event"
+    _inherit = ["hybrid.support.kb.address.ceiling"]
     _description = "Knowledge base event"
     _order = "id desc"
     _rec_name = "event_type"
@@ -50,18 +51,6 @@ class HybridSupportKbEvent(models.Model):
         index="btree_not_null",
         help="Anonymous visitor: a keyed hash of the session, never the "
         "session id itself.",
-    )
-    address_hash = fields.Char(
-        index="btree_not_null",
-        help="Anonymous visitor: a keyed hash of the client address and the "
-        "day (tools/deflection.py), never the address itself; what the daily "
-        "ceilings of anonymous events and deflections count.",
-    )
-    address_slot = fields.Char(
-        readonly=True,
-        help="Anonymous visitor: the numbered place of the event among its "
-        "address's events (e<n>) or deflections (d<n>) of the day; unique, "
-        "so concurrent workers cannot exceed the ceilings.",
     )
     ticket_id = fields.Many2one(
         "helpdesk.ticket", index="btree_not_null", ondelete="set null"
@@ -98,11 +87,6 @@ class HybridSupportKbEvent(models.Model):
         "A visitor's deflection is counted once a day.",
     )
 
-    _address_slot_unique = models.UniqueIndex(
-        "(address_slot) WHERE address_slot IS NOT NULL",
-        "An address's place of the day is taken once.",
-    )
-
     @api.model
     def _hs_session_hash(self, session_id):
         """A stable pseudonym of a browser session: HMAC with the database
@@ -114,62 +98,14 @@ class HybridSupportKbEvent(models.Model):
         ).hexdigest()[:32]
 
     @api.model
-    def _hs_address_hash(self, remote_addr, when=None):
-        """A pseudonym of a client address for one UTC day: HMAC with the
-        database secret, so the stored value gives away neither the address
-        nor the visitor's other days. False without a valid address."""
-        key = deflection_tools.address_key(remote_addr, when or fields.Datetime.now())
-        if not key:
-            return False
-        # sudo: the database secret, used only as the HMAC key
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return hmac.new(
-            (secret or "").encode(), f"address:{key}".encode(), hashlib.sha256
-        ).hexdigest()[:32]
-
-    @api.model
-    def _hs_address_slots_used(self, address_hash):
-        """The places of the address's day this transaction sees taken:
-        (events, deflections), where the next tries start."""
-        self.flush_model(["address_slot"])
-        # the hash is of the address and the day: its rows are today's
-        self.env.cr.execute(
-            SQL(
-                "SELECT count(*) FILTER (WHERE address_slot LIKE %s),"
-                " count(*) FILTER (WHERE address_slot LIKE %s)"
-                " FROM %s WHERE address_hash = %s",
-                f"{address_hash}:e%",
-                f"{address_hash}:d%",
-                SQL.identifier(self._table),
-                address_hash,
-            )
-        )
-        return self.env.cr.fetchone()
-
-    @api.model
-    def _hs_create_in_slot(self, vals, address_hash, kind, first, ceiling):
-        """The event created in the first free place ``kind``<n> of its
-        address's day (n from ``first`` to ``ceiling``), and n; (empty, None)
-        when all are taken. The unique index decides between workers: a
-        place committed by another worker after this transaction began is
-        refused here too, and the next place is tried."""
-        for place in range(first, ceiling):
-            slot = f"{address_hash}:{kind}{place}"
-            try:
-                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                    return self.create(dict(vals, address_slot=slot)), place
-            except psycopg2.errors.UniqueViolation as error:
-                if "address_slot" not in (error.diag.constraint_name or ""):
-                    raise
-        return self.browse(), None
-
-    @api.model
     def _hs_log_within_address(self, vals_list, key, address_hash):
         """The events of an anonymous visitor within their address's daily
         ceilings (tools/deflection.py): a deflection takes one of the
         address's deflection places, any other event one of its event
         places; what finds no place is not stored (or not counted)."""
-        events_used, deflections_used = self._hs_address_slots_used(address_hash)
+        events_used, deflections_used = self._hs_address_slots_used(
+            address_hash, ("e", "d")
+        )
         written = self.browse()
         if key:
             try:

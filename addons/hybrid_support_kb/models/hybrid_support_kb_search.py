@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import deflection as deflection_tools
+
 MAX_QUERY = 200
 
 
@@ -8,6 +10,7 @@ class HybridSupportKbSearch(models.Model):
     customers look for help, and what they look for and do not find."""
 
     _name = "hybrid.support.kb.search"
+    _inherit = ["hybrid.support.kb.address.ceiling"]
     _description = "Knowledge base search"
     _order = "id desc"
     _rec_name = "query"
@@ -37,12 +40,30 @@ class HybridSupportKbSearch(models.Model):
         for search in self:
             search.outcome = "none" if search.no_result else "found"
 
+    @api.model
     def _hs_log(self, query, result_count, **values):
-        return self.create(
-            dict(
-                values,
-                query=(query or "").strip()[:MAX_QUERY] or "-",
-                result_count=result_count,
-                no_result=not result_count,
-            )
+        """The search, logged. ``values``: partner_id or session_hash (and
+        address_hash), company_id, source. An anonymous client address over
+        its daily ceiling of searches is still answered by the help center,
+        but its search is not logged (nor a knowledge gap): an empty
+        recordset."""
+        vals = dict(
+            values,
+            query=(query or "").strip()[:MAX_QUERY] or "-",
+            result_count=result_count,
+            no_result=not result_count,
         )
+        # a signed-in visitor is known: the per-user rules apply
+        address_hash = False if vals.get("partner_id") else vals.get("address_hash")
+        vals["address_hash"] = address_hash
+        if not address_hash:
+            return self.create(vals)
+        [used] = self._hs_address_slots_used(address_hash, ("s",))
+        search, _place = self._hs_create_in_slot(
+            vals,
+            address_hash,
+            "s",
+            used,
+            deflection_tools.MAX_SEARCHES_PER_ADDRESS_DAY,
+        )
+        return search

@@ -16,6 +16,7 @@ from ..tools import deflection
 
 EVENT = "hybrid.support.kb.event"
 REPORT = "hybrid.support.kb.self.service.report"
+SEARCH = "hybrid.support.kb.search"
 
 
 class TestDeflectionTools(BaseCase):
@@ -370,10 +371,59 @@ class TestDeflectionConcurrency(TransactionCase):
         finally:
             self._remove_address(address)
 
+    def test_two_workers_one_address_search_ceiling(self):
+        """The address's last search places taken by two workers at once:
+        the second, whose snapshot saw none taken, waits on the unique
+        index, finds them all taken once the first committed, and logs
+        nothing: the search log never exceeds the address's ceiling."""
+        self.company_id = self.env.ref("base.main_company").id
+        address = self.env[EVENT]._hs_address_hash("198.51.100.24")
+        ceiling = deflection.MAX_SEARCHES_PER_ADDRESS_DAY
+        results = {}
+
+        def log(cr, n):
+            cr.transaction = cr.transaction or Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return env[SEARCH]._hs_log(
+                f"no such thing {n}",
+                0,
+                session_hash=f"hs-search-bot-{n}",
+                address_hash=address,
+                company_id=self.company_id,
+            )
+
+        def second_worker():
+            with self._cursor() as cr:
+                # a fresh session: only the address can refuse it
+                results["second"] = bool(log(cr, ceiling))
+
+        self._remove_address(address)
+        try:
+            with self._cursor() as first:
+                results["first"] = all(log(first, n) for n in range(ceiling))
+                thread = threading.Thread(target=second_worker)
+                thread.start()
+                self.assertTrue(self._wait_until_blocked(), "the second one waits")
+            thread.join(30)
+            self.assertEqual(results, {"first": True, "second": False})
+            with self._cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FROM hybrid_support_kb_search"
+                    " WHERE address_hash = %s",
+                    [address],
+                )
+                self.assertEqual(cr.fetchone()[0], ceiling)
+        finally:
+            self._remove_address(address)
+
     def _remove_address(self, address):
         with self._cursor() as cr:
             cr.execute(
                 "DELETE FROM hybrid_support_kb_event WHERE address_hash = %s",
+                [address],
+            )
+            cr.execute(
+                "DELETE FROM hybrid_support_kb_search WHERE address_hash = %s",
                 [address],
             )
 

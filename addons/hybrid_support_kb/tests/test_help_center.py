@@ -4,6 +4,7 @@ companies' articles, drafts and internal articles by URL, other customers'
 cases, the anonymous write cap)."""
 
 import re
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import http
@@ -449,6 +450,48 @@ class TestHelpCenterAddressCeiling(HelpCenterCase):
         self.assertEqual(
             self.counted()[1], deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY + 1
         )
+
+    def bot_search(self, text, headers=None):
+        """A fresh visitor (no cookie) searching the help center."""
+        self.opener.cookies.clear()
+        return self.url_open(f"/help?search={text}", headers=headers)
+
+    def test_cookieless_searches_stay_under_the_address_ceiling(self):
+        ceiling = deflection.MAX_SEARCHES_PER_ADDRESS_DAY
+        for _search in range(ceiling + 5):
+            response = self.bot_search("quantum+entanglement+warranty")
+            # still answered: the bot sees the usual page throughout
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("No article matches", response.text)
+        response = self.bot_search("zorblax")
+        self.assertIn(self.public_a.name, response.text)
+        logged = self.env[SEARCH].search([])
+        self.assertEqual(len(logged), ceiling)
+        self.assertEqual(len(set(logged.mapped("session_hash"))), ceiling)
+        [address_hash] = set(logged.mapped("address_hash"))
+        self.assertEqual(address_hash, self.env[SEARCH]._hs_address_hash("127.0.0.1"))
+        # the searches past the ceiling make no knowledge gap
+        unanswered = self.env["hybrid.support.kb.gap"]._hs_kb_unanswered_searches(
+            self.company_a, datetime.now() - timedelta(hours=1)
+        )
+        self.assertEqual(unanswered, ["quantum entanglement warranty"] * ceiling)
+        # another address (behind a proxy) and a signed-in customer still count
+        behind_proxy = {
+            "X-Forwarded-For": "203.0.113.8",
+            "X-Forwarded-Host": "help.example.com",
+        }
+        with patch.dict(config.options, {"proxy_mode": True}):
+            self.bot_search("proxied+zorblax", behind_proxy)
+        other = self.env[SEARCH]._hs_address_hash("203.0.113.8")
+        self.assertEqual(
+            self.env[SEARCH].search([("query", "=", "proxied zorblax")]).address_hash,
+            other,
+        )
+        self.authenticate("hs_help_cust_a", "hs_help_cust_a")
+        self.page("/help?search=signed+in+zorblax")
+        mine = self.env[SEARCH].search([("query", "=", "signed in zorblax")])
+        self.assertEqual(mine.partner_id, self.customer_a.partner_id)
+        self.assertFalse(mine.address_hash)
 
     def test_signed_in_customer_keeps_the_per_user_rule(self):
         for _pair in range(deflection.MAX_EVENTS_PER_ADDRESS_DAY):

@@ -60,6 +60,9 @@ def deflection_key(partner_id, session_hash, when):
 MAX_DEFLECTIONS_PER_ADDRESS_DAY = 5
 # events other than the deflections (views, votes, suggestions...)
 MAX_EVENTS_PER_ADDRESS_DAY = 20
+# help-center searches: beyond it a search is answered but not logged, so a
+# cookieless bot cannot grow the search log nor invent knowledge gaps
+MAX_SEARCHES_PER_ADDRESS_DAY = 20
 
 
 def address_key(remote_addr, when):
