@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class HybridSupportRolloutRollbackWizard(models.TransientModel):
@@ -40,27 +40,41 @@ class HybridSupportRolloutRollbackWizard(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     @api.model
+    def _hs_check_company_switch(self, company):
+        """Helpdesk managers only, and only for a company they work in now:
+        the wizard's company comes from the client (a manager of company A
+        could name company B over RPC), so it is checked here, against the
+        user's active companies, as the record rules do."""
+        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise UserError(self.env._("Only helpdesk managers switch to email only."))
+        if company not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "Switching to email only is for the companies you work in "
+                    "and have selected."
+                )
+            )
+
+    @api.model
     def _hs_rollback_company(self, company, reason):
         """The company-wide switch: links and rollout emails stop for
         everyone; portal accesses are left as they are."""
-        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
-            raise UserError(self.env._("Only helpdesk managers switch to email only."))
-        # sudo: a company setting, written after the group check above
+        self._hs_check_company_switch(company)
+        # sudo: a company setting, written after _hs_check_company_switch
         company.sudo().write({"hs_email_only": True, "hs_email_only_reason": reason})
-        # sudo: the log is written by this code only, after the check above
+        # sudo: the log is written by this code only, after the checks
         self.env["hybrid.support.rollout.log"].sudo().create(
             {"company_id": company.id, "action": "rollback", "reason": reason}
         )
 
     @api.model
     def _hs_undo_company(self, company):
-        if not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
-            raise UserError(self.env._("Only helpdesk managers switch to email only."))
+        self._hs_check_company_switch(company)
         if not company.hs_email_only:
             return
-        # sudo: a company setting, written after the group check above
+        # sudo: a company setting, written after _hs_check_company_switch
         company.sudo().write({"hs_email_only": False, "hs_email_only_reason": False})
-        # sudo: the log is written by this code only, after the check above
+        # sudo: the log is written by this code only, after the checks
         self.env["hybrid.support.rollout.log"].sudo().create(
             {
                 "company_id": company.id,
