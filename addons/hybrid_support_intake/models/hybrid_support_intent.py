@@ -1,9 +1,10 @@
 import logging
 
-from psycopg2 import sql
+from psycopg2 import errors, sql
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import ConcurrencyError, ValidationError
+from odoo.tools import mute_logger
 
 from ..tools.intents import intent_code, is_valid_code
 
@@ -141,14 +142,40 @@ class HybridSupportIntent(models.Model):
 
     @api.model
     def _hs_other(self, company):
-        """The catch-all intent of ``company``, made when it has none."""
+        """The catch-all intent of ``company``, made when it has none.
+
+        Two workers making it at once (a new company, a deleted catch-all):
+        the second waits on the unique indexes until the first commits, and
+        then cannot read the first one's catch-all, committed after its
+        transaction's snapshot (REPEATABLE READ; an INSERT ... ON CONFLICT
+        would fail the same way). It ends with a ConcurrencyError, not a
+        uniqueness error: Odoo runs an RPC call again with a fresh
+        transaction, which finds the catch-all, and the gateway keeps a
+        fetched email aside for the quarantine's job (mail_thread)."""
         # sudo: the catch-all is the suite's own class, there for every
         # company whoever first needs it (an agent answering "None of these")
         Intent = self.sudo().with_context(active_test=False)
         other = Intent.search(
             [("company_id", "=", company.id), ("is_other", "=", True)], limit=1
         )
-        return other or Intent.create(self._hs_other_values(company))
+        if other:
+            return other
+        values = self._hs_other_values(company)
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                return Intent.create(values)
+        except errors.UniqueViolation as error:
+            taken = Intent.search([("company_id", "=", company.id)]).filtered(
+                lambda intent: (
+                    intent.code == values["code"]
+                    or intent.name.lower() == values["name"].lower()
+                )
+            )
+            if taken:  # an intent this transaction sees has its name or code
+                raise
+            raise ConcurrencyError(
+                f"Another worker made the catch-all intent of company {company.id}"
+            ) from error
 
     @api.model
     def _hs_other_values(self, company):

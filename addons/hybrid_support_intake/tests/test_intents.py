@@ -1,13 +1,20 @@
+import threading
 import time
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import AccessError, ConcurrencyError, UserError, ValidationError
+from odoo.orm.environments import Transaction
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tests import BaseCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.mail_thread import CONCURRENCY_ERRORS
 from ..tools.intents import intent_code, is_valid_code
 from .common import intent
+
+INTENT = "hybrid.support.intent"
 
 
 class TestIntentCodes(BaseCase):
@@ -332,3 +339,101 @@ class TestIntentMigration(TransactionCase):
         self.assertFalse(cases[2].hs_intent_id)
         self.assertNotIn("intent", self.columns("helpdesk_ticket"))
         self.assertEqual(intent(self.env, "card_swallowed"), cases[0].hs_intent_id)
+
+
+@tagged("post_install", "-at_install")
+class TestCatchAllMadeByTwoWorkers(TransactionCase):
+    """A company whose catch-all was deleted, and two workers needing it at
+    the same moment (two new cases answered "None of these"), on real
+    separate connections: one catch-all, both workers end with it. Committed
+    rows: the test puts the company's own catch-all back when it ends."""
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        cr.execute("SET lock_timeout = '20s'")  # a regression fails, never hangs
+        # the registry is taken as it is: looking it up by name would wait
+        # for the lock the test runner holds while tests run
+        cr.transaction = Transaction(self.registry)
+        return cr
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def setUp(self):
+        super().setUp()
+        self.company_id = self.env.ref("base.main_company").id
+        with self._cursor() as cr:
+            env = self._env(cr)
+            company = env["res.company"].browse(self.company_id)
+            # cases keep pointing to it: it is set aside rather than deleted
+            saved = env[INTENT]._hs_other(company)
+            self.saved = saved.read(["name", "code", "description"])[0]
+            saved.write(
+                {"is_other": False, "name": "hs race saved", "code": "hs_race_saved"}
+            )
+        self.addCleanup(self._restore)
+
+    def _restore(self):
+        with self._cursor() as cr:
+            Intent = self._env(cr)[INTENT].with_context(active_test=False)
+            Intent.search(
+                [("company_id", "=", self.company_id), ("is_other", "=", True)]
+            ).unlink()
+            values = dict(self.saved, is_other=True)
+            Intent.browse(values.pop("id")).write(values)
+
+    def _other(self, cr):
+        env = self._env(cr)
+        return env[INTENT]._hs_other(env["res.company"].browse(self.company_id)).id
+
+    def _wait_until_blocked(self, deadline=10):
+        """Until another connection waits for a lock this one holds."""
+        with self._cursor() as probe:
+            for _attempt in range(deadline * 20):
+                probe.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                if probe.fetchone()[0]:
+                    return True
+                time.sleep(0.05)
+        return False
+
+    def test_two_workers_recreating_the_catch_all_make_one(self):
+        results, conflicts, failures = {}, [], []
+
+        def second_worker():
+            """As odoo.service.model.retrying runs an RPC call: again, with
+            a fresh transaction, after a concurrency error."""
+            with self._cursor() as cr:
+                try:
+                    for _attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
+                        try:
+                            results["second"] = self._other(cr)
+                            cr.commit()
+                            return
+                        except CONCURRENCY_ERRORS as error:
+                            conflicts.append(error)
+                            cr.rollback()
+                            cr.transaction.clear()
+                except Exception as error:  # the test's verdict
+                    failures.append(error)
+
+        with self._cursor() as first:
+            results["first"] = self._other(first)
+            thread = threading.Thread(target=second_worker)
+            thread.start()
+            self.assertTrue(self._wait_until_blocked(), "the second one waits")
+        thread.join(60)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(failures, [], "no uniqueness error reaches the caller")
+        self.assertEqual(results["second"], results["first"])
+        self.assertEqual(len(conflicts), 1, "run again once, then found")
+        self.assertIsInstance(conflicts[0], ConcurrencyError)
+        with self._cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM hybrid_support_intent"
+                " WHERE company_id = %s AND is_other",
+                [self.company_id],
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
