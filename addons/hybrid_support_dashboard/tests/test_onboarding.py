@@ -2,16 +2,16 @@
 once its thing exists in the manager's company (per company), "review the
 acknowledgement" once opened from the checklist; managers only."""
 
-import json
-
 from odoo.exceptions import AccessError
 from odoo.tests import BaseCase, HttpCase, TransactionCase, new_test_user, tagged
 
 from ..tools import onboarding as onboarding_tools
+from .common import DashboardMixin
 
 CHECKLIST = "hybrid.support.onboarding"
 
 
+@tagged("at_install")
 class TestOnboardingTools(BaseCase):
     def test_progress_in_the_checklists_order(self):
         self.assertEqual(onboarding_tools.progress(set()), (0, 6, "mailbox"))
@@ -25,25 +25,11 @@ class TestOnboardingTools(BaseCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOnboarding(TransactionCase):
+class TestOnboarding(DashboardMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].create({"name": "Onboarding Co"})
-        cls.manager = new_test_user(
-            cls.env,
-            login="hs_onb_manager",
-            groups="helpdesk_mgmt.group_helpdesk_manager",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
-        cls.agent = new_test_user(
-            cls.env,
-            login="hs_onb_agent",
-            groups="helpdesk_mgmt.group_helpdesk_user",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
+        cls.hs_company_with_manager_and_agent("Onboarding Co", "hs_onb")
 
     def checklist(self, user=None, company=None):
         user = user or self.manager
@@ -114,27 +100,11 @@ class TestOnboarding(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOnboardingOverRpc(HttpCase):
+class TestOnboardingOverRpc(DashboardMixin, HttpCase):
     def test_portal_user_cannot_open_the_checklist(self):
         new_test_user(self.env, login="hs_onb_portal", groups="base.group_portal")
         self.authenticate("hs_onb_portal", "hs_onb_portal")
         for method, args in (("create", [{}]), ("action_open_mailbox", [[]])):
-            response = self.url_open(
-                f"/web/dataset/call_kw/{CHECKLIST}/{method}",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "params": {
-                            "model": CHECKLIST,
-                            "method": method,
-                            "args": args,
-                            "kwargs": {},
-                        },
-                    }
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            body = response.json()
+            body = self.call_kw(CHECKLIST, method, args)
             self.assertNotIn("result", body, method)
             self.assertIn("AccessError", body["error"]["data"]["name"], method)

@@ -5,12 +5,22 @@ scorecards (reading cells of a *Data* sheet, filled by ``PIVOT.VALUE``
 formulas over ``hybrid.support.kpi.report``) and Odoo charts (grouped reads
 of a model), with global filters for the period and the team. The sample
 version has the same layout with fixed numbers, shown while a database has no
-case yet. ``python3 -m tools.dashboards`` (from the addon's folder) writes
+case yet. ``python3 tools/dashboards.py`` (from the addon's folder) writes
 ``data/files/``; a test checks that the files match this module.
+
+The dashboard addons that build on these builders (``hybrid_support_dashboard_kb``,
+``hybrid_support_rollout_dashboard``) import them from here within Odoo; outside
+Odoo, ``python3 tools/dashboards.py ../<addon>`` writes their files too
+(``load_addon_builders``).
 """
 
+import importlib.util
 import json
+import sys
 from pathlib import Path
+
+# the name a dashboard addon imports these builders by outside Odoo
+SCRIPT_NAME = "hs_dashboards"
 
 VERSION = "18.4.14"
 REPORT = "hybrid.support.kpi.report"
@@ -392,5 +402,24 @@ def write_files(folder):
         )
 
 
+def load_addon_builders(addon_dir):
+    """``<addon_dir>/tools/dashboards.py`` of a dashboard addon, loaded by
+    path outside Odoo, where ``odoo.addons`` is not importable: it finds
+    these builders under ``SCRIPT_NAME``. The one by-path import of the
+    dashboard addons."""
+    sys.modules.setdefault(SCRIPT_NAME, sys.modules[__name__])
+    addon_dir = Path(addon_dir).resolve()
+    spec = importlib.util.spec_from_file_location(
+        f"{SCRIPT_NAME}_{addon_dir.name}", addon_dir / "tools" / "dashboards.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 if __name__ == "__main__":
-    write_files(Path(__file__).resolve().parent.parent / "data" / "files")
+    # python3 tools/dashboards.py [ADDON_DIR ...]: the files of this addon, or
+    # of the named dashboard addons
+    for addon in sys.argv[1:] or [Path(__file__).resolve().parent.parent]:
+        builders = load_addon_builders(addon) if sys.argv[1:] else sys.modules[__name__]
+        builders.write_files(Path(addon) / "data" / "files")

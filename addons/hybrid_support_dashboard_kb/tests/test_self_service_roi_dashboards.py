@@ -10,7 +10,7 @@ from pathlib import Path
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
-from odoo.addons.hybrid_support_dashboard.tools import dashboards as base
+from odoo.addons.hybrid_support_dashboard.tests.common import DashboardMixin
 
 from ..tools import dashboards, roi
 
@@ -20,17 +20,11 @@ SELF_SERVICE = "hybrid.support.kb.self.service.report"
 EVENT = "hybrid.support.kb.event"
 
 
-def _aggregate(measure):
-    if measure["fieldName"] == "__count":
-        return "__count"
-    return f"{measure['fieldName']}:{measure['aggregator']}"
-
-
-class RoiCase(TransactionCase):
+class RoiCase(DashboardMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].create({"name": "ROI Fixture Co"})
+        cls.hs_company_with_manager_and_agent("ROI Fixture Co", "hs_roi")
         cls.company.write(
             {
                 "hs_cost_per_case": 20.0,
@@ -40,20 +34,6 @@ class RoiCase(TransactionCase):
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {"name": "ROI desk", "company_id": cls.company.id}
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="hs_roi_manager",
-            groups="helpdesk_mgmt.group_helpdesk_manager",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
-        cls.agent = new_test_user(
-            cls.env,
-            login="hs_roi_agent",
-            groups="helpdesk_mgmt.group_helpdesk_user",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
         )
 
     def fixture_history(self):
@@ -148,14 +128,7 @@ class TestRoiReport(RoiCase):
 @tagged("post_install", "-at_install")
 class TestSelfServiceRoiDashboards(RoiCase):
     def test_shipped_files_are_the_builders(self):
-        for key in dashboards.DASHBOARDS:
-            for sample in (False, True):
-                name = f"{key}_{'sample_' if sample else ''}dashboard.json"
-                self.assertEqual(
-                    (FILES / name).read_text(),
-                    base.dump(dashboards.build(key, sample=sample)),
-                    f"{name}: run python3 tools/dashboards.py",
-                )
+        self.assertShippedFilesAreBuilders(FILES, dashboards.write_files)
 
     def test_every_pivot_and_chart_reads_as_a_manager(self):
         self.fixture_history()
@@ -163,27 +136,7 @@ class TestSelfServiceRoiDashboards(RoiCase):
         for key in dashboards.DASHBOARDS:
             document = dashboards.build(key)
             self.assertTrue(document["pivots"])
-            for pivot in document["pivots"].values():
-                env[pivot["model"]]._read_group(
-                    pivot["domain"], [], [_aggregate(m) for m in pivot["measures"]]
-                )
-                for matching in pivot["fieldMatching"].values():
-                    self.assertIn(
-                        matching["chain"].split(".")[0], env[pivot["model"]]._fields
-                    )
-            for figure in document["sheets"][0]["figures"]:
-                data = figure["data"]
-                if not data["type"].startswith("odoo_"):
-                    continue
-                meta = data["metaData"]
-                measure = meta["measure"]
-                env[meta["resModel"]]._read_group(
-                    data["searchParams"]["domain"],
-                    meta["groupBy"],
-                    ["__count" if measure == "__count" else f"{measure}:sum"],
-                )
-                for matching in data["fieldMatching"].values():
-                    self.assertIn(matching["chain"], env[meta["resModel"]]._fields)
+            self.read_every_query(env, document)
 
     def test_dashboards_are_for_managers_in_the_support_group(self):
         group = self.env.ref(
@@ -207,7 +160,7 @@ class TestSelfServiceRoiDashboards(RoiCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRoiOverRpc(HttpCase):
+class TestRoiOverRpc(DashboardMixin, HttpCase):
     """A portal user calling the ORM over /web/dataset/call_kw gets an
     access error for the savings, the self-service rate, the help center's
     events and the company's costs, never a row."""
@@ -228,27 +181,4 @@ class TestRoiOverRpc(HttpCase):
                 [[("name", "=", "Return on investment")], ["name"]],
             ),
         ]
-        for model, method, args in calls:
-            response = self.url_open(
-                f"/web/dataset/call_kw/{model}/{method}",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "params": {
-                            "model": model,
-                            "method": method,
-                            "args": args,
-                            "kwargs": {},
-                        },
-                    }
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            body = response.json()
-            result = body.get("result")
-            self.assertFalse(result, f"{model}.{method} answered {result}")
-            if "error" in body:
-                self.assertIn(
-                    "AccessError", body["error"]["data"]["name"], (model, method)
-                )
+        self.assertCallsAnswerNothing(calls)

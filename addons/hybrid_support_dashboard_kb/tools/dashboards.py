@@ -1,25 +1,16 @@
 """The Self-service and ROI dashboards, written as data with the builders of
 ``hybrid_support_dashboard`` (same layout, filters and sample versions).
-``python3 tools/dashboards.py`` (from the addon's folder) writes
-``data/files/``; a test checks that the files match this module.
+``python3 ../hybrid_support_dashboard/tools/dashboards.py .`` (from the
+addon's folder) writes ``data/files/``; a test checks that the files match
+this module.
 """
 
 from pathlib import Path
 
 try:
     from odoo.addons.hybrid_support_dashboard.tools import dashboards as base
-except ImportError:  # run as a script, outside Odoo: load the builders by path
-    import importlib.util
-
-    _spec = importlib.util.spec_from_file_location(
-        "hs_dashboards",
-        Path(__file__).resolve().parents[2]
-        / "hybrid_support_dashboard"
-        / "tools"
-        / "dashboards.py",
-    )
-    base = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(base)
+except ImportError:  # outside Odoo: loaded by base.load_addon_builders
+    import hs_dashboards as base
 
 SELF_SERVICE = "hybrid.support.kb.self.service.report"
 SEARCH = "hybrid.support.kb.search"
@@ -218,7 +209,3 @@ def write_files(folder):
         (folder / f"{key}_sample_dashboard.json").write_text(
             base.dump(build(key, sample=True))
         )
-
-
-if __name__ == "__main__":
-    write_files(Path(__file__).resolve().parent.parent / "data" / "files")

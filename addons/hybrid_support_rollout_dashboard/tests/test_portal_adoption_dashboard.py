@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
-from odoo.addons.hybrid_support_dashboard.tools import dashboards as base
+from odoo.addons.hybrid_support_dashboard.tests.common import DashboardMixin
 
 from ..tools import dashboards
 
@@ -24,27 +24,11 @@ GOAL = "hybrid.support.rollout.goal"
 MANAGERS = "helpdesk_mgmt.group_helpdesk_manager"
 
 
-def _aggregate(measure):
-    if measure["fieldName"] == "__count":
-        return "__count"
-    return f"{measure['fieldName']}:{measure['aggregator']}"
-
-
-class AdoptionCase(TransactionCase):
+class AdoptionCase(DashboardMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].create({"name": "Adoption Fixture Co"})
-        company_ids = {"company_id": cls.company.id, "company_ids": [cls.company.id]}
-        cls.manager = new_test_user(
-            cls.env, login="hs_adoption_manager", groups=MANAGERS, **company_ids
-        )
-        cls.agent = new_test_user(
-            cls.env,
-            login="hs_adoption_agent",
-            groups="helpdesk_mgmt.group_helpdesk_user",
-            **company_ids,
-        )
+        cls.hs_company_with_manager_and_agent("Adoption Fixture Co", "hs_adoption")
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {"name": "Adoption desk", "company_id": cls.company.id}
         )
@@ -252,44 +236,12 @@ class TestPortalAdoptionReport(AdoptionCase):
 @tagged("post_install", "-at_install")
 class TestPortalAdoptionDashboard(AdoptionCase):
     def test_shipped_files_are_the_builders(self):
-        for sample in (False, True):
-            name = f"portal_adoption_{'sample_' if sample else ''}dashboard.json"
-            self.assertEqual(
-                (FILES / name).read_text(),
-                base.dump(dashboards.build(sample=sample)),
-                f"{name}: run python3 tools/dashboards.py",
-            )
+        self.assertShippedFilesAreBuilders(FILES, dashboards.write_files)
 
     def test_every_pivot_and_chart_reads_as_a_manager(self):
         self.fixture_wave()
         env = self.env(user=self.manager)
-        document = dashboards.build()
-        models = set()
-        for pivot in document["pivots"].values():
-            model = env[pivot["model"]]
-            model.check_access("read")
-            groups = [group["fieldName"] for group in pivot["rows"] + pivot["columns"]]
-            model._read_group(
-                pivot["domain"], groups, [_aggregate(m) for m in pivot["measures"]]
-            )
-            for matching in pivot["fieldMatching"].values():
-                self.assertIn(matching["chain"], model._fields)
-            models.add(pivot["model"])
-        for figure in document["sheets"][0]["figures"]:
-            data = figure["data"]
-            if not data["type"].startswith("odoo_"):
-                continue
-            meta = data["metaData"]
-            measure = meta["measure"]
-            model = env[meta["resModel"]]
-            model._read_group(
-                data["searchParams"]["domain"],
-                meta["groupBy"],
-                ["__count" if measure == "__count" else f"{measure}:sum"],
-            )
-            for matching in data["fieldMatching"].values():
-                self.assertIn(matching["chain"], model._fields)
-            models.add(meta["resModel"])
+        models = self.read_every_query(env, dashboards.build())
         self.assertEqual(models, {REPORT, GOAL})
         # every source is closed to agents: nothing the dashboard shows
         # reaches them through its queries either
@@ -330,7 +282,7 @@ class TestPortalAdoptionDashboard(AdoptionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalAdoptionOverRpc(HttpCase):
+class TestPortalAdoptionOverRpc(DashboardMixin, HttpCase):
     """A portal user calling the ORM over /web/dataset/call_kw gets an
     access error for the adoption report, the goals and the dashboard."""
 
@@ -347,27 +299,4 @@ class TestPortalAdoptionOverRpc(HttpCase):
                 [[("name", "=", "Portal adoption")], ["name"]],
             ),
         ]
-        for model, method, args in calls:
-            response = self.url_open(
-                f"/web/dataset/call_kw/{model}/{method}",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "params": {
-                            "model": model,
-                            "method": method,
-                            "args": args,
-                            "kwargs": {},
-                        },
-                    }
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            body = response.json()
-            result = body.get("result")
-            self.assertFalse(result, f"{model}.{method} answered {result}")
-            if "error" in body:
-                self.assertIn(
-                    "AccessError", body["error"]["data"]["name"], (model, method)
-                )
+        self.assertCallsAnswerNothing(calls)

@@ -2,26 +2,17 @@
 ``hybrid_support_dashboard`` (same layout and sample version), plus what
 they do not have: scorecards that are ratios of two sums, a *Waves* filter
 instead of *Teams*, and the rollout goals as a "baseline → now → goal" table.
-``python3 tools/dashboards.py`` (from the addon's folder) writes
-``data/files/``; a test checks that the files match this module.
+``python3 ../hybrid_support_dashboard/tools/dashboards.py .`` (from the
+addon's folder) writes ``data/files/``; a test checks that the files match
+this module.
 """
 
 from pathlib import Path
 
 try:
     from odoo.addons.hybrid_support_dashboard.tools import dashboards as base
-except ImportError:  # run as a script, outside Odoo: load the builders by path
-    import importlib.util
-
-    _spec = importlib.util.spec_from_file_location(
-        "hs_dashboards",
-        Path(__file__).resolve().parents[2]
-        / "hybrid_support_dashboard"
-        / "tools"
-        / "dashboards.py",
-    )
-    base = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(base)
+except ImportError:  # outside Odoo: loaded by base.load_addon_builders
+    import hs_dashboards as base
 
 ADOPTION = "hybrid.support.rollout.adoption.report"
 GOAL = "hybrid.support.rollout.goal"
@@ -278,7 +269,3 @@ def write_files(folder):
     (folder / "portal_adoption_sample_dashboard.json").write_text(
         base.dump(build(sample=True))
     )
-
-
-if __name__ == "__main__":
-    write_files(Path(__file__).resolve().parent.parent / "data" / "files")
