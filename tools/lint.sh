@@ -16,4 +16,6 @@ ruff format --check .
 # pylint-odoo imports nothing of Odoo: the venv's pylint is enough
 python -m pylint --rcfile=.pylintrc-mandatory addons/* tests/addons/*
 oca-checks-odoo-module addons/* tests/addons/*
+# every test class says whether it runs at_install or post_install
+python tools/check_test_tags.py
 echo "lint: ok"

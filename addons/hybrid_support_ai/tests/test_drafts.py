@@ -14,6 +14,7 @@ ANSWER = (
 )
 
 
+@tagged("at_install")
 class TestRank(BaseCase):
     def test_rank_orders_by_closeness_and_drops_unrelated(self):
         docs = [
@@ -30,6 +31,7 @@ class TestRank(BaseCase):
         self.assertEqual(rank("password", docs, minimum=0.9), [])
 
 
+@tagged("at_install")
 class TestDraftTools(BaseCase):
     def test_compose_greets_the_new_customer(self):
         self.assertEqual(

@@ -1,6 +1,6 @@
 import time
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools.redact import redact
 
@@ -59,6 +59,7 @@ SECRETS = [
 ]
 
 
+@tagged("at_install")
 class TestRedact(BaseCase):
     def test_every_identifying_detail_is_removed(self):
         text = redact(REPLY, names=["Alice Liddell", "Acme Corp"])

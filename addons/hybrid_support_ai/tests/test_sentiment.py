@@ -5,6 +5,7 @@ from odoo.addons.hybrid_support_intake.tests.common import IntakeCase, make_emai
 from ..tools import language, sentiment
 
 
+@tagged("at_install")
 class TestSentimentTools(BaseCase):
     def test_english_goes_through_vader(self):
         angry, confidence = sentiment.score(

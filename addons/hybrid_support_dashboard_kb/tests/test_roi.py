@@ -1,8 +1,9 @@
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools import roi
 
 
+@tagged("at_install")
 class TestRoiTools(BaseCase):
     def test_self_service_savings(self):
         self.assertEqual(roi.self_service_savings(3, 24.0, 1.5), 67.5)

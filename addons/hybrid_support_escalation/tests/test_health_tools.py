@@ -1,8 +1,9 @@
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools.health import WEIGHTS, Facts, components, explain, score
 
 
+@tagged("at_install")
 class TestHealthTools(BaseCase):
     """The health score's arithmetic, without a database."""
 

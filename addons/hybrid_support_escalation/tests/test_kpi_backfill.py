@@ -28,6 +28,7 @@ def at(hour, minute=0):
     return datetime(2026, 11, 23, hour, minute)
 
 
+@tagged("at_install")
 class TestReplay(BaseCase):
     def test_one_reply_then_closed(self):
         state = kpi_tools.replay([(at(12), CL), (at(10), A)])

@@ -1,10 +1,11 @@
 from datetime import datetime
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools.assignment import pick_agent
 
 
+@tagged("at_install")
 class TestAssignment(BaseCase):
     """The fallback assignment's arithmetic, without a database."""
 

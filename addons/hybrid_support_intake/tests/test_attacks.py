@@ -22,6 +22,7 @@ from ..tools.sender_trust import (
 from .common import ALIAS, ALIAS_DOMAIN, IntakeCase, make_email
 
 
+@tagged("at_install")
 class TestTrustTools(BaseCase):
     """The pure functions under the gateway's identity decisions."""
 

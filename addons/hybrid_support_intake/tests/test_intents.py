@@ -17,6 +17,7 @@ from .common import intent
 INTENT = "hybrid.support.intent"
 
 
+@tagged("at_install")
 class TestIntentCodes(BaseCase):
     def test_a_spelling_becomes_one_code(self):
         self.assertEqual(intent_code("Order status"), "order_status")

@@ -234,6 +234,7 @@ class TestTools(BaseCase):
         self.assertEqual(plain_text_part(msg), "caf\u00e9")
 
 
+@tagged("at_install")
 class TestSignature(BaseCase):
     SIGNATURE = "Hank Scorpio\nGlobex Corporation\nVP Operations"
 
@@ -260,6 +261,7 @@ class TestSignature(BaseCase):
         self.assertEqual(strip_signature(text, ""), text)
 
 
+@tagged("at_install")
 class TestNoScikitLearnAtImport(BaseCase):
     """Intake installs without scikit-learn: no module of the addon imports it
     when loaded (``tools/similarity.rank``, called by ai, imports it inside)."""

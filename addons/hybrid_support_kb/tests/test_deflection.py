@@ -19,6 +19,7 @@ REPORT = "hybrid.support.kb.self.service.report"
 SEARCH = "hybrid.support.kb.search"
 
 
+@tagged("at_install")
 class TestDeflectionTools(BaseCase):
     def test_what_counts_as_a_deflection(self):
         counts = deflection.counts_as_deflection

@@ -77,6 +77,7 @@ class CaseActionsMixin(SupportTeamMixin):
         return ticket.message_ids.filtered(lambda m: text in (m.body or ""))
 
 
+@tagged("at_install")
 class TestCaseActionTokens(BaseCase):
     """The token's arithmetic, without a database."""
 

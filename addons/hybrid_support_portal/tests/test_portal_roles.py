@@ -21,6 +21,7 @@ from ..tools.support_roles import (
 )
 
 
+@tagged("at_install")
 class TestSupportRoleTools(BaseCase):
     """The role decisions and the customer's summary, without a database."""
 

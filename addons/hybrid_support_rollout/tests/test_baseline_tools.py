@@ -5,7 +5,7 @@ text, first responses, several agents, topics, goals."""
 import time
 from datetime import datetime
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from odoo.addons.hybrid_support_intake.tools.body_clean import split_reply
 from odoo.addons.hybrid_support_intake.tools.regex_safety import check_linear
@@ -26,6 +26,7 @@ def message(day, hour, side, author=None, text="", minute=0):
     return tools.Message(utc(day, hour, minute), side, author, text)
 
 
+@tagged("at_install")
 class TestWorkingTime(BaseCase):
     def setUp(self):
         super().setUp()
@@ -59,6 +60,7 @@ class TestWorkingTime(BaseCase):
         self.assertEqual(self.office.hours(utc(11, 9), utc(8, 15)), 0.0)
 
 
+@tagged("at_install")
 class TestStatusChasers(BaseCase):
     def test_chasers_in_several_languages(self):
         for text in (
@@ -123,6 +125,7 @@ class TestStatusChasers(BaseCase):
             self.assertLess(time.process_time() - started, 2.0)
 
 
+@tagged("at_install")
 class TestBaselineAnalysis(BaseCase):
     def setUp(self):
         super().setUp()
