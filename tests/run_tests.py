@@ -242,7 +242,10 @@ def odoo_command(args, db, modules, tags):
     ]
 
 
-def run_odoo(command, log_path):
+def run_odoo(command, log_path, echo=True):
+    """Runs ``command``, saves its output in ``log_path`` and counts the tests
+    run, failed and skipped (and per module); ``echo`` shows the warnings,
+    errors and test summaries as they come."""
     counts = {"failed": 0, "errors": 0, "run": 0, "skipped": 0, "error_lines": 0}
     per_module = {}
     with open(log_path, "w") as log:
@@ -270,7 +273,7 @@ def run_odoo(command, log_path):
                 counts["skipped"] += 1
             if level in ("ERROR", "CRITICAL"):
                 counts["error_lines"] += 1
-            if level in ("ERROR", "CRITICAL", "WARNING") or summary or stats:
+            if echo and (level in ("ERROR", "CRITICAL", "WARNING") or summary or stats):
                 sys.stdout.write(line)
         returncode = process.wait()
     return returncode, counts, per_module

@@ -14,6 +14,8 @@ from odoo.tools import mute_logger
 
 from .common import SupportTeamMixin, make_email
 
+# the addon that puts helpdesk_mgmt's portal form through the pipeline
+PORTAL_FORM = "hybrid_support_portal"
 SUBJECT = "Invoice INV/2026/00042 charged twice"
 TEXT = (
     "Hello,\n\nOur card was charged twice for invoice INV/2026/00042 and "
@@ -118,6 +120,15 @@ class TestChannels(SupportTeamMixin, HttpCase):
     # ------------------------------------------------------------------
 
     def _submit_form(self, **fields):
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", PORTAL_FORM), ("state", "=", "installed")]
+        ):
+            # installed alone (tests/check_install.py): helpdesk_mgmt's form
+            # is its own, these tests run where hybrid_support_portal is
+            self.skipTest(
+                f"{PORTAL_FORM} puts helpdesk_mgmt's new-case form through the"
+                " pipeline (controllers/new_ticket.py): not installed"
+            )
         page = self.url_open("/new/ticket")
         self.assertEqual(page.status_code, 200)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
