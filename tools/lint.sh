@@ -18,4 +18,5 @@ python -m pylint --rcfile=.pylintrc-mandatory addons/* tests/addons/*
 oca-checks-odoo-module addons/* tests/addons/*
 # every test class says whether it runs at_install or post_install
 python tools/check_test_tags.py
+python tools/gen_readme.py --check
 echo "lint: ok"
