@@ -185,10 +185,12 @@ class HybridSupportRoutingRule(models.Model):
         specs = self._hs_cached_specs()  # no query per email
         logs = []
         for ticket in tickets:
-            facts = self._facts(ticket)
             usable = [
                 spec for company, spec in specs if company == ticket.company_id.id
             ]
+            if not usable:
+                continue  # no rule to read the facts (the contact's tags)
+            facts = self._facts(ticket)
             for spec, reasons in evaluate(usable, facts):
                 logs += self.browse(spec.rule_id)._apply(ticket, "; ".join(reasons))
         logs += tickets._hs_model_routing(logs)
