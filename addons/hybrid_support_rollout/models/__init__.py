@@ -1,3 +1,7 @@
+# the wave's concerns, composed into it by _inherit: defined before it
+from . import hybrid_support_rollout_wave_customers
+from . import hybrid_support_rollout_wave_adoption
+from . import hybrid_support_rollout_wave_rollback
 from . import hybrid_support_rollout_wave
 from . import hybrid_support_rollout_baseline
 from . import hybrid_support_rollout_baseline_line

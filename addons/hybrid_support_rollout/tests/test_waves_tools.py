@@ -1,10 +1,10 @@
-"""The wave's state machine, in plain Python."""
+"""The wave's state machine and its choice of accounts, in plain Python."""
 
 import itertools
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.waves import STATES, transition_refusal
+from ..tools.waves import STATES, rank_accounts, transition_refusal
 
 
 @tagged("post_install", "-at_install")
@@ -33,3 +33,22 @@ class TestWaveTransitions(BaseCase):
             [key for key, _label in STATES],
             ["planned", "pilot", "active", "hypercare", "done", "rolled_back"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestRankAccounts(BaseCase):
+    VOLUME = {10: 4, 11: 9, 12: 4, 13: 1}
+
+    def test_most_cases_first_then_the_oldest(self):
+        self.assertEqual(
+            rank_accounts([13, 12, 11, 10, 14], self.VOLUME), [11, 10, 12, 13, 14]
+        )
+
+    def test_at_least_min_cases_and_at_most_limit(self):
+        self.assertEqual(
+            rank_accounts([10, 11, 12, 13], self.VOLUME, min_cases=4), [11, 10, 12]
+        )
+        self.assertEqual(
+            rank_accounts([10, 11, 12, 13], self.VOLUME, 4, limit=2), [11, 10]
+        )
+        self.assertEqual(rank_accounts([14], self.VOLUME, min_cases=1), [])

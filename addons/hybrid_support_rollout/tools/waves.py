@@ -39,6 +39,21 @@ def transition_refusal(current, target):
     return None
 
 
+# --- customers ------------------------------------------------------------
+
+
+def rank_accounts(account_ids, volume, min_cases=0, limit=0):
+    """The ids of ``account_ids`` a wave's criteria choose, best first:
+    those with at least ``min_cases`` cases (``volume``: {account id: its
+    cases of the period}), the most cases first then the oldest, at most
+    ``limit`` of them (0: all)."""
+    ranked = sorted(
+        (a for a in account_ids if volume.get(a, 0) >= min_cases),
+        key=lambda a: (-volume.get(a, 0), a),
+    )
+    return ranked[:limit] if limit else ranked
+
+
 # --- invitations ----------------------------------------------------------
 
 # what the invitation job decides for one contact of a started wave
