@@ -10,6 +10,8 @@ from . import hybrid_support_rollout_wave_hypercare
 from . import hybrid_support_rollout_feedback
 from . import helpdesk_ticket_hypercare
 from . import helpdesk_ticket_tag
+from . import hybrid_support_rollout_member_invitation
+from . import hybrid_support_rollout_member_adoption
 from . import hybrid_support_rollout_member
 from . import hybrid_support_rollout_nudge_step
 from . import hybrid_support_rollout_nudge
