@@ -3,6 +3,7 @@ from . import hybrid_support_rollout_wave_customers
 from . import hybrid_support_rollout_wave_adoption
 from . import hybrid_support_rollout_wave_rollback
 from . import hybrid_support_rollout_wave
+from . import hybrid_support_rollout_baseline_measure
 from . import hybrid_support_rollout_baseline
 from . import hybrid_support_rollout_baseline_line
 from . import hybrid_support_rollout_goal

@@ -206,6 +206,29 @@ class TestBaselineAnalysis(BaseCase):
         self.assertEqual(result.topics[0], ("printer", 2))
         self.assertIn(("billing", 1), result.topics)
 
+    def test_breakdown_lines_share_threads_and_messages(self):
+        result = tools.analyse(self.threads, WorkingTime(OFFICE, "Europe/Brussels"))
+        lines = tools.breakdown_lines(result)
+        by_kind = {}
+        for line in lines:
+            by_kind.setdefault(line["kind"], []).append(line)
+        self.assertEqual(
+            [(line["key"], line["count"], line["percent"]) for line in by_kind["week"]],
+            [("2024-W10", 1, 25.0), ("2024-W11", 3, 75.0)],
+        )
+        # the most frequent intent first
+        self.assertEqual(
+            [(line["key"], line["percent"]) for line in by_kind["intent"]],
+            [(tools.NO_INTENT, 75.0), ("billing", 25.0)],
+        )
+        self.assertEqual(by_kind["topic"][0]["key"], "printer")
+        friday = next(line for line in by_kind["peak"] if line["key"] == "4-16")
+        self.assertEqual((friday["weekday"], friday["hour"]), ("4", 16))
+        self.assertAlmostEqual(friday["percent"], 100 / 6)
+        self.assertAlmostEqual(sum(line["percent"] for line in by_kind["peak"]), 100)
+        # nothing measured: no line, no division by zero
+        self.assertEqual(tools.breakdown_lines(tools.Baseline()), [])
+
     def test_agent_domains_ignore_shared_webmail(self):
         self.assertEqual(
             tools.agent_domains(" OurDesk.example, @gmail.com,,", {"gmail.com"}),

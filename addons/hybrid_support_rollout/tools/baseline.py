@@ -102,6 +102,54 @@ class Baseline:
         return sum(self.weeks.values()) / len(self.weeks) if self.weeks else 0.0
 
 
+def breakdown_lines(measured):
+    """The breakdown lines of a ``Baseline`` (the values of
+    hybrid.support.rollout.baseline.line): cases per week, intent and
+    topic as a share of the threads, customer messages per weekday and
+    hour as a share of all of them."""
+    threads = measured.threads or 1
+    customer_messages = sum(measured.peaks.values()) or 1
+    lines = [
+        {
+            "kind": "week",
+            "key": week,
+            "count": count,
+            "percent": 100.0 * count / threads,
+        }
+        for week, count in sorted(measured.weeks.items())
+    ]
+    lines += [
+        {
+            "kind": "intent",
+            "key": intent,
+            "count": count,
+            "percent": 100.0 * count / threads,
+        }
+        for intent, count in measured.intents.most_common()
+    ]
+    lines += [
+        {
+            "kind": "topic",
+            "key": topic,
+            "count": count,
+            "percent": 100.0 * count / threads,
+        }
+        for topic, count in measured.topics
+    ]
+    lines += [
+        {
+            "kind": "peak",
+            "key": f"{weekday}-{hour:02d}",
+            "weekday": str(weekday),
+            "hour": hour,
+            "count": count,
+            "percent": 100.0 * count / customer_messages,
+        }
+        for (weekday, hour), count in sorted(measured.peaks.items())
+    ]
+    return lines
+
+
 def agent_domains(text, shared=frozenset()):
     """The email domains that identify agents, from a comma-separated text;
     a domain in ``shared`` (free webmail: customers write from it too) says
