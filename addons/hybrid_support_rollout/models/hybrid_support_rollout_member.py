@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.orm.models import NO_ACCESS
+from odoo.tools import SQL
 
 from ..tools import adoption
 from ..tools.waves import INVITE_STATES, SKIP_REASONS
@@ -157,3 +158,22 @@ class HybridSupportRolloutMember(models.Model):
         nudge.mail_id = mail_id
         self.write({"nudge_count": self.nudge_count + 1, "last_nudge_date": now})
         return nudge
+
+    @api.model
+    def _hs_email_only_elsewhere_sql(self, alias):
+        """SQL condition: the contact of the contact row aliased ``alias``
+        is back to email only elsewhere (a rolled-back wave, a wave of a
+        company switched to email only); the invitation and nudge jobs leave
+        such contacts alone. Flushes what it reads."""
+        self.flush_model(["partner_id", "wave_id"])
+        self.env["hybrid.support.rollout.wave"].flush_model(["state", "company_id"])
+        self.env["res.company"].flush_model(["hs_email_only"])
+        return SQL(
+            """EXISTS (
+                   SELECT 1 FROM hybrid_support_rollout_member o
+                     JOIN hybrid_support_rollout_wave ow ON ow.id = o.wave_id
+                     JOIN res_company oc ON oc.id = ow.company_id
+                    WHERE o.partner_id = %s
+                      AND (ow.state = 'rolled_back' OR oc.hs_email_only))""",
+            SQL.identifier(alias, "partner_id"),
+        )

@@ -50,19 +50,13 @@ class HybridSupportRolloutMemberInvitation(models.AbstractModel):
                   JOIN res_company c ON c.id = w.company_id
                  WHERE m.invite_state = 'pending' AND w.state IN %s
                    AND c.hs_email_only IS NOT TRUE
-                   AND NOT EXISTS (
-                       -- the contact is back to email only elsewhere: a
-                       -- rolled-back wave, a company switched to email only
-                       SELECT 1 FROM hybrid_support_rollout_member o
-                         JOIN hybrid_support_rollout_wave ow ON ow.id = o.wave_id
-                         JOIN res_company oc ON oc.id = ow.company_id
-                        WHERE o.partner_id = m.partner_id
-                          AND (ow.state = 'rolled_back' OR oc.hs_email_only))
+                   AND NOT %s
                  ORDER BY m.id
                  LIMIT %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
                 STARTED,
+                self._hs_email_only_elsewhere_sql("m"),
                 limit,
             )
         )

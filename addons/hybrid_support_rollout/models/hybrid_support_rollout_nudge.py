@@ -60,7 +60,8 @@ class HybridSupportRolloutNudge(models.Model):
         companies not back to email only, of contacts in no rolled-back wave
         nor in a wave of a company back to email only, that no other transaction holds
         (another cron worker): locked until commit."""
-        self.env["hybrid.support.rollout.member"].flush_model()
+        Member = self.env["hybrid.support.rollout.member"]
+        Member.flush_model()
         self.env["hybrid.support.rollout.wave"].flush_model(["state"])
         self.env["res.company"].flush_model(["hs_email_only"])
         self.env["hybrid.support.rollout.nudge.step"].flush_model()
@@ -75,19 +76,13 @@ class HybridSupportRolloutNudge(models.Model):
                    AND c.hs_email_only IS NOT TRUE
                    AND EXISTS (SELECT 1 FROM hybrid_support_rollout_nudge_step s
                                 WHERE s.wave_id = w.id AND s.active)
-                   AND NOT EXISTS (
-                       -- the contact is back to email only elsewhere: a
-                       -- rolled-back wave, a company switched to email only
-                       SELECT 1 FROM hybrid_support_rollout_member o
-                         JOIN hybrid_support_rollout_wave ow ON ow.id = o.wave_id
-                         JOIN res_company oc ON oc.id = ow.company_id
-                        WHERE o.partner_id = m.partner_id
-                          AND (ow.state = 'rolled_back' OR oc.hs_email_only))
+                   AND NOT %s
                  ORDER BY m.id
                  LIMIT %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
                 STARTED,
+                Member._hs_email_only_elsewhere_sql("m"),
                 limit,
             )
         )
