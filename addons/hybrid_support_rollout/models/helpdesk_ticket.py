@@ -15,9 +15,7 @@ class HelpdeskTicket(models.Model):
             return False
         if not partner:
             return True
-        # sudo: waves are managers' data; the hook answers for any sender
-        return not (
-            self.env["hybrid.support.rollout.wave"]
-            .sudo()
-            ._waves_of_partners(partner, states=("rolled_back",))
-        )
+        # the customers of the rolled-back waves, read once per transaction
+        Wave = self.env["hybrid.support.rollout.wave"]
+        rolled_back = Wave._hs_rolled_back_partner_ids()
+        return rolled_back.isdisjoint(partner.ids + partner.commercial_partner_id.ids)

@@ -12,6 +12,9 @@ _logger = logging.getLogger(__name__)
 HYPERCARE_TAG = "hybrid_support_rollout.helpdesk_ticket_tag_hypercare"
 # fields whose change may change which cases carry a hypercare tag
 HYPERCARE_FIELDS = ("state", "partner_ids", "hypercare_tag_id", "active", "company_id")
+# the waves in hypercare, in the cursor's cache: read once per transaction
+# (see _hypercare_coverage)
+COVERAGE_CACHE = "hybrid_support_rollout.hypercare_coverage"
 
 
 class HybridSupportRolloutWave(models.Model):
@@ -85,18 +88,23 @@ class HybridSupportRolloutWave(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env.cr.cache.pop(COVERAGE_CACHE, None)
         waves = super().create(vals_list)
         self.env.registry.clear_cache()  # _hypercare_active
+        self.env.cr.cache.pop(COVERAGE_CACHE, None)
         return waves
 
     def write(self, vals):
         watched = any(name in vals for name in HYPERCARE_FIELDS)
         tags = self.hypercare_tag_id if watched else None
+        if watched:
+            self.env.cr.cache.pop(COVERAGE_CACHE, None)
         result = super().write(vals)
         if watched:
             # every worker and server drops its _hypercare_active (Odoo's
             # registry signalling goes through the database)
             self.env.registry.clear_cache()
+            self.env.cr.cache.pop(COVERAGE_CACHE, None)
             self.env["hybrid.support.rollout.wave"]._hypercare_sync(
                 tags | self.hypercare_tag_id
             )
@@ -120,8 +128,10 @@ class HybridSupportRolloutWave(models.Model):
         return domain
 
     def unlink(self):
+        self.env.cr.cache.pop(COVERAGE_CACHE, None)
         result = super().unlink()
         self.env.registry.clear_cache()  # _hypercare_active
+        self.env.cr.cache.pop(COVERAGE_CACHE, None)
         return result
 
     @api.model
@@ -139,26 +149,40 @@ class HybridSupportRolloutWave(models.Model):
         )
 
     @api.model
+    def _hypercare_coverage(self):
+        """((hypercare tag id, company id, ids of the chosen customers), ...)
+        of the waves in hypercare. Read once per transaction and kept in the
+        cursor's cache, which Odoo empties at commit and rollback: each
+        transaction reads what PostgreSQL holds, nothing outlives it; a
+        change of a wave empties it at once."""
+        by_active_test = self.env.cr.cache.setdefault(COVERAGE_CACHE, {})
+        active_test = self.env.context.get("active_test", True)
+        if active_test not in by_active_test:
+            # sudo: a case's requester is matched against every wave, whoever
+            # (the mail gateway, a portal user) makes the case
+            waves = self.sudo().search(
+                [("state", "=", "hypercare"), ("hypercare_tag_id", "!=", False)]
+            )
+            by_active_test[active_test] = tuple(
+                (
+                    wave.hypercare_tag_id.id,
+                    wave.company_id.id,
+                    frozenset(wave.partner_ids.ids),
+                )
+                for wave in waves
+            )
+        return by_active_test[active_test]
+
+    @api.model
     def _hypercare_tags_for_partners(self, partners):
         """{(partner id, company id): hypercare tag ids} of the waves in
-        hypercare covering each of ``partners``; one search."""
-        # sudo: a case's requester is matched against every wave, whoever
-        # (the mail gateway, a portal user) makes the case
-        waves = self.sudo().search(
-            [("state", "=", "hypercare"), ("hypercare_tag_id", "!=", False)]
-            + [
-                "|",
-                ("partner_ids", "in", partners.ids),
-                ("partner_ids", "in", partners.commercial_partner_id.ids),
-            ]
-        )
+        hypercare covering each of ``partners``: no query on the waves but
+        the first of the transaction (see _hypercare_coverage)."""
         result = {}
-        for wave in waves:
-            chosen = wave.partner_ids
+        for tag_id, company_id, chosen in self._hypercare_coverage():
             for partner in partners:
-                if partner in chosen or partner.commercial_partner_id in chosen:
-                    key = (partner.id, wave.company_id.id)
-                    result.setdefault(key, set()).add(wave.hypercare_tag_id.id)
+                if partner.id in chosen or partner.commercial_partner_id.id in chosen:
+                    result.setdefault((partner.id, company_id), set()).add(tag_id)
         return result
 
     @api.model

@@ -1,10 +1,15 @@
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.waves import STATES
 
 # revoking portal access is theirs (see _hs_rollback)
 MANAGERS = "helpdesk_mgmt.group_helpdesk_manager"
+# the customers of the rolled-back waves, in the cursor's cache: read once
+# per transaction (see _hs_rolled_back_partner_ids)
+ROLLED_BACK_CACHE = "hybrid_support_rollout.rolled_back_partner_ids"
+# the fields of a wave that decide who is rolled back
+ROLLED_BACK_FIELDS = ("state", "partner_ids", "active")
 
 
 class HybridSupportRolloutWaveRollback(models.AbstractModel):
@@ -21,6 +26,28 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
         STATES, readonly=True, copy=False, help="Where undoing the rollback returns."
     )
     rollback_reason = fields.Text(readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.cr.cache.pop(ROLLED_BACK_CACHE, None)
+        waves = super().create(vals_list)
+        self.env.cr.cache.pop(ROLLED_BACK_CACHE, None)
+        return waves
+
+    def write(self, vals):
+        watched = any(name in vals for name in ROLLED_BACK_FIELDS)
+        if watched:
+            self.env.cr.cache.pop(ROLLED_BACK_CACHE, None)
+        result = super().write(vals)
+        if watched:
+            self.env.cr.cache.pop(ROLLED_BACK_CACHE, None)
+        return result
+
+    def unlink(self):
+        self.env.cr.cache.pop(ROLLED_BACK_CACHE, None)
+        result = super().unlink()
+        self.env.cr.cache.pop(ROLLED_BACK_CACHE, None)
+        return result
 
     def action_rollback(self):
         """Open the rollback wizard (a reason is required)."""
@@ -124,3 +151,21 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
         if contacts:
             contacts._hs_revoke_portal_access()
         return users
+
+    @api.model
+    def _hs_rolled_back_partner_ids(self):
+        """Ids of the customers (contacts and companies, as chosen) of the
+        rolled-back waves, for helpdesk.ticket's portal-links hook, asked
+        for every acknowledgement and notification. Read once per
+        transaction and kept in the cursor's cache, which Odoo empties at
+        commit and rollback: each transaction reads what PostgreSQL holds,
+        nothing outlives it; a change of a wave empties it at once."""
+        by_active_test = self.env.cr.cache.setdefault(ROLLED_BACK_CACHE, {})
+        active_test = self.env.context.get("active_test", True)
+        if active_test not in by_active_test:
+            # sudo: waves are managers' data; the hook answers for any sender
+            waves = self.sudo().search([("state", "=", "rolled_back")])
+            # every chosen customer, archived or not (as a search on them)
+            chosen = waves.with_context(active_test=False).partner_ids
+            by_active_test[active_test] = frozenset(chosen.ids)
+        return by_active_test[active_test]

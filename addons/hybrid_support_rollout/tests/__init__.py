@@ -13,3 +13,4 @@ from . import test_invitation_race
 from . import test_portal_http
 from . import test_adoption_tour
 from . import test_attacks
+from . import test_wave_reads
