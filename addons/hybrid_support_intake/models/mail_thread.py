@@ -165,6 +165,59 @@ class MailThread(models.AbstractModel):
             msg_dict["email_from"] = msg_dict["from"] = formataddr((name, address))
 
     @api.model
+    def _message_parse_post_process(self, message, message_dict, routes):
+        values = super()._message_parse_post_process(message, message_dict, routes)
+        author = self.env["res.partner"].browse(values.get("author_id") or [])
+        if author:
+            values["author_id"] = self._hs_author_of_shared_address(author, routes).id
+        return values
+
+    @api.model
+    def _hs_author_of_shared_address(self, author, routes):
+        """The author of an email whose address several customer accounts'
+        contacts share. Core prefers the contact with a user, so whoever gave
+        their portal user someone else's address would receive that person's
+        next emails as their own account's cases: with contacts of more than
+        one account, the email goes to a contact of the case it replies to
+        (requester or follower), else of the account owning the address's
+        domain, else to the oldest contact (the address's first owner).
+        Internal users' addresses are left to core (see
+        _hs_drop_unverified_internal_author)."""
+        # sudo: the gateway compares every contact of the address, whoever
+        # delivers the email; only the chosen contact's id leaves
+        author = author.sudo()
+        if not author.partner_share or not author.email_normalized:
+            return author
+        sharing = author.search(
+            [("email_normalized", "=", author.email_normalized)], order="id"
+        )
+        if not all(sharing.mapped("partner_share")):
+            return author
+        if len(sharing.commercial_partner_id) < 2:
+            return author
+        for model, thread_id, *_rest in routes or ():
+            if model != TICKET or not thread_id:
+                continue
+            case = self.env[TICKET].sudo().browse(thread_id)
+            known = sharing & (case.partner_id | case.message_partner_ids)
+            if known:
+                return known[:1]
+        owner = author._hs_company_for_domain(email_domain(author.email_normalized))
+        chosen = (
+            sharing.filtered(lambda p: p.commercial_partner_id == owner) or sharing
+        )[:1]
+        if chosen != author:
+            _logger.warning(
+                "Address of contacts %s of %d accounts: email from it given to "
+                "contact %s, not %s",
+                sharing.ids,
+                len(sharing.commercial_partner_id),
+                chosen.id,
+                author.id,
+            )
+        return chosen
+
+    @api.model
     def message_route(
         self, message, message_dict, model=None, thread_id=None, custom_values=None
     ):

@@ -45,6 +45,38 @@ class CustomerPortalSupportTeam(CustomerPortal):
             )
         return values
 
+    def _validate_address_values(
+        self,
+        address_values,
+        partner_sudo,
+        address_type,
+        use_delivery_as_billing,
+        required_fields,
+        **kwargs,
+    ):
+        """Core's address form (``/my/address/submit``) lets a customer
+        change their email; never to the address of another account's
+        contact, whose emails the gateway would then give to this one
+        (res.partner._hs_address_used_elsewhere; its write refuses it too)."""
+        invalid, missing, messages = super()._validate_address_values(
+            address_values,
+            partner_sudo,
+            address_type,
+            use_delivery_as_billing,
+            required_fields,
+            **kwargs,
+        )
+        email = address_values.get("email")
+        user = request.env.user
+        if email and not user._is_internal():
+            account = (partner_sudo or user.partner_id).commercial_partner_id
+            Partner = request.env["res.partner"]
+            changed = email_normalize(email) != (partner_sudo.email_normalized or "")
+            if changed and Partner._hs_address_used_elsewhere(email, account):
+                invalid.add("email")
+                messages.append(Partner._hs_address_used_elsewhere_message())
+        return invalid, missing, messages
+
     def _hs_support_admin(self):
         """The logged-in portal user's contact (sudo) when it is a company
         support admin, else an empty recordset."""
@@ -198,6 +230,9 @@ class CustomerPortalSupportTeam(CustomerPortal):
             ),
             "role": _("Choose a role."),
             "email": _("Give the name and a valid email address of your colleague."),
+            "email_elsewhere": request.env[
+                "res.partner"
+            ]._hs_address_used_elsewhere_message(),
             "no_access": _("This contact has no portal access."),
             "invitation": _("The invitation could not be sent:"),
         }
@@ -237,6 +272,8 @@ class CustomerPortalSupportTeam(CustomerPortal):
                 refused = self._hs_guard(contact.id, admin)[2]
                 if refused:
                     return refused
+            elif contact._hs_address_used_elsewhere(email, account):
+                return self._hs_back(error="email_elsewhere")
         try:
             with request.env.cr.savepoint():
                 if not contact:

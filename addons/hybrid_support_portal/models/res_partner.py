@@ -1,4 +1,6 @@
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
 
 from ..tools.support_roles import (
     DEFAULT_COMPANY_CASES,
@@ -42,6 +44,16 @@ class ResPartner(models.Model):
     )
 
     def write(self, vals):
+        if vals.get("email") and self.env.user.share:
+            # a portal user (even through a route's sudo) never takes the
+            # address of another account's contact: see
+            # _hs_address_used_elsewhere
+            normalized = email_normalize(vals["email"])
+            for partner in self.filtered(lambda p: p.email_normalized != normalized):
+                if self._hs_address_used_elsewhere(
+                    vals["email"], partner.commercial_partner_id
+                ):
+                    raise UserError(self._hs_address_used_elsewhere_message())
         if not set(ROLE_FIELDS) & set(vals):
             return super().write(vals)
         # sudo: the values before the change, for the log
@@ -58,6 +70,35 @@ class ResPartner(models.Model):
                 # a global rule reads the role; Odoo caches rules per user
                 self.env.registry.clear_cache()
         return result
+
+    @api.model
+    def _hs_address_used_elsewhere(self, email, account):
+        """Whether ``email`` is the address of a contact of another
+        commercial account than ``account``. The mail gateway finds the
+        requester of an email by its address, so a customer who gave their
+        portal user (or a colleague they invite) someone else's address
+        would claim that person's emails: portal users may not."""
+        normalized = email_normalize(email or "")
+        if not normalized:
+            return False
+        # sudo: portal users read no other account's contact; only whether
+        # one exists leaves
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("email_normalized", "=", normalized),
+                    ("commercial_partner_id", "!=", account.id),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _hs_address_used_elsewhere_message(self):
+        return self.env._(
+            "This email address is already used by a contact of another "
+            "company. Use your own address, or ask our team."
+        )
 
     # Public helpers for the portal (the case list offers "My company's
     # cases" only to contacts who may see them). ``self`` is one contact.

@@ -1,0 +1,161 @@
+"""The attacker's review of trust (shared addresses, tokens kept after a
+revocation), performed as the attacker: real HTTP sessions for routes,
+JSON-RPC for the ORM, the real gateway as the Mail gateway user."""
+
+import json
+
+from odoo import http
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from odoo.addons.hybrid_support_intake.tests.common import (
+    SupportTeamMixin,
+    make_email,
+)
+
+VICTIM_ADDRESS = "bob@acme-victim.example"
+
+
+class TrustCase(SupportTeamMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_support_team()
+        Partner = cls.env["res.partner"]
+        cls.mailgate_user = new_test_user(
+            cls.env,
+            login="hs_trust_mailgate",
+            groups="base.group_user,hybrid_support_intake.group_mail_gateway",
+        )
+        cls.acme = Partner.create(
+            {
+                "name": "Acme Victim",
+                "is_company": True,
+                "email": "info@acme-victim.example",
+            }
+        )
+        cls.bob = Partner.create(
+            {"name": "Bob Victim", "email": VICTIM_ADDRESS, "parent_id": cls.acme.id}
+        )
+        cls.northwind = Partner.create({"name": "Northwind Trust", "is_company": True})
+
+        def portal_user(login, role, company_cases=True):
+            user = new_test_user(
+                cls.env,
+                login=login,
+                groups="base.group_portal",
+                email=f"{login}@northwind-trust.example",
+            )
+            user.partner_id.write(
+                {
+                    "parent_id": cls.northwind.id,
+                    "hs_support_role": role,
+                    "hs_support_company_cases": company_cases,
+                }
+            )
+            return user
+
+        cls.anna = portal_user("hs_trust_anna", "admin")
+        cls.mia = portal_user("hs_trust_mia", "member")
+
+    def post(self, url, data):
+        data = dict(data, csrf_token=http.Request.csrf_token(self))
+        return self.url_open(url, data=data, allow_redirects=False)
+
+    def rpc(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def assert_bobs_next_email_stays_acmes(self):
+        gateway = self.env["mail.thread"].with_user(self.mailgate_user)
+        case = self.env["helpdesk.ticket"].browse(
+            gateway.message_process(
+                False, bytes(make_email(VICTIM_ADDRESS, "Payroll export 5521 fails"))
+            )
+        )
+        self.assertEqual(case.partner_id, self.bob)
+        self.assertEqual(case.commercial_partner_id, self.acme)
+        for user in (self.anna, self.mia):
+            with self.assertRaises(AccessError):
+                case.with_user(user).check_access("read")
+        self.authenticate("hs_trust_anna", "hs_trust_anna")
+        self.assertNotIn("5521", self.url_open("/my/tickets").text)
+        self.assertNotIn("5521", self.url_open(f"/my/ticket/{case.id}").text)
+
+
+@tagged("post_install", "-at_install")
+class TestSharedAddressTakeover(TrustCase):
+    def test_team_admin_cannot_invite_another_accounts_address(self):
+        self.authenticate("hs_trust_anna", "hs_trust_anna")
+        response = self.post(
+            "/my/support/team/invite",
+            {"name": "Bob Impostor", "email": VICTIM_ADDRESS, "role": "member"},
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("error=email_elsewhere", response.headers["Location"])
+        page = self.url_open(response.headers["Location"])
+        self.assertIn("already used by a contact of another company", page.text)
+        self.assertFalse(
+            self.env["res.partner"].search(
+                [
+                    ("email_normalized", "=", VICTIM_ADDRESS),
+                    ("commercial_partner_id", "=", self.northwind.id),
+                ]
+            )
+        )
+        self.assertFalse(
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search([("login", "=", VICTIM_ADDRESS)])
+        )
+        self.assert_bobs_next_email_stays_acmes()
+
+    def test_admin_still_invites_a_new_colleague(self):
+        self.authenticate("hs_trust_anna", "hs_trust_anna")
+        response = self.post(
+            "/my/support/team/invite",
+            {"name": "Nora", "email": "nora@northwind-trust.example", "role": "member"},
+        )
+        self.assertIn("msg=invited", response.headers["Location"])
+
+    def test_portal_user_cannot_take_another_accounts_address(self):
+        self.authenticate("hs_trust_mia", "hs_trust_mia")
+        mine = self.mia.partner_id.email
+        response = self.url_open(
+            "/my/address/submit",
+            data={
+                "name": self.mia.partner_id.name,
+                "email": VICTIM_ADDRESS,
+                "phone": "1234567890",
+                "street": "1 Main Street",
+                "city": "Anytown",
+                "zipcode": "12345",
+                "country_id": self.env.ref("base.us").id,
+                "state_id": self.env.ref("base.state_us_5").id,
+                "partner_id": str(self.mia.partner_id.id),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        feedback = json.loads(response.text)
+        self.assertIn("email", feedback.get("invalid_fields", []))
+        self.assertIn(
+            "already used by a contact of another company",
+            " ".join(feedback.get("messages", [])),
+        )
+        self.assertEqual(self.mia.partner_id.email, mine)
+        # nor over RPC, where a user may change their own email
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+            self.rpc("res.users", "write", [[self.mia.id], {"email": VICTIM_ADDRESS}])
+        self.env.invalidate_all()
+        self.assertEqual(self.mia.partner_id.email, mine)
+        self.assert_bobs_next_email_stays_acmes()
+
+    def test_portal_user_still_changes_their_email_to_a_free_address(self):
+        self.authenticate("hs_trust_mia", "hs_trust_mia")
+        self.rpc("res.users", "write", [[self.mia.id], {"email": "mia@new.example"}])
+        self.assertEqual(self.mia.partner_id.email, "mia@new.example")
+
