@@ -77,6 +77,12 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
+    # The key of the links we email (``/my/ticket/<id>?access_token=``):
+    # customers open their cases with their session; a token they could
+    # read would keep opening the account's cases anonymously once their
+    # access is revoked. Links are built server-side (_portal_ensure_token).
+    access_token = fields.Char(groups="base.group_user")
+
     # computed before the INSERT, not by an UPDATE of each new case
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, precompute=True
@@ -241,3 +247,26 @@ class HelpdeskTicket(models.Model):
         action["domain"] = [("ticket_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def _portal_ensure_token(self):
+        # sudo: the token is internal (groups=); the emails and pages that
+        # link to the case build the link for whoever may read it
+        return super(HelpdeskTicket, self.sudo())._portal_ensure_token()
+
+    @api.private
+    def get_portal_url(
+        self,
+        suffix=None,
+        report_type=None,
+        download=None,
+        query_string=None,
+        anchor=None,
+    ):
+        """Not over RPC: the link carries the case's token."""
+        return super().get_portal_url(
+            suffix=suffix,
+            report_type=report_type,
+            download=download,
+            query_string=query_string,
+            anchor=anchor,
+        )

@@ -51,6 +51,8 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         string="Ack Suggestions Html",
         compute="_compute_ack_suggestions_html",
         sanitize=False,  # built from escaped values by the code that fills it
+        # its links carry the case's access token
+        groups="base.group_user",
         help="Help quoted in the acknowledgement, e.g. knowledge-base articles "
         "when hybrid_support_kb is installed.",
     )
@@ -59,6 +61,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         string="Ack Case Actions Html",
         compute="_compute_ack_case_actions_html",
         sanitize=False,  # built from escaped values by the code that fills it
+        groups="base.group_user",  # its links act in the requester's name
         help="The customer's one-click answers quoted in the acknowledgement, "
         'e.g. "This solved my problem" when hybrid_support_portal is installed.',
     )
@@ -73,6 +76,7 @@ class HybridSupportAcknowledgementMixin(models.AbstractModel):
         string="Ack Portal Button",
         compute="_compute_ack_portal_button",
         sanitize=False,  # built from escaped values below
+        groups="base.group_user",  # the link carries the case's access token
         help="Link to the case in the customer portal, with its access token.",
     )
 

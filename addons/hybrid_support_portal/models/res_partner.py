@@ -7,10 +7,14 @@ from ..tools.support_roles import (
     DEFAULT_ROLE,
     ROLES,
     SCOPE_COMPANY,
+    SCOPE_NONE,
+    SCOPE_OWN,
     case_scope,
 )
 
 ROLE_FIELDS = ("hs_support_role", "hs_support_company_cases")
+# how many of the account's cases each scope reads, to tell a narrowing
+SCOPE_BREADTH = {SCOPE_NONE: 0, SCOPE_OWN: 1, SCOPE_COMPANY: 2}
 
 
 class ResPartner(models.Model):
@@ -69,6 +73,14 @@ class ResPartner(models.Model):
             if changed.user_ids:
                 # a global rule reads the role; Odoo caches rules per user
                 self.env.registry.clear_cache()
+            narrowed = changed.filtered(
+                lambda p: (
+                    p.with_context(active_test=False).user_ids
+                    and SCOPE_BREADTH[p._hs_support_scope()]
+                    < SCOPE_BREADTH[case_scope(*before[p.id])]
+                )
+            )
+            narrowed._hs_rotate_case_tokens()
         return result
 
     @api.model
@@ -179,3 +191,26 @@ class ResPartner(models.Model):
         for wizard_user in wizard.user_ids.filtered("is_portal"):
             wizard_user.action_revoke_access()
         self.env["hybrid.support.portal.team.log"]._hs_log(self, "revoke")
+        self._hs_rotate_case_tokens()
+
+    def _hs_rotate_case_tokens(self):
+        """New access tokens for every case of the accounts of ``self``
+        (contacts who lost access to some of them): the links of the old
+        ones, which these contacts may have kept, open nothing any more.
+        The next link we email gets a new token (_portal_ensure_token)."""
+        accounts = self.commercial_partner_id
+        if not accounts:
+            return
+        # sudo: the tokens are internal fields, rotated for whoever revokes
+        cases = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", accounts.ids),
+                    ("access_token", "!=", False),
+                ]
+            )
+        )
+        cases.write({"access_token": False})

@@ -159,3 +159,81 @@ class TestSharedAddressTakeover(TrustCase):
         self.rpc("res.users", "write", [[self.mia.id], {"email": "mia@new.example"}])
         self.assertEqual(self.mia.partner_id.email, "mia@new.example")
 
+
+@tagged("post_install", "-at_install")
+class TestTokensAfterRevocation(TrustCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.case = cls.env["helpdesk.ticket"].create(
+            {
+                "name": "Roadmap 7731",
+                "description": "<p>Confidential roadmap 7731.</p>",
+                "partner_id": cls.anna.partner_id.id,
+            }
+        )
+        cls.case._portal_ensure_token()
+
+    def test_portal_user_reads_no_token_of_the_accounts_cases(self):
+        self.authenticate("hs_trust_mia", "hs_trust_mia")
+        found = self.rpc("helpdesk.ticket", "search_read", [[]], {"fields": ["name"]})
+        self.assertIn(self.case.id, [row["id"] for row in found])
+        attempts = (
+            ("search_read", [[]], {"fields": ["access_token"]}),
+            ("read", [self.case.ids, ["access_token"]]),
+            ("read", [self.case.ids, ["hs_ack_portal_button"]]),
+            ("read", [self.case.ids, ["hs_ack_suggestions_html"]]),
+            ("read", [self.case.ids, ["hs_ack_case_actions_html"]]),
+            ("get_portal_url", [self.case.ids]),
+        )
+        for method, args, *kwargs in attempts:
+            with (
+                self.subTest(method=method, args=args),
+                mute_logger("odoo.http"),
+                self.assertRaises(JsonRpcException),
+            ):
+                self.rpc("helpdesk.ticket", method, args, *kwargs)
+        described = self.rpc("helpdesk.ticket", "fields_get", [], {})
+        self.assertIn("name", described)
+        self.assertNotIn("access_token", described)
+        self.assertNotIn("hs_ack_portal_button", described)
+
+    def revoke_mia(self):
+        self.authenticate("hs_trust_anna", "hs_trust_anna")
+        response = self.post(f"/my/support/team/{self.mia.partner_id.id}/revoke", {})
+        self.assertIn("msg=revoked", response.headers["Location"])
+
+    def test_a_revoked_members_old_token_opens_nothing(self):
+        leaked = self.case.sudo().access_token  # read before the fix
+        self.authenticate(None, None)
+        self.assertIn(
+            "7731",
+            self.url_open(f"/my/ticket/{self.case.id}?access_token={leaked}").text,
+        )
+        self.revoke_mia()
+        self.authenticate(None, None)
+        page = self.url_open(f"/my/ticket/{self.case.id}?access_token={leaked}")
+        self.assertNotIn("7731", page.text)
+        # the links we email from now on carry a new token, which opens it
+        url = self.case.get_portal_url()
+        self.assertNotIn(leaked, url)
+        self.assertIn("7731", self.url_open(url).text)
+        # the account's people still open it with their session
+        self.authenticate("hs_trust_anna", "hs_trust_anna")
+        self.assertIn("7731", self.url_open(f"/my/ticket/{self.case.id}").text)
+
+    def test_losing_company_scope_rotates_the_tokens(self):
+        leaked = self.case.sudo().access_token
+        self.authenticate("hs_trust_anna", "hs_trust_anna")
+        self.post(f"/my/support/team/{self.mia.partner_id.id}/role", {"role": "member"})
+        self.assertFalse(self.mia.partner_id.hs_support_company_cases)
+        self.authenticate(None, None)
+        page = self.url_open(f"/my/ticket/{self.case.id}?access_token={leaked}")
+        self.assertNotIn("7731", page.text)
+
+    def test_widening_a_scope_keeps_the_tokens(self):
+        self.mia.partner_id.hs_support_company_cases = False
+        token = self.case.sudo().access_token
+        self.mia.partner_id.hs_support_company_cases = True
+        self.assertEqual(self.case.sudo().access_token, token)
+
