@@ -263,9 +263,11 @@ class HelpdeskTicket(models.Model):
                     fields=", ".join(forbidden),
                 )
             )
+        user = self.env.user
+        if not user.partner_id._hs_may_open_cases():
+            raise AccessError(self.env._("You may not open cases."))
         if not (values.get("name") or "").strip():
             raise UserError(self.env._("A case needs a subject."))
-        user = self.env.user
         company = self.env.company
         # sudo: the portal's lists of categories and teams are configuration
         # a customer may not read; only those shown in the portal are offered

@@ -105,6 +105,13 @@ class ResPartner(models.Model):
             if signature != partner.hs_signature:
                 partner.hs_signature = signature
 
+    def _hs_may_open_cases(self):
+        """Hook: whether this customer contact may open cases themselves
+        (the portal's form, ``hs_submit_case``). Always here;
+        hybrid_support_portal says no for its "No access" support role."""
+        self.ensure_one()
+        return True
+
     @api.model
     def _hs_company_for_domain(self, domain):
         """The company contact that owns ``domain`` or a parent of it (by its

@@ -128,6 +128,12 @@ class ResPartner(models.Model):
         partner = self.sudo()
         return case_scope(partner.hs_support_role, partner.hs_support_company_cases)
 
+    def _hs_may_open_cases(self):
+        # "No access" contacts could not follow a case they open (the
+        # record rule hides it): the portal's form refuses them, and so
+        # does hs_submit_case over RPC
+        return super()._hs_may_open_cases() and self._hs_support_scope() != SCOPE_NONE
+
     def _hs_sees_company_cases(self):
         """True when the contact sees every case of its account."""
         return self._hs_support_scope() == SCOPE_COMPANY

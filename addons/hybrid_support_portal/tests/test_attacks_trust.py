@@ -237,3 +237,32 @@ class TestTokensAfterRevocation(TrustCase):
         self.mia.partner_id.hs_support_company_cases = True
         self.assertEqual(self.case.sudo().access_token, token)
 
+
+@tagged("post_install", "-at_install")
+class TestNoAccessRoleOverRpc(TrustCase):
+    def test_no_access_contact_cannot_open_a_case_over_call_kw(self):
+        self.mia.partner_id.hs_support_role = "none"
+        self.authenticate("hs_trust_mia", "hs_trust_mia")
+        Ticket = self.env["helpdesk.ticket"]
+        before = Ticket.search_count([])
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+            self.rpc(
+                "helpdesk.ticket",
+                "hs_submit_case",
+                [{"name": "Invoice copy", "description": "Please"}],
+            )
+        self.assertEqual(Ticket.search_count([]), before)
+        with self.assertRaises(AccessError):
+            Ticket.with_user(self.mia).hs_submit_case(
+                {"name": "Invoice copy", "description": "Please"}
+            )
+
+    def test_member_still_opens_a_case_over_call_kw(self):
+        self.authenticate("hs_trust_mia", "hs_trust_mia")
+        result = self.rpc(
+            "helpdesk.ticket",
+            "hs_submit_case",
+            [{"name": "Printer 4410", "description": "Jammed"}],
+        )
+        case = self.env["helpdesk.ticket"].browse(result["id"])
+        self.assertEqual(case.partner_id, self.mia.partner_id)
