@@ -10,7 +10,7 @@ from odoo.tools.mail import email_normalize, plaintext2html
 
 from ..tools.body_clean import html_to_text, split_reply, writer_text
 from ..tools.references import subject_references
-from ..tools.sender_trust import key_matches, reference_readings
+from ..tools.sender_trust import key_matches, subject_readings
 from ..tools.signature import strip_signature
 
 
@@ -208,17 +208,13 @@ class HelpdeskTicket(models.Model):
         whether this email may thread into it by the subject alone.
 
         ``From`` proves nothing, so a subject reference is trusted only when
-        it carries the case key of our own emails (``[HT00012-k7f2q9]``), or
+        it carries the case key of our own emails (``[HT00012-k7f2q9m4xa]``), or
         when the sender is the requester or a follower of the case, or, with
         ``verified_sender`` (the receiving server authenticated the ``From``
         domain), a contact of the same customer account. Anyone else who
         names a case gets a new case linked to it, for an agent to check.
         """
-        readings = [
-            reading
-            for token in subject_references(subject)
-            for reading in reference_readings(token)
-        ]
+        readings = subject_readings(subject_references(subject))
         sender = email_normalize(email_from or "")
         if not readings:
             return self.browse(), False

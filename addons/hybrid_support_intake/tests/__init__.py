@@ -17,4 +17,4 @@ from . import (
 from . import test_attacks_patterns, test_attacks_import
 from . import test_job_conflicts
 from . import test_field_rename
-from . import test_attacks_shared_address
+from . import test_attacks_shared_address, test_attacks_case_key

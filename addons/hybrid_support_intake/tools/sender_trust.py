@@ -17,24 +17,33 @@ import hashlib
 import hmac
 import re
 
-CASE_KEY_LENGTH = 6
+# 10 base32 characters (50 bits) in the references of our emails; the
+# 6-character keys (30 bits) of emails sent before still verify
+CASE_KEY_LENGTH = 10
+LEGACY_CASE_KEY_LENGTH = 6
+KEY_LENGTHS = (LEGACY_CASE_KEY_LENGTH, CASE_KEY_LENGTH)
+# keys one email may try: a subject is read up to 20,000 characters, room
+# for a thousand guesses of one case's key otherwise
+MAX_KEYED_TOKENS = 3
 # "dmarc=pass" and its "header.from=" property, read in one linear pass
 _DMARC = re.compile(r"\bdmarc\s*+=\s*+(\w++)", re.IGNORECASE)
 _HEADER_FROM = re.compile(r"\bheader\.from\s*+=\s*+\"?+([^\s;\"]++)", re.IGNORECASE)
 _MAX_HEADER = 4096
 
 
-def case_key(secret, number):
-    """The key of case ``number``: 6 characters of an HMAC-SHA256 with the
-    database secret (30 bits: guessing takes about a billion emails)."""
+def case_key(secret, number, length=CASE_KEY_LENGTH):
+    """The key of case ``number``: ``length`` characters of an HMAC-SHA256
+    with the database secret (10 characters, 50 bits: guessing takes about
+    10^14 emails at three guesses each). The legacy 6-character key is the
+    start of the 10-character one."""
     digest = hmac.new(
         (secret or "").encode(), f"hs-case:{number}".encode(), hashlib.sha256
     ).digest()
-    return base64.b32encode(digest).decode()[:CASE_KEY_LENGTH].lower()
+    return base64.b32encode(digest).decode()[:length].lower()
 
 
 def keyed_reference(secret, number):
-    """``HT00012-k7f2q9``: the case number with its key, for our subjects."""
+    """``HT00012-k7f2q9m4xa``: the case number with its key, for our subjects."""
     return f"{number}-{case_key(secret, number)}"
 
 
@@ -47,13 +56,38 @@ def reference_readings(token):
     token = (token or "").strip()
     readings = [(token, "")] if token else []
     number, dash, key = token.rpartition("-")
-    if dash and number and len(key) == CASE_KEY_LENGTH and key.isalnum():
+    if dash and number and len(key) in KEY_LENGTHS and key.isalnum():
         readings.append((number, key.lower()))
     return readings
 
 
+def subject_readings(tokens):
+    """The readings (``reference_readings``) of a subject's bracketed
+    ``tokens`` to try, in order: every bare reading, but the keyed readings
+    of the first ``MAX_KEYED_TOKENS`` keyed tokens only, and none for a case
+    named with two different keys (our emails carry one; a guesser many).
+    A keyed reading left out still names its case, without its key."""
+    readings = [reading for token in tokens for reading in reference_readings(token)]
+    keys = {}
+    for number, key in readings:
+        if key:
+            # the legacy key is the start of the new one: the same key
+            keys.setdefault(number, set()).add(key[:LEGACY_CASE_KEY_LENGTH])
+    kept, keyed = [], 0
+    for number, key in readings:
+        if key:
+            keyed += 1
+            if keyed > MAX_KEYED_TOKENS or len(keys[number]) > 1:
+                key = ""
+        if (number, key) not in kept:
+            kept.append((number, key))
+    return kept
+
+
 def key_matches(secret, number, key):
-    return bool(key) and hmac.compare_digest(case_key(secret, number), key.lower())
+    if not key or len(key) not in KEY_LENGTHS:
+        return False
+    return hmac.compare_digest(case_key(secret, number, len(key)), key.lower())
 
 
 def dmarc_verdict(authentication_results, from_domain):
