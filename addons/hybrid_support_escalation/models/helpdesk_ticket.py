@@ -302,7 +302,6 @@ class HelpdeskTicket(models.Model):
             [
                 {
                     "ticket_id": ticket.id,
-                    "company_id": ticket.company_id.id,
                     "level": ticket.hs_escalation_level,
                     "trigger": self.env._("De-escalated by a manager"),
                     "user_id": self.env.uid,

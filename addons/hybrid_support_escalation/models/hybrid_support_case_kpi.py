@@ -42,7 +42,9 @@ class HybridSupportCaseKpi(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, ondelete="cascade", readonly=True
     )
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    # the case's company, also after the case moves (the rule reads it):
+    # the INSERTs below set it, the ORM updates it when the case moves
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
     first_response_date = fields.Datetime(readonly=True)
     first_response_hours = fields.Float(
         string="First response (working hours)",
@@ -297,6 +299,7 @@ class HybridSupportCaseKpi(models.Model):
                           ai_decided, ai_model, agent_rerouted, ai_overridden)
                      JOIN helpdesk_ticket t ON t.id = v.ticket_id
                    ON CONFLICT (ticket_id) DO UPDATE SET
+                       company_id = EXCLUDED.company_id,
                        auto_routed = COALESCE(EXCLUDED.auto_routed, k.auto_routed),
                        ai_decided = COALESCE(EXCLUDED.ai_decided, k.ai_decided),
                        ai_model = CASE WHEN EXCLUDED.ai_decided

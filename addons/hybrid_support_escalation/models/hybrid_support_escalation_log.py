@@ -12,7 +12,10 @@ class HybridSupportEscalationLog(models.Model):
     rule_id = fields.Many2one(
         "hybrid.support.escalation.rule", ondelete="set null", index=True
     )
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    # the case's company, also after the case moves (the rule reads it)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True, index=True
+    )
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     level = fields.Integer(readonly=True)
     trigger = fields.Char(readonly=True)

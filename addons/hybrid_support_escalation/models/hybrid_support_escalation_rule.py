@@ -213,7 +213,6 @@ class HybridSupportEscalationRule(models.Model):
             {
                 "ticket_id": ticket.id,
                 "rule_id": self.id,
-                "company_id": ticket.company_id.id,
                 "level": self.level,
                 "trigger": trigger,
                 "actions": ", ".join(done),

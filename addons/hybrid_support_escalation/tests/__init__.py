@@ -1,5 +1,6 @@
 from . import (
     test_attacks,
+    test_attacks_company_move,
     test_escalation,
     test_sla,
     test_sla_concurrency,

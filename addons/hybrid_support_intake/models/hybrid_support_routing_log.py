@@ -14,9 +14,12 @@ class HybridSupportRoutingLog(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, ondelete="cascade", index=True
     )
-    # set by the code that logs (not related): a related stored field would
-    # cost one more UPDATE per decision in the gateway
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    # the case's company, also after the case moves to another company (the
+    # multi-company rule reads it); computed before the INSERT, so no UPDATE
+    # per decision in the gateway
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True, index=True
+    )
     team_id = fields.Many2one(
         "helpdesk.ticket.team", string="Team after", readonly=True
     )
@@ -86,7 +89,6 @@ class HybridSupportRoutingLog(models.Model):
             "old_value": self._display(old),
             "new_value": self._display(new),
             "team_id": ticket.team_id.id,
-            "company_id": ticket.company_id.id,
             "origin": ticket.hs_origin,
             **extra,
         }
