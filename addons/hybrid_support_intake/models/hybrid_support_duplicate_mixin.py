@@ -28,6 +28,17 @@ class HybridSupportDuplicateMixin(models.AbstractModel):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
+    hs_merged_into_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Merged into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The case this one was merged into (helpdesk_mgmt_merge's "
+        "wizard): where its messages went.",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+
     hs_probable_duplicate_score = fields.Float(
         string="Probable Duplicate Score",
         readonly=True,

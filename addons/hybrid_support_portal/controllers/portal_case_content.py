@@ -113,8 +113,9 @@ class CustomerPortalCaseContent(CustomerPortalCaseList):
 
     def _hs_related_cases(self, ticket):
         """Cases of the same account linked to this one (the case it follows
-        up, its follow-ups, a probable duplicate either way) that the reader
-        may read by their own rights."""
+        up, its follow-ups, a probable duplicate either way, the case it was
+        merged into and the cases merged into it) that the reader may read
+        by their own rights."""
         user = request.env.user
         if user._is_public():
             return request.env["helpdesk.ticket"]
@@ -122,11 +123,14 @@ class CustomerPortalCaseContent(CustomerPortalCaseList):
         related = (
             ticket.hs_followup_of_id
             | ticket.hs_probable_duplicate_id
+            | ticket.hs_merged_into_id
             | Ticket.search(
                 [
                     "|",
+                    "|",
                     ("hs_followup_of_id", "=", ticket.id),
                     ("hs_probable_duplicate_id", "=", ticket.id),
+                    ("hs_merged_into_id", "=", ticket.id),
                 ]
             )
         ).filtered(lambda t: t.commercial_partner_id == ticket.commercial_partner_id)

@@ -377,6 +377,78 @@ class TestPortalCaseLists(PortalCaseCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestPortalMergedCases(PortalCaseCommon):
+    """Cases merged by an agent (helpdesk_mgmt_merge's wizard: the merged
+    case is archived, its messages move to the case that remains): the
+    account's merged case stays among the remaining case's related cases;
+    another account's merged case never reaches a customer through them."""
+
+    def merge(self, remaining, merged):
+        # as an administrator: helpdesk_mgmt_merge moves the messages by
+        # writing their res_id, which mail refuses to agents
+        wizard = (
+            self.env["helpdesk.ticket.merge"]
+            .with_context(
+                active_model="helpdesk.ticket", active_ids=[remaining.id, merged.id]
+            )
+            .create({})
+        )
+        self.assertEqual(wizard.dst_ticket_id, remaining)
+        wizard.merge_tickets()
+        self.assertFalse(merged.active, "the merged case is archived")
+
+    def test_merged_cases_in_related_cases_of_their_account_only(self):
+        Ticket = self.env["helpdesk.ticket"]
+        duplicate = Ticket.create(
+            {
+                "name": "Label printer blank pages again",
+                "description": "<p>Still blank.</p>",
+                "partner_id": self.hank.partner_id.id,
+                "hs_probable_duplicate_id": self.case_a.id,
+            }
+        )
+        # Initech's case, wrongly flagged as a duplicate of Globex's case,
+        # merged into Initech's other case
+        initech_other = Ticket.create(
+            {
+                "name": "Initech printer",
+                "description": "<p>Initech's other case.</p>",
+                "partner_id": self.bob.partner_id.id,
+            }
+        )
+        self.case_b.hs_probable_duplicate_id = self.case_a
+        self.merge(self.case_a, duplicate)
+        self.merge(initech_other, self.case_b)
+        html = self.page(self.case_a, "hs_pc_hank")
+        links = html[html.index("o_hs_links") :]
+        self.assertIn(f'href="/my/ticket/{duplicate.id}"', links)
+        self.assertIn("Label printer blank pages again", links)
+        self.assertIn("Still blank.", html, "its description moved over")
+        self.assertNotIn(f"/my/ticket/{self.case_b.id}", html)
+        self.assertNotIn("INITECH-SECRET", html)
+        # the account's merged case opens; the other account's does not
+        self.assertIn("Label printer blank pages again", self.page(duplicate))
+        for url in (
+            f"/my/ticket/{self.case_b.id}",
+            f"/my/ticket/{initech_other.id}",
+            f"/my/ticket/{self.case_b.id}?access_token={self.case_a.access_token}",
+        ):
+            response = self.url_open(url)
+            self.assertNotIn("INITECH-SECRET", response.text, url)
+            self.assertNotIn("778899", response.text, url)
+        # Bob's merged case and his remaining case lead to each other, never
+        # to Globex's cases
+        html = self.page(initech_other, "hs_pc_bob")
+        self.assertIn(f'href="/my/ticket/{self.case_b.id}"', html)
+        self.assertNotIn(f"/my/ticket/{self.case_a.id}", html)
+        self.assertNotIn(f"/my/ticket/{duplicate.id}", html)
+        self.assertNotIn("blank pages", html)
+        html = self.page(self.case_b)
+        self.assertIn(f'href="/my/ticket/{initech_other.id}"', html)
+        self.assertNotIn(f"/my/ticket/{self.case_a.id}", html)
+
+
+@tagged("post_install", "-at_install")
 class TestPortalCaseTours(PortalCaseCommon):
     def test_b2b_member_reads_and_answers_a_case_born_by_email(self):
         # Marge, a member of Globex, reads Hank's email case and answers it
