@@ -201,9 +201,12 @@ def train(
     embedding=None,
     folds=FOLDS,
     unknown_routed=UNKNOWN_ROUTED,
+    vectors=None,
 ):
     """(model trained on all cases, metrics measured out of fold, training
-    seconds). ``model`` is what ``predict`` and ``dumps`` take."""
+    seconds). ``model`` is what ``predict`` and ``dumps`` take.
+    ``vectors``: sentence vectors of texts encoded before, reused and
+    completed (see ``embeddings.reusing``)."""
     started = time.perf_counter()
     pairs = [
         (clean_text(text), str(label))
@@ -220,7 +223,7 @@ def train(
     truth = np.searchsorted(classes, labels)
     pipeline = build_pipeline(embedding=embedding)
     union, model = pipeline.steps[0][1], pipeline.steps[-1][1]
-    with embeddings.reusing():
+    with embeddings.reusing(vectors):
         try:
             # the vocabularies are learnt once from all texts (no label is
             # read), and the folds' models reuse the rows

@@ -14,6 +14,7 @@ code to run.
 
 import contextlib
 import functools
+import hashlib
 import os
 import threading
 
@@ -112,17 +113,52 @@ def _embed_one(directory, text):
 
 
 @contextlib.contextmanager
-def reusing():
+def reusing(vectors=None):
     """Within this block, this thread encodes each text once: training fits
-    a hold-out twin and then the full model on the same texts."""
-    if getattr(_training, "vectors", None) is not None:
-        yield  # nested (a benchmark around several trainings): one cache
+    the out-of-fold models and then the full model on the same texts.
+    ``vectors``: ``{(model folder, text): vector}`` of texts encoded before
+    (the registry's store of earlier trainings), read instead of encoding
+    them again; the texts encoded in the block are added to it."""
+    known = getattr(_training, "vectors", None)
+    if known is not None:
+        # nested (a benchmark around several trainings): one cache
+        if vectors is not None:
+            known.update(vectors)
+        yield
+        if vectors is not None:
+            vectors.update(known)
         return
-    _training.vectors = {}
+    _training.vectors = {} if vectors is None else vectors
     try:
         yield
     finally:
         del _training.vectors
+
+
+def text_hash(text):
+    """The key under which a text's vector is stored (never the text)."""
+    return hashlib.sha256(valid_text(text).encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _file_digest(path, size, mtime):
+    digest = hashlib.sha256()
+    with open(path, "rb") as model_file:
+        for block in iter(lambda: model_file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def identity(directory):
+    """What a stored vector was computed by: the digest of the encoder's
+    files and of how much of a text it reads, so that vectors of another
+    encoder (or another export of it) are never mixed in."""
+    tokenizer, model = resolve(directory)
+    digest = hashlib.sha256(f"{MAX_TOKENS}".encode())
+    for path in (tokenizer, model):
+        status = os.stat(path)
+        digest.update(_file_digest(path, status.st_size, status.st_mtime).encode())
+    return digest.hexdigest()
 
 
 def available(directory):
