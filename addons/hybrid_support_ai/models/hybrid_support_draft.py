@@ -28,7 +28,6 @@ class HybridSupportDraft(models.Model):
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     intent_id = fields.Many2one(
         "hybrid.support.intent",
-        string="Intent",
         readonly=True,
         index=True,
         ondelete="set null",

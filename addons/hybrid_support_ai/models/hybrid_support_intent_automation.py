@@ -21,7 +21,6 @@ class HybridSupportIntentAutomation(models.Model):
 
     intent_id = fields.Many2one(
         "hybrid.support.intent",
-        string="Intent",
         required=True,
         ondelete="cascade",
         check_company=True,

@@ -31,7 +31,7 @@ class HybridSupportRoiReport(models.Model):
     )
     date = fields.Datetime(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", readonly=True)
     deflection_count = fields.Integer(
         string="Self-service resolutions", readonly=True, aggregator="sum"

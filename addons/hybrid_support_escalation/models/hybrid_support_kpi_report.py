@@ -55,18 +55,16 @@ class HybridSupportKpiReport(models.Model):
 
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
-    channel_id = fields.Many2one(
-        "helpdesk.ticket.channel", string="Channel", readonly=True
-    )
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     origin = fields.Selection(
         selection="_hs_origin_selection",
         string="Arrived by",
         readonly=True,
         help="The channel the case arrived by (email, portal, phone...).",
     )
-    intent_id = fields.Many2one("hybrid.support.intent", string="Intent", readonly=True)
+    intent_id = fields.Many2one("hybrid.support.intent", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Account", readonly=True)
     priority = fields.Selection(PRIORITIES, readonly=True)
     stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)

@@ -44,7 +44,6 @@ class HybridSupportIntent(models.Model):
     )
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
-        string="Team",
         check_company=True,
         help="The team that usually handles it (for the agents and the reports).",
         groups=AGENTS,

@@ -52,7 +52,6 @@ class HybridSupportRoutingRule(models.Model):
     languages = fields.Char(help="Comma-separated ISO 639-1 codes: en, fr")
     intent_id = fields.Many2one(
         "hybrid.support.intent",
-        string="Intent",
         check_company=True,
         ondelete="restrict",
         index="btree_not_null",

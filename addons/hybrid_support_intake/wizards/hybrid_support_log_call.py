@@ -31,8 +31,8 @@ class HybridSupportLogCall(models.TransientModel):
         help="The customer's request in their words: it becomes the case's "
         "text, read by triage, routing rules and reference extraction.",
     )
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team")
-    category_id = fields.Many2one("helpdesk.ticket.category", string="Category")
+    team_id = fields.Many2one("helpdesk.ticket.team")
+    category_id = fields.Many2one("helpdesk.ticket.category")
     acknowledge = fields.Boolean(
         string="Email an acknowledgement",
         help="Send the caller the case's acknowledgement (reference and "

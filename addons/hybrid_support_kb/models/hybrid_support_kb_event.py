@@ -75,7 +75,6 @@ class HybridSupportKbEvent(models.Model):
     )
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
-        string="Team",
         readonly=True,
         index="btree_not_null",
         help="The team whose cases the article's category belongs to, when "

@@ -82,7 +82,6 @@ class HybridSupportKbGap(models.Model):
     )
     article_id = fields.Many2one(
         "hybrid.support.kb.article",
-        string="Article",
         readonly=True,
         ondelete="cascade",
         help="The stale article, or the article drafted for this gap.",

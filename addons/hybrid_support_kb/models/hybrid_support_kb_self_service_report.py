@@ -31,10 +31,8 @@ class HybridSupportKbSelfServiceReport(models.Model):
     )
     date = fields.Datetime(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
-    article_id = fields.Many2one(
-        "hybrid.support.kb.article", string="Article", readonly=True
-    )
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    article_id = fields.Many2one("hybrid.support.kb.article", readonly=True)
     ticket_id = fields.Many2one("helpdesk.ticket", string="Case", readonly=True)
     deflection_count = fields.Integer(
         string="Deflected", readonly=True, aggregator="sum"

@@ -14,7 +14,6 @@ class HybridSupportPortalTeamLog(models.Model):
 
     account_id = fields.Many2one(
         "res.partner",
-        string="Account",
         required=True,
         readonly=True,
         index=True,
@@ -22,7 +21,6 @@ class HybridSupportPortalTeamLog(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         required=True,
         readonly=True,
         ondelete="cascade",

@@ -63,7 +63,6 @@ class HybridSupportRolloutWave(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         domain=[("share", "=", False)],
         tracking=True,

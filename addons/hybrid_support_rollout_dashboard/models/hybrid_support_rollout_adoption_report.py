@@ -55,12 +55,10 @@ class HybridSupportRolloutAdoptionReport(models.Model):
         help="Contact: when the wave gave access (or added the contact, "
         "before); rated case: when it closed (or opened, while open).",
     )
-    wave_id = fields.Many2one(
-        "hybrid.support.rollout.wave", string="Wave", readonly=True
-    )
+    wave_id = fields.Many2one("hybrid.support.rollout.wave", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Contact", readonly=True)
-    account_id = fields.Many2one("res.partner", string="Account", readonly=True)
+    account_id = fields.Many2one("res.partner", readonly=True)
     segment = fields.Selection(
         [("wave", "Wave customers"), ("other", "Other customers")],
         readonly=True,
