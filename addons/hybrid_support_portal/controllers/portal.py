@@ -138,32 +138,32 @@ class CustomerPortalHybridSupport(CustomerPortalCaseContent):
         return clock
 
     def _hs_clock_label(self, item):
-        _ = request.env._
         if item.kind == case_view.FIRST_RESPONSE:
             return {
-                case_view.DUE: _("First answer due"),
-                case_view.PAUSED: _("First answer"),
-                case_view.LATE: _("First answer late"),
-                case_view.MET: _("First answer given"),
-                case_view.BREACHED: _("First answer given late"),
+                case_view.DUE: request.env._("First answer due"),
+                case_view.PAUSED: request.env._("First answer"),
+                case_view.LATE: request.env._("First answer late"),
+                case_view.MET: request.env._("First answer given"),
+                case_view.BREACHED: request.env._("First answer given late"),
             }[item.state]
         return {
-            case_view.DUE: _("Resolution expected"),
-            case_view.PAUSED: _("Resolution"),
-            case_view.LATE: _("Resolution late"),
-            case_view.MET: _("Resolved within our commitment"),
-            case_view.BREACHED: _("Resolved later than our commitment"),
+            case_view.DUE: request.env._("Resolution expected"),
+            case_view.PAUSED: request.env._("Resolution"),
+            case_view.LATE: request.env._("Resolution late"),
+            case_view.MET: request.env._("Resolved within our commitment"),
+            case_view.BREACHED: request.env._("Resolved later than our commitment"),
         }[item.state]
 
     def _hs_next_step_text(self, ticket, step, clock):
-        _ = request.env._
         if step == case_view.STEP_CLOSED:
-            return _(
+            return request.env._(
                 "This case is closed. If you still need help, reply to it and "
                 "it will be reopened."
             )
         if step == case_view.STEP_REPLY:
-            return _("We need your answer to go on: reply below or to our last email.")
+            return request.env._(
+                "We need your answer to go on: reply below or to our last email."
+            )
         due = next(
             (
                 c["deadline"]
@@ -174,17 +174,17 @@ class CustomerPortalHybridSupport(CustomerPortalCaseContent):
         )
         if step == case_view.STEP_FIRST_ANSWER:
             if due:
-                return _(
+                return request.env._(
                     "Our team will read your request and answer you by %(when)s.",
                     when=due,
                 )
-            return _("Our team will read your request and answer you soon.")
+            return request.env._("Our team will read your request and answer you soon.")
         if ticket.user_id:
-            return _(
+            return request.env._(
                 "%(agent)s is working on your case and will write to you when "
                 "there is news.",
                 agent=ticket.user_id.name,
             )
-        return _(
+        return request.env._(
             "Our team is working on your case and will write to you when there is news."
         )

@@ -210,31 +210,33 @@ class CustomerPortalSupportTeam(CustomerPortal):
         return sorted(levels.values(), key=lambda level: level["policy"].sequence)
 
     def _hs_messages(self):
-        _ = request.env._
         return {
-            "invited": _("The invitation was sent."),
-            "role": _("The role was changed."),
-            "revoked": _("The portal access was revoked."),
+            "invited": request.env._("The invitation was sent."),
+            "role": request.env._("The role was changed."),
+            "revoked": request.env._("The portal access was revoked."),
         }
 
     def _hs_errors(self):
-        _ = request.env._
         return {
-            "not_found": _("This contact is not one of your company's contacts."),
-            "internal": _(
+            "not_found": request.env._(
+                "This contact is not one of your company's contacts."
+            ),
+            "internal": request.env._(
                 "This contact is one of our staff: their access is ours to manage."
             ),
-            "self": _(
+            "self": request.env._(
                 "You cannot change your own role or access; ask another "
                 "company support admin or our team."
             ),
-            "role": _("Choose a role."),
-            "email": _("Give the name and a valid email address of your colleague."),
+            "role": request.env._("Choose a role."),
+            "email": request.env._(
+                "Give the name and a valid email address of your colleague."
+            ),
             "email_elsewhere": request.env[
                 "res.partner"
             ]._hs_address_used_elsewhere_message(),
-            "no_access": _("This contact has no portal access."),
-            "invitation": _("The invitation could not be sent:"),
+            "no_access": request.env._("This contact has no portal access."),
+            "invitation": request.env._("The invitation could not be sent:"),
         }
 
     @http.route(
