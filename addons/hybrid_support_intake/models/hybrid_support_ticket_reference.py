@@ -34,7 +34,8 @@ class HybridSupportTicketReference(models.Model):
     def _selection_record_ref(self):
         # sudo: the kinds of linked records are listed for any agent who
         # opens a case (the form's fields_get); model names are no secret
-        models_ = self.env["ir.model"].sudo().search([])
+        # every model: the selection lists each kind a reference may point to
+        models_ = self.env["ir.model"].sudo().search([])  # pylint: disable=no-search-all
         return [(model.model, model.name) for model in models_]
 
     @api.depends("res_model", "res_id")

@@ -411,7 +411,8 @@ class TestCatchAllMadeByTwoWorkers(TransactionCase):
                     for _attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
                         try:
                             results["second"] = self._other(cr)
-                            cr.commit()
+                            # the second worker's own cursor, committed as that worker would
+                            cr.commit()  # pylint: disable=invalid-commit
                             return
                         except CONCURRENCY_ERRORS as error:
                             conflicts.append(error)

@@ -185,7 +185,8 @@ class ImapReader:
     def close(self):
         try:
             self._imap.logout()
-        except (imaplib.IMAP4.error, OSError):
+        # the messages are read already: a server gone at logout loses nothing
+        except (imaplib.IMAP4.error, OSError):  # pylint: disable=except-pass
             pass
 
 

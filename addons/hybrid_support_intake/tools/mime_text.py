@@ -32,7 +32,8 @@ def _guess_charset(payload, budget=GUESS_PART_BYTES):
     try:
         payload.decode("utf-8")  # C speed, whatever the size
         return "utf-8"
-    except UnicodeDecodeError:
+    # not UTF-8: the sample below is guessed, nothing lost
+    except UnicodeDecodeError:  # pylint: disable=except-pass
         pass
     sample = payload[: max(min(budget, GUESS_PART_BYTES), 0)]
     guess = (chardet.detect(sample) or {}).get("encoding") if sample else None

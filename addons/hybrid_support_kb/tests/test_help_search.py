@@ -140,7 +140,8 @@ class TestSearchIndexFollowsTheDatabase(TransactionCase):
         def in_own_transaction(function):
             with db.cursor() as cr:
                 result = function(api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"}))
-                cr.commit()
+                # a cursor of its own: what another worker commits
+                cr.commit()  # pylint: disable=invalid-commit
                 return result
 
         article_id = in_own_transaction(
