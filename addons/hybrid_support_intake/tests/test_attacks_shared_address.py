@@ -49,7 +49,7 @@ class TestSharedAddressAuthor(IntakeCase):
             cls.env,
             login="hs_shared_impostor",
             groups="base.group_portal",
-            email="Bob.Victim@acme-victim.example",
+            email="BOB@Acme-Victim.example",
         )
         cls.impostor.partner_id.parent_id = cls.attacker_account
 
