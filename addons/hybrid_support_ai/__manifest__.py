@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - AI Triage",
     "summary": "Classify intent, urgency and sentiment of incoming cases",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",

@@ -7,6 +7,7 @@ from . import (
     hybrid_support_ai_model,
     hybrid_support_ai_model_prediction,
     hybrid_support_ai_model_training,
+    hybrid_support_ai_vector,
     hybrid_support_draft,
     hybrid_support_intent,
     hybrid_support_intent_automation,

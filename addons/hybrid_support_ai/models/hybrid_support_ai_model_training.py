@@ -177,13 +177,20 @@ class HybridSupportAiModel(models.Model):
     def _train_version(self, company, target, texts, labels):
         """A new version in shadow, trained on ``texts`` and their labels."""
         encoder = self._embedding_model()
+        store = self.env["hybrid.support.ai.vector"]
+        # the vectors earlier trainings encoded: only new texts are encoded
+        vectors = store._hs_load(company, encoder, texts) if encoder else None
+        known = set(vectors or ())
         pipeline, metrics, seconds = classifier.train(
             texts,
             labels,
             embedding=encoder,
             # sudo: a setting of managers, read by the training job
             unknown_routed=company.sudo().hs_ai_unknown_routed,
+            vectors=vectors,
         )
+        if encoder:
+            store._hs_store(company, encoder, vectors, known)
         data = classifier.dumps(pipeline)
         latest = self.search(
             [("company_id", "=", company.id), ("target", "=", target)], limit=1

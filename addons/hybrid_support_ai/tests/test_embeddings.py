@@ -1,5 +1,6 @@
 import random
 import shutil
+from unittest.mock import patch
 
 import numpy as np
 
@@ -142,6 +143,70 @@ class TestEmbeddingSetting(IntakeCase):
         # and the next training goes on without sentence vectors
         retrained = self.Model._train()
         self.assertNotIn("sentence vectors", retrained.features)
+
+    def _own_encoder(self):
+        # another test removes the class's folder to see the encoder vanish
+        folder = minilm_directory()
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        self.Param.set_param("hybrid_support_ai.embedding_model", folder)
+        return folder
+
+    def test_retraining_reads_back_the_vectors_instead_of_encoding(self):
+        self._own_encoder()
+        Vector = self.env["hybrid.support.ai.vector"]
+        cr = self.env.cr
+        stale = (self.env.company.id, "another encoder", "0" * 64, b"", 40)
+        cr.execute(
+            "INSERT INTO hybrid_support_ai_vector "
+            "(company_id, encoder, text_hash, vector, used_on) "
+            "VALUES (%s, %s, %s, %s, CURRENT_DATE - %s)",
+            stale,
+        )
+        first = self.Model._train()
+        texts = {
+            case._hs_training_text()
+            for case in self.Model._training_cases(self.env.company)[0]
+        }
+        stored = Vector.search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(len(stored), len(texts))
+        self.assertEqual(
+            set(stored.mapped("text_hash")), {embeddings.text_hash(t) for t in texts}
+        )
+        self.assertNotIn("another encoder", stored.mapped("encoder"))
+        # the next training encodes nothing, and predicts as the first one
+        with patch.object(
+            embeddings.SentenceEmbedding,
+            "_encode",
+            side_effect=AssertionError("encoded again"),
+        ):
+            second = self.Model._train()
+        self.assertEqual(second.features, first.features)
+        self.assertEqual(second.accuracy, first.accuracy)
+        self.assertEqual(second.threshold, first.threshold)
+        self.assertEqual(
+            Vector.search_count([("company_id", "=", self.env.company.id)]),
+            len(texts),
+        )
+
+    def test_vectors_are_not_shared_between_companies(self):
+        folder = self._own_encoder()
+        Vector = self.env["hybrid.support.ai.vector"]
+        texts = ["where is my parcel", "reset my password"]
+        other = self.env["res.company"].create({"name": "Vector Other Co"})
+        vectors = {}
+        with embeddings.reusing(vectors):
+            embeddings.SentenceEmbedding(model=folder).transform(texts)
+        self.assertEqual(Vector._hs_store(self.env.company, folder, vectors), 2)
+        self.assertEqual(len(Vector._hs_load(self.env.company, folder, texts)), 2)
+        self.assertEqual(Vector._hs_load(other, folder, texts), {})
+        # a second store of the same texts (another worker) adds nothing
+        self.assertEqual(Vector._hs_store(self.env.company, folder, vectors), 2)
+        self.assertEqual(
+            Vector.search_count([("company_id", "=", self.env.company.id)]), 2
+        )
+        loaded = Vector._hs_load(self.env.company, folder, texts)
+        for key, vector in loaded.items():
+            np.testing.assert_allclose(vector, vectors[key], atol=1e-6)
 
     def test_settings_say_whether_the_encoder_loads(self):
         settings = self.env["res.config.settings"].create(
