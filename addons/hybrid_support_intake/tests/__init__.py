@@ -6,6 +6,7 @@ from . import (
     test_structure,
     test_routing,
     test_duplicates,
+    test_merge,
     test_import,
     test_attacks,
     test_gateway_concurrency,

@@ -25,7 +25,11 @@ class TestProbableDuplicates(IntakeCase):
         self.assertIn(original.number, note.body)
         # merging keeps every message and follower on the original
         watcher = self.env["res.partner"].create(
-            {"name": "Watcher", "email": "w@globex.example"}
+            {
+                "name": "Watcher",
+                "email": "w@globex.example",
+                "parent_id": self.customer_company.id,
+            }
         )
         copy.message_subscribe(partner_ids=watcher.ids)
         copy_messages = copy.message_ids.filtered(
