@@ -1,3 +1,3 @@
 def post_init_hook(env):
     """Every company's catalogue holds the intents the keyword lexicon names."""
-    env["hybrid.support.intent"]._hs_ensure_lexicon(env["res.company"].search([]))
+    env["hybrid.support.intent"]._ensure_lexicon(env["res.company"].search([]))

@@ -181,7 +181,7 @@ def train_triage_models(env, encoder):
     # the catalogue's codes, as the training job reads them from the cases
     intents = [intent.lower() for intent in intents]
     names = sorted(set(intents))
-    env["hybrid.support.intent"]._hs_ensure(
+    env["hybrid.support.intent"]._ensure(
         env.company, [{"code": name} for name in names]
     )
     teams = env["helpdesk.ticket.team"].create(

@@ -9,7 +9,7 @@ is never drafted from. Then:
 
 (a) suggestions: for each test message, is the article of its intent the
     first suggestion, or among the first three? The help center's search
-    index (``tools/search_index.py``, behind ``_hs_suggest``), with words
+    index (``tools/search_index.py``, behind ``_suggest``), with words
     only, then with the MiniLM of requirements-test-models.txt as its
     sentence encoder.
 (b) gaps: the articles of 10 intents are removed; every test message is a

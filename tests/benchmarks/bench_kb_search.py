@@ -9,7 +9,7 @@ times, for banking77 test messages as queries:
 - today's suggestion before the index (every call reads every published
   article, converts its HTML and fits TF-IDF over all of them; reproduced
   here as it was);
-- ``_hs_suggest`` with the precomputed index: the first call (build), then
+- ``_suggest`` with the precomputed index: the first call (build), then
   the median and 95th percentile of the next ones, each reading the
   articles' signature from PostgreSQL as in production;
 - the rebuild after one article changed;
@@ -89,7 +89,7 @@ def make_articles(train, count, rng):
 
 
 def old_suggest(Article, text, limit=3, company=None):
-    """``_hs_suggest`` as it was before the index (commit f495857^)."""
+    """``_suggest`` as it was before the index (commit f495857^)."""
     from odoo.tools import html2plaintext
 
     from odoo.addons.hybrid_support_intake.tools.similarity import rank
@@ -183,10 +183,10 @@ def main():
             print(f"before the index (read + fit per call): {describe(old_times)}")
 
             started = time.perf_counter()
-            Article._hs_suggest(texts[0])
+            Article._suggest(texts[0])
             build = time.perf_counter() - started
             before = cr.sql_log_count
-            new_times, new_results = timed(Article._hs_suggest, texts)
+            new_times, new_results = timed(Article._suggest, texts)
             queries_per_call = (cr.sql_log_count - before) / len(texts)
             print(f"index build (first call): {build:.2f} s")
             print(
@@ -203,7 +203,7 @@ def main():
             )
             Article.browse(ids[0]).write({"keywords": "changed keywords"})
             started = time.perf_counter()
-            Article._hs_suggest(texts[0])
+            Article._suggest(texts[0])
             print(
                 f"rebuild after one article changed: {time.perf_counter() - started:.2f} s"
             )

@@ -7,7 +7,7 @@ in bulk (server-side generate_series: the set-up is not what is measured) a
 started wave whose contacts all have access, one case each (a third opened
 in the portal), two portal and two email replies by each contact, a
 help-center search by every other contact. Then times the measuring job's
-batches (``_hs_measure_batch``, 500 contacts each, as the job runs them) and,
+batches (``_measure_batch``, 500 contacts each, as the job runs them) and,
 as a helpdesk manager (record rules applied), every query of the Portal
 adoption dashboard. There is no plain helpdesk_mgmt to compare with: it has
 no adoption figure.
@@ -167,7 +167,7 @@ def main():
         batches = 0
         with Measured(cr) as measure:
             while Member.search_count([("measured_date", "=", False)]):
-                Member._hs_measure_batch(limit=BATCH)
+                Member._measure_batch(limit=BATCH)
                 env.flush_all()
                 batches += 1
         per_thousand = measure.seconds * 1000 / args.contacts

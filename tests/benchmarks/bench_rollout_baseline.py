@@ -98,7 +98,7 @@ def main():
             )
             calendar = env.ref("resource.resource_calendar_std")
             env.flush_all()
-            billing = env["hybrid.support.intent"]._hs_ensure(
+            billing = env["hybrid.support.intent"]._ensure(
                 env.company, [{"code": "billing"}]
             )["billing"]
             params = {

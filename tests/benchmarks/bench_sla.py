@@ -138,7 +138,7 @@ def main():
             )
             escalated = 0
             with Measured(cr) as escalation:
-                while done := env["hybrid.support.escalation.rule"]._hs_escalate():
+                while done := env["hybrid.support.escalation.rule"]._escalate():
                     escalated += done
                     env.flush_all()
                     env.invalidate_all()

@@ -141,11 +141,11 @@ class HelpdeskTicket(models.Model):
         Intent = self.env["hybrid.support.intent"]
         if not label:
             return Intent, False
-        found = Intent._hs_by_code(company, [label]).get(label)
+        found = Intent._by_code(company, [label]).get(label)
         if found:
             return found, found.is_other
         if label in (classifier.OTHER, classifier.LEGACY_OTHER):
-            return Intent._hs_other(company), True
+            return Intent._other(company), True
         return Intent, False
 
     def _hs_model_routing(self, rule_logs):

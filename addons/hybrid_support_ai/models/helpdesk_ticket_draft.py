@@ -67,7 +67,7 @@ class HelpdeskTicket(models.Model):
         ):
             text = html2plaintext(message.body or "")
             # sudo: the comparison is the suite's record, written on any reply
-            self.sudo().hs_draft_ids._hs_record_reply(message, text)
+            self.sudo().hs_draft_ids._record_reply(message, text)
         return result
 
     # -- making drafts ------------------------------------------------------
@@ -237,8 +237,8 @@ class HelpdeskTicket(models.Model):
                     }
                 )
         drafts = self.env["hybrid.support.draft"].create(created)
-        drafts._hs_llm_improve()
-        drafts._hs_auto_send()
+        drafts._llm_improve()
+        drafts._auto_send()
         return drafts
 
     @api.model

@@ -53,6 +53,6 @@ class HelpdeskTicket(models.Model):
         Intent = self.env["hybrid.support.intent"]
         for company in self.company_id:
             self.filtered(lambda t, c=company: t.company_id == c).write(
-                {"hs_intent_id": Intent._hs_other(company).id}
+                {"hs_intent_id": Intent._other(company).id}
             )
         return True

@@ -78,7 +78,7 @@ class HybridSupportDraft(models.Model):
         help="Share of the draft the agent changed before sending (0: as is).",
     )
 
-    def _hs_record_reply(self, message, text):
+    def _record_reply(self, message, text):
         """The agent answered: compare their reply with the proposed draft."""
         for draft in self.filtered(lambda d: d.state == "proposed"):
             draft.write(
@@ -91,7 +91,7 @@ class HybridSupportDraft(models.Model):
                 }
             )
 
-    def _hs_llm_improve(self):
+    def _llm_improve(self):
         """Let the configured language model rewrite the drafts made from a
         canned response or an article (it reads this case's text and the
         draft, never another case); on failure the draft stays as made, and
@@ -120,7 +120,7 @@ class HybridSupportDraft(models.Model):
             )
             draft.write({"body": body, "sources": f"{draft.sources}\n{note}"})
 
-    def _hs_auto_send(self):
+    def _auto_send(self):
         """Send the drafts whose intent earned auto-send, when the case's
         classification was confident (no review needed) and the draft was
         made from a canned response or an article: a past case's answer,
@@ -173,7 +173,7 @@ class HybridSupportDraft(models.Model):
         return True
 
     @api.model
-    def _hs_edit_rates(self, company, intents, needed):
+    def _edit_rates(self, company, intents, needed):
         """{intent id: [edit distance of its last sent drafts, newest first]}
         of the intent ids ``intents``."""
         drafts = self.search_fetch(

@@ -24,13 +24,13 @@ class HybridSupportIntent(models.Model):
     _inherit = "hybrid.support.intent"
 
     @api.model
-    def _hs_ensure_lexicon(self, companies):
+    def _ensure_lexicon(self, companies):
         """Every intent the keyword lexicon can name (it triages until a model
         is trained), and the catch-all, in the catalogue of ``companies``;
         an intent an administrator archived stays archived."""
         for company in companies:
-            self._hs_other(company)
-            self._hs_ensure(
+            self._other(company)
+            self._ensure(
                 company,
                 [
                     {
@@ -44,7 +44,7 @@ class HybridSupportIntent(models.Model):
             )
 
     @api.model
-    def _hs_demo_catalogue(self):
+    def _demo_catalogue(self):
         """Demo: the catalogue of the demo company, before its cases are
         triaged (the module's hook makes it for every company afterwards)."""
-        self._hs_ensure_lexicon(self.env.company)
+        self._ensure_lexicon(self.env.company)

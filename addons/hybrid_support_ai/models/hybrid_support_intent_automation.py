@@ -59,7 +59,7 @@ class HybridSupportIntentAutomation(models.Model):
         for company in self.company_id:
             mine = self.filtered(lambda a, c=company: a.company_id == c)
             needed = max(mine.mapped("sample_size") or [20])
-            rates = Draft._hs_edit_rates(company, set(mine.intent_id.ids), needed)
+            rates = Draft._edit_rates(company, set(mine.intent_id.ids), needed)
             for automation in mine:
                 last = rates.get(automation.intent_id.id, [])[: automation.sample_size]
                 automation.sent_count = len(last)
@@ -74,7 +74,7 @@ class HybridSupportIntentAutomation(models.Model):
     @api.constrains("tier", "intent_id", "sample_size")
     def _check_auto_is_earned(self):
         for automation in self.filtered(lambda a: a.tier == "auto"):
-            rates = self.env["hybrid.support.draft"]._hs_edit_rates(
+            rates = self.env["hybrid.support.draft"]._edit_rates(
                 automation.company_id, {automation.intent_id.id}, automation.sample_size
             )[automation.intent_id.id]
             refusal = auto_send_refusal(
@@ -102,7 +102,7 @@ class HybridSupportIntentAutomation(models.Model):
         }
 
     @api.model
-    def _hs_demo_tiers(self):
+    def _demo_tiers(self):
         """Demo: outages are answered by a person (no draft), order-status
         questions get a draft for review; the other intents keep the
         default (a draft)."""

@@ -125,7 +125,7 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        self.env["hybrid.support.intent"]._hs_ensure_lexicon(companies)
+        self.env["hybrid.support.intent"]._ensure_lexicon(companies)
         return companies
 
     def _hs_priority_mapping(self):

@@ -40,7 +40,7 @@ class TestIntentCatalogue(IntakeCase):
             self.Intent.search([("company_id", "=", company.id)]).mapped("code")
         )
         self.assertLessEqual({"access", "refund", "legal", "security"}, codes)
-        self.assertTrue(self.Intent._hs_other(company).is_other)
+        self.assertTrue(self.Intent._other(company).is_other)
         legal = self.Intent.search(
             [("company_id", "=", company.id), ("code", "in", ("legal", "security"))]
         )
@@ -127,7 +127,7 @@ class TestIntentCatalogue(IntakeCase):
     def test_an_intent_named_other_is_not_the_catch_all(self):
         company = self.env.company
         named_other = self.Intent.create({"name": "Other"})
-        catch_all = self.Intent._hs_other(company)
+        catch_all = self.Intent._other(company)
         Ticket, Model = self.env["helpdesk.ticket"], self.env["hybrid.support.ai.model"]
         self.assertEqual(
             Ticket._hs_intent_of_label(company, "other"), (named_other, False)

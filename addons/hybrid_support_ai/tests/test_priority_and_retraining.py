@@ -234,7 +234,7 @@ class TestRetraining(IntakeCase):
             "hank@globex.example", "Partnership", "We propose a partnership."
         )
         ticket.with_user(reviewer).action_hs_intent_none_of_these()
-        other = self.env["hybrid.support.intent"]._hs_other(self.env.company)
+        other = self.env["hybrid.support.intent"]._other(self.env.company)
         self.assertEqual(ticket.hs_intent_id, other)
         self.assertTrue(ticket.hs_intent_reviewed)
         self.assertFalse(ticket.hs_intent_needs_review)

@@ -19,7 +19,7 @@ class HybridSupportCaseKpi(models.Model):
     _inherit = "hybrid.support.case.kpi"
 
     @api.model
-    def _hs_demo_history(self, weeks=26, per_week=8, seed=15):
+    def _demo_history(self, weeks=26, per_week=8, seed=15):
         """Demo data: ``weeks`` weeks (two periods of 90 days) of closed and open cases of the demo
         accounts with the KPIs their events would have stored (first
         response, resolution, first-contact resolution, SLA, routing, model
@@ -59,7 +59,7 @@ class HybridSupportCaseKpi(models.Model):
         now = fields.Datetime.now()
         values, facts = [], []
         # the demo subjects' intents in the company's catalogue
-        intents = self.env["hybrid.support.intent"]._hs_ensure(
+        intents = self.env["hybrid.support.intent"]._ensure(
             self.env.company,
             [
                 {"code": code, "name": code.replace("_", " ").capitalize()}
@@ -88,7 +88,7 @@ class HybridSupportCaseKpi(models.Model):
         tickets = Ticket.with_context(
             mail_create_nolog=True, mail_notrack=True, tracking_disable=True
         ).create(values)
-        rows = self._hs_for(tickets)
+        rows = self._for(tickets)
         by_ticket = {row.ticket_id: row for row in rows}
         models_ = ["words v3", "words v4"]
         for ticket, (age, is_closed, origin) in zip(tickets, facts, strict=True):

@@ -11,7 +11,7 @@ class HybridSupportOnboarding(models.TransientModel):
     """The getting-started checklist of a helpdesk manager, on Odoo's
     onboarding module: the steps are ``onboarding.onboarding.step`` records
     and their state is its per-company progress. Opening the checklist marks
-    done every step whose thing exists (``_hs_done_keys``); "review the
+    done every step whose thing exists (``_done_keys``); "review the
     acknowledgement" is done by opening it from here."""
 
     _name = "hybrid.support.onboarding"
@@ -34,8 +34,8 @@ class HybridSupportOnboarding(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        self._hs_validate(self._hs_done_keys())
-        done = self._hs_state()
+        self._validate(self._done_keys())
+        done = self._state()
         for key in onboarding_tools.KEYS:
             values[f"{key}_done"] = key in done
         values["done_count"], values["step_count"], _next = onboarding_tools.progress(
@@ -44,7 +44,7 @@ class HybridSupportOnboarding(models.TransientModel):
         return values
 
     @api.model
-    def _hs_done_keys(self):
+    def _done_keys(self):
         """The steps whose thing exists for the current company."""
         company = self.env.company
         # sudo: whether these exist, not what they are: a helpdesk manager
@@ -77,7 +77,7 @@ class HybridSupportOnboarding(models.TransientModel):
         return {key for key, check in checks.items() if check()}
 
     @api.model
-    def _hs_validate(self, keys):
+    def _validate(self, keys):
         # sudo: the progress is the checklist's own record (Odoo's onboarding
         # models are for administrators); only our steps are validated
         onboarding = self.env.ref(ONBOARDING).sudo()
@@ -87,17 +87,17 @@ class HybridSupportOnboarding(models.TransientModel):
             Step.action_validate_step(STEP.format(key))
 
     @api.model
-    def _hs_state(self):
+    def _state(self):
         """The keys of the steps done for the current company."""
         done = set()
         for key in onboarding_tools.KEYS:
-            # sudo: see _hs_validate
+            # sudo: see _validate
             step = self.env.ref(STEP.format(key)).sudo()
             if step.current_step_state in DONE_STATES:
                 done.add(key)
         return done
 
-    def _hs_open(self, key):
+    def _open(self, key):
         # called over RPC with any ids, even none: the checklist is the
         # managers' (and the acknowledgement's step is validated in sudo)
         self.check_access("write")
@@ -105,23 +105,23 @@ class HybridSupportOnboarding(models.TransientModel):
             self.env["onboarding.onboarding.step"], f"action_open_step_hs_{key}"
         )()
         if key == "acknowledgement":
-            self._hs_validate([key])
+            self._validate([key])
         return action
 
     def action_open_mailbox(self):
-        return self._hs_open("mailbox")
+        return self._open("mailbox")
 
     def action_open_alias_domain(self):
-        return self._hs_open("alias_domain")
+        return self._open("alias_domain")
 
     def action_open_acknowledgement(self):
-        return self._hs_open("acknowledgement")
+        return self._open("acknowledgement")
 
     def action_open_sla_policy(self):
-        return self._hs_open("sla_policy")
+        return self._open("sla_policy")
 
     def action_open_routing_rule(self):
-        return self._hs_open("routing_rule")
+        return self._open("routing_rule")
 
     def action_open_pilot_customer(self):
-        return self._hs_open("pilot_customer")
+        return self._open("pilot_customer")

@@ -41,7 +41,7 @@ class RoiCase(DashboardMixin, TransactionCase):
         one with a draft a quarter edited, one without draft."""
         Event = self.env[EVENT].sudo()
         for visitor in ("roi-1", "roi-2"):
-            Event._hs_log(
+            Event._log(
                 "helpful",
                 "search",
                 None,
@@ -59,7 +59,7 @@ class RoiCase(DashboardMixin, TransactionCase):
                 for n in range(3)
             ]
         )
-        kpis = self.env["hybrid.support.case.kpi"].sudo()._hs_for(cases)
+        kpis = self.env["hybrid.support.case.kpi"].sudo()._for(cases)
         by_case = {kpi.ticket_id: kpi for kpi in kpis}
         by_case[cases[0]].write({"draft_used": True, "draft_edit_rate": 0.0})
         by_case[cases[1]].write({"draft_used": True, "draft_edit_rate": 0.25})

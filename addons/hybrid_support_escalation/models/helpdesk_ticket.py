@@ -245,23 +245,23 @@ class HelpdeskTicket(models.Model):
             )
         )
         for line in answered:
-            line._hs_reach("met", line.ticket_id.hs_sla_first_response_date)
+            line._reach("met", line.ticket_id.hs_sla_first_response_date)
         lines.filtered(
             lambda x: x.deadline and x.deadline <= now and x.status in OPEN
-        )._hs_reach("breached", now)
+        )._reach("breached", now)
 
     def _hs_sla_stage_changed(self):
         now = fields.Datetime.now()
         closed = self.filtered(lambda t: t.stage_id.closed)
         # sudo: a stage change by an agent or a customer moves the clocks,
         # which neither may edit by hand
-        closed.sudo().hs_sla_ids._hs_reach("met", now)
+        closed.sudo().hs_sla_ids._reach("met", now)
         lines = (self - closed).sudo().hs_sla_ids
         pausing = lines.filtered(
             lambda x: x.ticket_id.stage_id in x.policy_id.pause_stage_ids
         )
-        pausing._hs_pause(now)
-        (lines - pausing)._hs_resume(now)
+        pausing._pause(now)
+        (lines - pausing)._resume(now)
 
     def _message_post_after_hook(self, message, msg_values):
         """The first message an agent sends to the customer is the first
@@ -285,7 +285,7 @@ class HelpdeskTicket(models.Model):
             unanswered.write({"hs_sla_first_response_date": message.date})
             unanswered.hs_sla_ids.filtered(
                 lambda x: x.target == "first_response"
-            )._hs_reach("met", message.date)
+            )._reach("met", message.date)
         return result
 
     def action_deescalate(self):
@@ -313,7 +313,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _hs_sla_transitions(self, now, limit):
-        return self.env["hybrid.support.ticket.sla"]._hs_transitions(now, limit)
+        return self.env["hybrid.support.ticket.sla"]._transitions(now, limit)
 
     @api.model
     @retry_soon_on_conflict

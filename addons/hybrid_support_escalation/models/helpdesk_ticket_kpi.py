@@ -63,11 +63,11 @@ class HelpdeskTicket(models.Model):
                 lambda t: not t.stage_id.closed and was_closed[t.id]
             )
             if closed:
-                kpis._hs_on_close(closed, fields.Datetime.now())
+                kpis._on_close(closed, fields.Datetime.now())
             if reopened:
-                kpis._hs_on_reopen(reopened)
+                kpis._on_reopen(reopened)
         if vals.get("hs_escalation_level"):
-            kpis._hs_on_escalation(self.sudo())
+            kpis._on_escalation(self.sudo())
         return result
 
     def _message_post_after_hook(self, message, msg_values):
@@ -84,9 +84,9 @@ class HelpdeskTicket(models.Model):
         kpis = self.env["hybrid.support.case.kpi"].sudo()
         if message.author_id.user_ids.filtered(lambda u: not u.share):
             if message.message_type == "comment" and self._hs_public_message(message):
-                kpis._hs_on_agent_reply(active.sudo(), message.date)
+                kpis._on_agent_reply(active.sudo(), message.date)
         elif message.author_id or message.email_from:
-            kpis._hs_on_customer_message(active.sudo())
+            kpis._on_customer_message(active.sudo())
         return result
 
     def _hs_kpi_close_values(self):

@@ -18,7 +18,7 @@ SKIP_REASONS = [
     ("rate_limited", "Contact asked recently"),
     ("team_off", "Team sends no request"),
 ]
-# the KPIs a routing decision sets, in the order of _hs_upsert_routing's rows
+# the KPIs a routing decision sets, in the order of _upsert_routing's rows
 ROUTING_KPIS = [
     "auto_routed",
     "ai_decided",
@@ -118,7 +118,7 @@ class HybridSupportCaseKpi(models.Model):
     # -- rows ---------------------------------------------------------------
 
     @api.model
-    def _hs_for(self, tickets):
+    def _for(self, tickets):
         """The KPI rows of ``tickets``, made where missing. Two workers may
         reach a new case at once: the INSERT skips rows another made."""
         ids = tuple(tickets.ids)
@@ -142,7 +142,7 @@ class HybridSupportCaseKpi(models.Model):
         return self.search([("ticket_id", "in", list(ids))])
 
     @api.model
-    def _hs_working_hours(self, ticket, start, end):
+    def _working_hours(self, ticket, start, end):
         """Working hours from ``start`` to ``end`` on the case's SLA calendar,
         else its company's; wall-clock hours without either."""
         if not (start and end) or end <= start:
@@ -155,26 +155,26 @@ class HybridSupportCaseKpi(models.Model):
         return calendar.get_work_hours_count(start, end, compute_leaves=True)
 
     @api.model
-    def _hs_start(self, ticket):
+    def _start(self, ticket):
         return ticket.hs_sla_start_date or ticket.create_date
 
     # -- events -------------------------------------------------------------
 
     @api.model
-    def _hs_on_agent_reply(self, tickets, date):
+    def _on_agent_reply(self, tickets, date):
         """An agent wrote to the customer: the first one is the first response."""
-        for row in self._hs_for(tickets):
+        for row in self._for(tickets):
             values = {"agent_replies": row.agent_replies + 1}
             if not row.first_response_date:
                 ticket = row.ticket_id
                 values["first_response_date"] = date
-                values["first_response_hours"] = self._hs_working_hours(
-                    ticket, self._hs_start(ticket), date
+                values["first_response_hours"] = self._working_hours(
+                    ticket, self._start(ticket), date
                 )
             row.write(values)
 
     @api.model
-    def _hs_on_customer_message(self, tickets):
+    def _on_customer_message(self, tickets):
         """The customer wrote after an agent's reply: no first-contact
         resolution. Cases nobody answered yet need no row for this."""
         self.search(
@@ -186,14 +186,14 @@ class HybridSupportCaseKpi(models.Model):
         ).write({"customer_wrote_after_reply": True})
 
     @api.model
-    def _hs_on_close(self, tickets, now):
+    def _on_close(self, tickets, now):
         extra = tickets._hs_kpi_close_values()
-        for row in self._hs_for(tickets):
+        for row in self._for(tickets):
             ticket = row.ticket_id
             values = {
                 "closed_date": now,
-                "resolution_hours": self._hs_working_hours(
-                    ticket, self._hs_start(ticket), now
+                "resolution_hours": self._working_hours(
+                    ticket, self._start(ticket), now
                 ),
                 "first_contact_resolution": kpi_tools.first_contact_resolution(
                     row.agent_replies, row.customer_wrote_after_reply, row.reopen_count
@@ -217,8 +217,8 @@ class HybridSupportCaseKpi(models.Model):
             row.write(values)
 
     @api.model
-    def _hs_on_reopen(self, tickets):
-        for row in self._hs_for(tickets):
+    def _on_reopen(self, tickets):
+        for row in self._for(tickets):
             values = {"reopen_count": row.reopen_count + 1}
             values["first_contact_resolution"] = False
             if row.csat_state == "due":  # asked at the next closing instead
@@ -226,13 +226,13 @@ class HybridSupportCaseKpi(models.Model):
             row.write(values)
 
     @api.model
-    def _hs_on_escalation(self, tickets):
-        self._hs_for(tickets).filtered(lambda r: not r.escalated).write(
+    def _on_escalation(self, tickets):
+        self._for(tickets).filtered(lambda r: not r.escalated).write(
             {"escalated": True}
         )
 
     @api.model
-    def _hs_on_routing(self, logs):
+    def _on_routing(self, logs):
         """Routing decisions were logged: automatic or not, and whether an
         agent changed what a model had decided (the model's override rate).
         The gateway logs a decision for nearly every new case: the rows are
@@ -267,10 +267,10 @@ class HybridSupportCaseKpi(models.Model):
                 {field for tid, field in decided_by_model if tid == ticket_id},
             )
             rows.append((ticket_id, *(events.get(name) for name in ROUTING_KPIS)))
-        self._hs_upsert_routing(rows)
+        self._upsert_routing(rows)
 
     @api.model
-    def _hs_upsert_routing(self, rows):
+    def _upsert_routing(self, rows):
         """Make or update the KPI rows of ``rows`` ``(ticket id, auto_routed,
         ai_decided, ai_model, agent_rerouted, ai_overridden)``: a flag is set
         when True and left as it was otherwise, the model's name when the
@@ -319,9 +319,9 @@ class HybridSupportCaseKpi(models.Model):
         self.invalidate_model([*ROUTING_KPIS, "write_uid", "write_date"])
 
     @api.model
-    def _hs_on_rating(self, ratings):
+    def _on_rating(self, ratings):
         by_case = {rating.res_id: rating for rating in ratings}
         tickets = self.env["helpdesk.ticket"].browse(list(by_case))
-        for row in self._hs_for(tickets.exists()):
+        for row in self._for(tickets.exists()):
             rating = by_case[row.ticket_id.id]
             row.write({"rating": rating.rating, "effort": rating.hs_effort_score})

@@ -23,16 +23,16 @@ class HybridSupportCaseKpi(models.Model):
     )
 
     @api.model
-    def _hs_backfill_batch(self, limit):
+    def _backfill_batch(self, limit):
         """Backfill one batch of closed cases without a closing in their
         KPIs; returns how many."""
-        tickets = self._hs_backfill_claim(limit)
+        tickets = self._backfill_claim(limit)
         if tickets:
-            self._hs_backfill(tickets)
+            self._backfill(tickets)
         return len(tickets)
 
     @api.model
-    def _hs_backfill_claim(self, limit):
+    def _backfill_claim(self, limit):
         """Up to ``limit`` closed cases without a closing in their KPIs,
         locked until the transaction ends. Cases another worker holds are
         skipped (it backfills them): two workers never do one case twice."""
@@ -55,13 +55,13 @@ class HybridSupportCaseKpi(models.Model):
         )
 
     @api.model
-    def _hs_backfill(self, tickets):
+    def _backfill(self, tickets):
         """Reconstruct and store the KPIs of the closed cases ``tickets``: a
         few grouped reads for the batch, then one write per case."""
-        histories = self._hs_histories(tickets)
+        histories = self._histories(tickets)
         extra = tickets._hs_kpi_close_values()
-        ratings = self._hs_last_ratings(tickets)
-        rows = self._hs_for(tickets)
+        ratings = self._last_ratings(tickets)
+        rows = self._for(tickets)
         for row in rows:
             ticket = row.ticket_id
             state = kpi_tools.replay(histories[ticket.id])
@@ -71,20 +71,20 @@ class HybridSupportCaseKpi(models.Model):
                 or ticket.last_stage_update
                 or ticket.write_date
             )
-            start = self._hs_start(ticket)
+            start = self._start(ticket)
             # the intake addon counts reopenings on the case itself too
             reopened = max(state["reopen_count"], ticket.hs_reopen_count or 0)
             values = {
                 "backfilled": True,
                 "first_response_date": state["first_response_date"],
-                "first_response_hours": self._hs_working_hours(
+                "first_response_hours": self._working_hours(
                     ticket, start, state["first_response_date"]
                 ),
                 "agent_replies": state["agent_replies"],
                 "customer_wrote_after_reply": state["customer_wrote_after_reply"],
                 "reopen_count": reopened,
                 "closed_date": closed,
-                "resolution_hours": self._hs_working_hours(ticket, start, closed),
+                "resolution_hours": self._working_hours(ticket, start, closed),
                 "first_contact_resolution": kpi_tools.first_contact_resolution(
                     state["agent_replies"],
                     state["customer_wrote_after_reply"],
@@ -108,11 +108,11 @@ class HybridSupportCaseKpi(models.Model):
             [("ticket_id", "in", tickets.ids)], order="id"
         )
         if logs:
-            self._hs_on_routing(logs)
+            self._on_routing(logs)
         return rows
 
     @api.model
-    def _hs_histories(self, tickets):
+    def _histories(self, tickets):
         """{case id: [(date, kind)]} from the cases' messages (public agent
         replies, customer messages; notes, the acknowledgement's email that
         made the case, ratings and system messages are no contact) and from
@@ -189,7 +189,7 @@ class HybridSupportCaseKpi(models.Model):
         return histories
 
     @api.model
-    def _hs_last_ratings(self, tickets):
+    def _last_ratings(self, tickets):
         """{case id: (rating, effort)} of the cases' last given rating."""
         ratings = self.env["rating.rating"].search(
             [
@@ -211,6 +211,6 @@ class HybridSupportCaseKpi(models.Model):
         workers at once (each skips the cases the other holds)."""
         cron = self.env["ir.cron"]
         while True:
-            done = self._hs_backfill_batch(batch_size)
+            done = self._backfill_batch(batch_size)
             if not done or cron._commit_progress(done) <= 0:
                 break

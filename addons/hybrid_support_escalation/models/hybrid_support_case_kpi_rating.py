@@ -8,7 +8,7 @@ OCA_RATING_TEMPLATE = "helpdesk_mgmt_rating.rating_ticket_email_template"
 
 
 class HybridSupportCaseKpi(models.Model):
-    """Satisfaction requests: the closing of a case (``_hs_on_close``) marks
+    """Satisfaction requests: the closing of a case (``_on_close``) marks
     its request due after the team's delay; the cron sends the due ones in
     batches, never to robots or automated cases, once per case, at most one
     per contact in the team's window (``tools/kpi.py``: ``request_blocked``,
@@ -17,7 +17,7 @@ class HybridSupportCaseKpi(models.Model):
     _inherit = "hybrid.support.case.kpi"
 
     @api.model
-    def _hs_send_rating_requests(self, now, limit):
+    def _send_rating_requests(self, now, limit):
         """Send the due satisfaction requests of one batch; returns how many
         rows were handled. Never to robots or automated cases, once per case,
         at most one per contact in the team's window."""
@@ -30,7 +30,7 @@ class HybridSupportCaseKpi(models.Model):
         rows = rows.try_lock_for_update(allow_referencing=True)
         if not rows:
             return 0
-        last_asked = self._hs_last_requests(rows.ticket_id.partner_id, rows, now)
+        last_asked = self._last_requests(rows.ticket_id.partner_id, rows, now)
         default_template = self.env.ref(OCA_RATING_TEMPLATE, raise_if_not_found=False)
         for row in rows:
             ticket = row.ticket_id
@@ -62,7 +62,7 @@ class HybridSupportCaseKpi(models.Model):
         return len(rows)
 
     @api.model
-    def _hs_last_requests(self, partners, rows, now):
+    def _last_requests(self, partners, rows, now):
         """{contact: when the suite last sent them a rating request}, within
         the longest window of the teams of ``rows``; one read."""
         longest = max(rows.ticket_id.team_id.mapped("hs_rating_contact_days") or [0])
@@ -87,6 +87,6 @@ class HybridSupportCaseKpi(models.Model):
         now = fields.Datetime.now()
         cron = self.env["ir.cron"]
         while True:
-            done = self._hs_send_rating_requests(now, batch_size)
+            done = self._send_rating_requests(now, batch_size)
             if not done or cron._commit_progress(done) <= 0:
                 break

@@ -245,7 +245,7 @@ class HybridSupportEscalationRule(models.Model):
         )
 
     @api.model
-    def _hs_escalate(self, limit=500):
+    def _escalate(self, limit=500):
         """One batch of escalations for every rule, lowest level first.
         Queries grow with rules and batches, not with cases."""
         now = fields.Datetime.now()
@@ -267,7 +267,7 @@ class HybridSupportEscalationRule(models.Model):
     def _cron_escalate(self):
         cron = self.env["ir.cron"]
         while True:
-            done = self._hs_escalate()
+            done = self._escalate()
             if not done or cron._commit_progress(done) <= 0:
                 break
 

@@ -59,7 +59,7 @@ class HybridSupportKpiReport(models.Model):
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     origin = fields.Selection(
-        selection="_hs_origin_selection",
+        selection="_origin_selection",
         string="Arrived by",
         readonly=True,
         help="The channel the case arrived by (email, portal, phone...).",
@@ -116,18 +116,18 @@ class HybridSupportKpiReport(models.Model):
         help="The account's current health score (0-100).",
     )
 
-    def _hs_origin_selection(self):
+    def _origin_selection(self):
         return self.env["helpdesk.ticket"]._fields["hs_origin"].selection
 
-    def _hs_rate(self, condition, applies="TRUE"):
+    def _rate(self, condition, applies="TRUE"):
         return SQL(
             "CASE WHEN NOT (%s) THEN NULL WHEN %s THEN 100.0 ELSE 0.0 END",
             SQL(applies),
             SQL(condition),
         )
 
-    def _hs_query(self):
-        rate = self._hs_rate
+    def _query(self):
+        rate = self._rate
         return SQL(
             """
             SELECT t.id AS id,
@@ -185,6 +185,6 @@ class HybridSupportKpiReport(models.Model):
             SQL(
                 "CREATE OR REPLACE VIEW %s AS (%s)",
                 SQL.identifier(self._table),
-                self._hs_query(),
+                self._query(),
             )
         )

@@ -8,5 +8,5 @@ class HybridSupportRoutingLog(models.Model):
     def create(self, vals_list):
         logs = super().create(vals_list)
         # sudo: the decision's KPIs are the suite's record, whoever decided
-        self.env["hybrid.support.case.kpi"].sudo()._hs_on_routing(logs.sudo())
+        self.env["hybrid.support.case.kpi"].sudo()._on_routing(logs.sudo())
         return logs

@@ -66,7 +66,7 @@ class HybridSupportTicketSla(models.Model):
 
     # -- clock changes, each batched over the lines of self -----------------
 
-    def _hs_reach(self, status, when):
+    def _reach(self, status, when):
         """Close the open lines of self (met or breached by their deadline)."""
         open_lines = self.filtered(lambda line: line.status in OPEN)
         late = open_lines.filtered(
@@ -84,12 +84,12 @@ class HybridSupportTicketSla(models.Model):
         else:
             open_lines.write({"status": status, "reached_date": when})
 
-    def _hs_pause(self, when):
+    def _pause(self, when):
         self.filtered(lambda line: line.status in OPEN and not line.paused_since).write(
             {"paused_since": when}
         )
 
-    def _hs_resume(self, when):
+    def _resume(self, when):
         """Give back the working hours spent paused and move the deadlines."""
         for line in self.filtered("paused_since"):
             policy = line.policy_id
@@ -106,7 +106,7 @@ class HybridSupportTicketSla(models.Model):
             line.write(values)
 
     @api.model
-    def _hs_lock_due(self, domain, limit):
+    def _lock_due(self, domain, limit):
         """Up to ``limit`` lines matching ``domain`` that no other transaction
         is writing (the mail gateway, an agent); rows locked elsewhere or
         deleted meanwhile are left for the next pass instead of waited for."""
@@ -119,7 +119,7 @@ class HybridSupportTicketSla(models.Model):
         return lines.filtered(lambda line: line.ticket_id.id in held)
 
     @api.model
-    def _hs_transitions(self, now, limit):
+    def _transitions(self, now, limit):
         """Move one batch of lines to at risk or breached: a few queries per
         batch, however many cases. Return how many lines moved."""
         moved = 0
@@ -135,7 +135,7 @@ class HybridSupportTicketSla(models.Model):
                 ],
             ),
         ):
-            due = self._hs_lock_due(domain + running, limit)
+            due = self._lock_due(domain + running, limit)
             due.write({"status": status, "reached_date": now})
             moved += len(due)
         return moved

@@ -40,4 +40,4 @@ class RatingRating(models.Model):
         )
         if rated:
             # sudo: the customer rates through a token, KPIs are the suite's
-            self.env["hybrid.support.case.kpi"].sudo()._hs_on_rating(rated.sudo())
+            self.env["hybrid.support.case.kpi"].sudo()._on_rating(rated.sudo())

@@ -31,7 +31,7 @@ class TestLogsFollowTheCasesCompany(TransactionCase):
         cls.env["hybrid.support.escalation.log"].create(
             {"ticket_id": cls.case.id, "level": 1, "trigger": "test"}
         )
-        cls.env["hybrid.support.case.kpi"]._hs_for(cls.case)
+        cls.env["hybrid.support.case.kpi"]._for(cls.case)
         cls.models = (
             "hybrid.support.routing.log",
             "hybrid.support.escalation.log",
@@ -54,7 +54,7 @@ class TestLogsFollowTheCasesCompany(TransactionCase):
                 self.assertEqual(self.rows(model).company_id, self.company_b)
                 self.assertFalse(self.rows(model, self.agent_a))
         # a routing decision after the move upserts the KPI row in B
-        self.env["hybrid.support.case.kpi"]._hs_upsert_routing(
+        self.env["hybrid.support.case.kpi"]._upsert_routing(
             [(self.case.id, True, None, None, None, None)]
         )
         self.env.invalidate_all()

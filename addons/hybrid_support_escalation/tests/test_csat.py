@@ -29,7 +29,7 @@ class CsatCase(KpiCase):
 
     def send_due(self, when):
         with freeze_time(when):
-            return self.Kpi._hs_send_rating_requests(when, 100)
+            return self.Kpi._send_rating_requests(when, 100)
 
     def requests(self, case):
         return self.env["rating.rating"].search(
@@ -125,7 +125,7 @@ class TestCsatRequests(CsatCase):
         unhappy, happy = self.closed_case("Unhappy"), self.closed_case("Happy")
         for case, value in ((unhappy, 1), (happy, 5)):
             case.rating_apply(value, token=case._rating_get_access_token())
-        rule._hs_escalate()
+        rule._escalate()
         self.assertEqual(unhappy.hs_escalation_level, 1)
         self.assertEqual(unhappy.activity_ids.user_id, self.manager)
         self.assertFalse(happy.hs_escalation_level)

@@ -47,7 +47,7 @@ class TestEscalation(IntakeCase):
         legal = self.email_case("hank@globex.example", "GDPR request", "Delete my data")
         calm = self.email_case("hank@globex.example", "Question", "How are you")
         Rule = self.env["hybrid.support.escalation.rule"]
-        Rule._hs_escalate()
+        Rule._escalate()
         self.assertEqual((legal.hs_escalation_level, legal.priority), (1, "2"))
         self.assertIn(self.counsel, legal.message_partner_ids)
         self.assertEqual(legal.activity_ids.user_id, self.manager)
@@ -60,11 +60,11 @@ class TestEscalation(IntakeCase):
         )
         self.assertIn("priority High", log.actions)
         # the same level never fires twice
-        Rule._hs_escalate()
+        Rule._escalate()
         self.assertEqual(len(legal.hs_escalation_log_ids), 1)
         # a breach takes it one level higher
         legal.hs_sla_status = "breached"
-        Rule._hs_escalate()
+        Rule._escalate()
         self.assertEqual((legal.hs_escalation_level, legal.priority), (2, "3"))
         own = legal.hs_escalation_log_ids
         self.assertEqual(own.rule_id, self.legal | self.breach)
@@ -85,7 +85,7 @@ class TestEscalation(IntakeCase):
             self.email_case("hank@globex.example", s, "Hi") for s in ("Calm", "Upset")
         )
         upset.hs_frustrated = True  # what the ai addon sets after unanswered follow-ups
-        self.env["hybrid.support.escalation.rule"]._hs_escalate()
+        self.env["hybrid.support.escalation.rule"]._escalate()
         log = upset.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
         self.assertEqual(log.trigger, "Frustrated customer")
         self.assertFalse(
@@ -96,7 +96,7 @@ class TestEscalation(IntakeCase):
         ticket = self.email_case(
             "hank@globex.example", "lawsuit coming", "See you in court"
         )
-        self.env["hybrid.support.escalation.rule"]._hs_escalate()
+        self.env["hybrid.support.escalation.rule"]._escalate()
         self.assertEqual(ticket.hs_escalation_level, 1)
         with self.assertRaises(AccessError):
             ticket.with_user(self.agent).action_deescalate()
@@ -135,12 +135,12 @@ class TestInactivity(IntakeCase):
         self.assertEqual(ticket.hs_last_activity_date, datetime(2026, 11, 20, 14, 0))
         Rule = self.env["hybrid.support.escalation.rule"]
         with freeze_time("2026-11-23 13:59:00"):  # three days, 7h59 of work
-            Rule._hs_escalate()
+            Rule._escalate()
         self.assertFalse(
             ticket.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
         )
         with freeze_time("2026-11-23 14:01:00"):
-            Rule._hs_escalate()
+            Rule._escalate()
         log = ticket.hs_escalation_log_ids.filtered(lambda x: x.rule_id == rule)
         self.assertEqual(len(log), 1)
         self.assertIn(tag, ticket.tag_ids)
@@ -209,7 +209,7 @@ class TestCustomerHealth(IntakeCase):
                 "health_below": 70,
             }
         )
-        rule._hs_escalate()
+        rule._escalate()
         self.assertEqual(set(troubled.mapped("hs_escalation_level")), {1})
 
     def test_customer_ratings_count_when_they_exist(self):

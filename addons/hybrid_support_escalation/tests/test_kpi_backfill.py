@@ -83,7 +83,7 @@ class TestKpiBackfill(KpiCase):
         """As if the cases had been closed before the KPIs were stored."""
         live = {case: self.values(case) for case in cases}
         self.kpi(cases[0]).browse([self.kpi(c).id for c in cases]).unlink()
-        done = self.Kpi._hs_backfill(self.Ticket.browse([c.id for c in cases]))
+        done = self.Kpi._backfill(self.Ticket.browse([c.id for c in cases]))
         self.assertEqual(len(done), len(cases))
         return live
 
@@ -148,10 +148,10 @@ class TestKpiBackfill(KpiCase):
         self.agent_reply(case, MONDAY_10AM)
         self.close_tracked(case, MONDAY_NOON)
         self.kpi(case).unlink()
-        self.assertGreaterEqual(self.Kpi._hs_backfill_batch(10_000), 1)
+        self.assertGreaterEqual(self.Kpi._backfill_batch(10_000), 1)
         first = self.values(case)
         self.assertTrue(self.kpi(case).backfilled)
-        self.assertEqual(self.Kpi._hs_backfill_batch(10_000), 0)
+        self.assertEqual(self.Kpi._backfill_batch(10_000), 0)
         self.assertEqual(self.values(case), first)
         self.assertEqual(self.Kpi.search_count([("ticket_id", "=", case.id)]), 1)
 
@@ -215,17 +215,17 @@ class TestKpiBackfillConcurrency(TransactionCase):
     def test_two_workers_share_the_cases(self):
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            pending = len(env["hybrid.support.case.kpi"]._hs_backfill_claim(100_000))
+            pending = len(env["hybrid.support.case.kpi"]._backfill_claim(100_000))
             cr.rollback()
         self.assertGreaterEqual(pending, 4)
         first, second = self._cursor(), self._cursor()
         try:
             env_1 = api.Environment(first, SUPERUSER_ID, {})
             env_2 = api.Environment(second, SUPERUSER_ID, {})
-            held = env_1["hybrid.support.case.kpi"]._hs_backfill_claim(pending // 2)
-            env_1["hybrid.support.case.kpi"]._hs_backfill(held)
+            held = env_1["hybrid.support.case.kpi"]._backfill_claim(pending // 2)
+            env_1["hybrid.support.case.kpi"]._backfill(held)
             # the second worker meanwhile: no wait, none of the first's cases
-            done = env_2["hybrid.support.case.kpi"]._hs_backfill_batch(100_000)
+            done = env_2["hybrid.support.case.kpi"]._backfill_batch(100_000)
             env_2.flush_all()
             second.execute(
                 "SELECT ticket_id FROM hybrid_support_case_kpi WHERE backfilled"

@@ -60,7 +60,7 @@ class TestSlaCronConcurrency(TransactionCase):
             agent.execute("DELETE FROM helpdesk_ticket WHERE id = %s", [deleting])
             env = api.Environment(cron, SUPERUSER_ID, {})
             lines = env["hybrid.support.ticket.sla"]
-            moved = lines._hs_transitions(datetime(2100, 1, 1), 10000)
+            moved = lines._transitions(datetime(2100, 1, 1), 10000)
             env.flush_all()
             mine = lines.search([("ticket_id", "in", self.case_ids)])
             self.assertEqual(
@@ -69,7 +69,7 @@ class TestSlaCronConcurrency(TransactionCase):
             )
             self.assertGreaterEqual(moved, 2)
             # the escalation pass, likewise
-            env["hybrid.support.escalation.rule"]._hs_escalate()
+            env["hybrid.support.escalation.rule"]._escalate()
             env.flush_all()
             levels = dict(
                 env["helpdesk.ticket"]
@@ -84,7 +84,7 @@ class TestSlaCronConcurrency(TransactionCase):
         with self._cursor() as cron:
             env = api.Environment(cron, SUPERUSER_ID, {})
             lines = env["hybrid.support.ticket.sla"]
-            lines._hs_transitions(datetime(2100, 1, 1), 10000)
+            lines._transitions(datetime(2100, 1, 1), 10000)
             env.flush_all()
             mine = lines.search([("ticket_id", "in", self.case_ids)])
             self.assertEqual(set(mine.mapped("status")), {"breached"})

@@ -125,7 +125,7 @@ class HybridSupportIntent(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _hs_by_code(self, company, codes):
+    def _by_code(self, company, codes):
         """{code: intent} of the active intents of ``company`` among ``codes``."""
         # sudo: the gateway and the training job read the catalogue whatever
         # their user (a portal user's message, the scheduler)
@@ -140,7 +140,7 @@ class HybridSupportIntent(models.Model):
         }
 
     @api.model
-    def _hs_other(self, company):
+    def _other(self, company):
         """The catch-all intent of ``company``, made when it has none.
 
         Two workers making it at once (a new company, a deleted catch-all):
@@ -159,7 +159,7 @@ class HybridSupportIntent(models.Model):
         )
         if other:
             return other
-        values = self._hs_other_values(company)
+        values = self._other_values(company)
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 return Intent.create(values)
@@ -177,7 +177,7 @@ class HybridSupportIntent(models.Model):
             ) from error
 
     @api.model
-    def _hs_other_values(self, company):
+    def _other_values(self, company):
         return {
             "name": self.env._("None of these"),
             "code": "none_of_these",
@@ -190,7 +190,7 @@ class HybridSupportIntent(models.Model):
         }
 
     @api.model
-    def _hs_ensure(self, company, values_list):
+    def _ensure(self, company, values_list):
         """The intents of ``company`` with the codes of ``values_list`` (dicts
         of create values, ``code`` required), made when missing; archived
         ones are kept archived. Returns {code: intent}."""
@@ -224,7 +224,7 @@ class HybridSupportIntent(models.Model):
         return found
 
     @api.model
-    def _hs_migrate_column(self, table, column, target, relation=None):
+    def _migrate_column(self, table, column, target, relation=None):
         """Move the free-text intents of ``table.column`` (one per row, or a
         comma-separated list when ``relation`` is given) into the catalogue:
         one intent per company and code (so "Billing " and "billing" become
@@ -283,10 +283,10 @@ class HybridSupportIntent(models.Model):
             company = self.env["res.company"].browse(company_id)
             intents = {}
             if "other" in spellings:  # the review queue's old "None of these"
-                intents["other"] = self._hs_other(company)
+                intents["other"] = self._other(company)
                 del spellings["other"]
             intents.update(
-                self._hs_ensure(
+                self._ensure(
                     company,
                     [
                         {"code": code, "name": spelling}

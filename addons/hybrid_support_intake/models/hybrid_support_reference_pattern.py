@@ -92,7 +92,7 @@ class HybridSupportReferencePattern(models.Model):
     }
 
     @api.model
-    def _hs_fix_shipped_patterns(self):
+    def _fix_shipped_patterns(self):
         """Called by the data file on every upgrade: the pattern records are
         'noupdate', so a fixed shipped pattern would never reach a database
         installed before the fix."""
@@ -106,7 +106,7 @@ class HybridSupportReferencePattern(models.Model):
 
     @api.model
     @tools.ormcache()
-    def _hs_cached_patterns(self):
+    def _cached_patterns(self):
         """Active patterns of every company as plain rows, cached until a
         pattern changes: the gateway reads them for every email."""
         # sudo: configuration read by the gateway whatever its user

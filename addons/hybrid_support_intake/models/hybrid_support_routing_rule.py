@@ -162,7 +162,7 @@ class HybridSupportRoutingRule(models.Model):
 
     @api.model
     @tools.ormcache()
-    def _hs_cached_specs(self):
+    def _cached_specs(self):
         """``((company id, RuleSpec), ...)`` of the active rules in order,
         cached until a rule changes: the gateway evaluates them per email."""
         # sudo: configuration read by the gateway whatever its user
@@ -181,7 +181,7 @@ class HybridSupportRoutingRule(models.Model):
         every change is logged with the rule and what it matched."""
         if not tickets:
             return
-        specs = self._hs_cached_specs()  # no query per email
+        specs = self._cached_specs()  # no query per email
         logs = []
         for ticket in tickets:
             usable = [

@@ -51,7 +51,7 @@ class HybridSupportTicketReference(models.Model):
         """Record the references found by the configured patterns in the
         subject and text of ``tickets``, linked to the customer's records."""
         # plain rows cached across transactions: no query per email
-        patterns = self.env["hybrid.support.reference.pattern"]._hs_cached_patterns()
+        patterns = self.env["hybrid.support.reference.pattern"]._cached_patterns()
         if not patterns or not tickets:
             return
         compiled = {p: compile_pattern(p.pattern) for p in patterns}

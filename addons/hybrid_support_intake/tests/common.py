@@ -42,7 +42,7 @@ def intent(env, code, company=None):
     """The intent of ``code`` in the catalogue of ``company`` (the current
     one by default), made when missing."""
     company = company or env.company
-    return env["hybrid.support.intent"]._hs_ensure(company, [{"code": code}])[code]
+    return env["hybrid.support.intent"]._ensure(company, [{"code": code}])[code]
 
 
 class SupportTeamMixin:

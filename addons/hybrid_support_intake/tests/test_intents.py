@@ -98,10 +98,10 @@ class TestIntentCatalogue(TransactionCase):
             self.Intent.create({"name": "请求"})  # no code of its own
 
     def test_one_catch_all_per_company_made_on_first_need(self):
-        other = self.Intent._hs_other(self.company_a)
+        other = self.Intent._other(self.company_a)
         self.assertTrue(other.is_other)
-        self.assertEqual(self.Intent._hs_other(self.company_a), other)
-        self.assertNotEqual(self.Intent._hs_other(self.company_b), other)
+        self.assertEqual(self.Intent._other(self.company_a), other)
+        self.assertNotEqual(self.Intent._other(self.company_b), other)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.env.cr.savepoint():
                 self.Intent.create({"name": "Misc", "is_other": True})
@@ -112,14 +112,14 @@ class TestIntentCatalogue(TransactionCase):
 
     def test_ensure_makes_only_the_missing_and_keeps_archived_ones(self):
         self.refund.active = False
-        found = self.Intent._hs_ensure(
+        found = self.Intent._ensure(
             self.company_a,
             [{"code": "refund_request"}, {"code": "warranty", "name": "Warranty"}],
         )
         self.assertEqual(found["refund_request"], self.refund)
         self.assertFalse(self.refund.active)
         self.assertEqual(found["warranty"].name, "Warranty")
-        again = self.Intent._hs_ensure(self.company_a, [{"code": "warranty"}])
+        again = self.Intent._ensure(self.company_a, [{"code": "warranty"}])
         self.assertEqual(again["warranty"], found["warranty"])
 
     def test_agents_read_the_catalogue_and_only_managers_change_it(self):
@@ -265,7 +265,7 @@ class TestIntentMigration(TransactionCase):
         with mute_logger(
             "odoo.addons.hybrid_support_intake.models.hybrid_support_intent"
         ):
-            catalogue = self.Intent._hs_migrate_column(
+            catalogue = self.Intent._migrate_column(
                 "hs_test_old_rules", "intent", "intent_id"
             )
         cr.execute("SELECT intent_id FROM hs_test_old_rules ORDER BY id")
@@ -274,7 +274,7 @@ class TestIntentMigration(TransactionCase):
         self.assertEqual(billing_a.name, "Warranty claim", "its first spelling")
         self.assertEqual(ids[:2], [billing_a.id] * 2)
         self.assertEqual(ids[2], existing.id, "an existing intent of that code")
-        self.assertEqual(ids[3], self.Intent._hs_other(self.company_a).id)
+        self.assertEqual(ids[3], self.Intent._other(self.company_a).id)
         self.assertEqual(ids[4:7], [None, None, None])
         billing_b = self.Intent.browse(ids[7])
         self.assertEqual(billing_b.company_id, self.company_b)
@@ -282,7 +282,7 @@ class TestIntentMigration(TransactionCase):
         self.assertNotIn("intent", self.columns("hs_test_old_rules"))
         # a second run (an update repeated) finds nothing to do
         self.assertEqual(
-            self.Intent._hs_migrate_column("hs_test_old_rules", "intent", "intent_id"),
+            self.Intent._migrate_column("hs_test_old_rules", "intent", "intent_id"),
             {},
         )
 
@@ -302,7 +302,7 @@ class TestIntentMigration(TransactionCase):
             [self.company_a.id, self.company_a.id],
         )
         policy_id = cr.fetchone()[0]
-        self.Intent._hs_migrate_column(
+        self.Intent._migrate_column(
             "hs_test_old_policies",
             "intents",
             None,
@@ -333,7 +333,7 @@ class TestIntentMigration(TransactionCase):
             "UPDATE helpdesk_ticket SET intent = 'Card swallowed' WHERE id IN %s",
             [tuple(cases[:2].ids)],
         )
-        self.Intent._hs_migrate_column("helpdesk_ticket", "intent", "hs_intent_id")
+        self.Intent._migrate_column("helpdesk_ticket", "intent", "hs_intent_id")
         self.assertEqual(cases[0].hs_intent_id.code, "card_swallowed")
         self.assertEqual(cases[0].hs_intent_id.company_id, self.company_a)
         self.assertEqual(cases[1].hs_intent_id.company_id, self.company_b)
@@ -367,7 +367,7 @@ class TestCatchAllMadeByTwoWorkers(TransactionCase):
             env = self._env(cr)
             company = env["res.company"].browse(self.company_id)
             # cases keep pointing to it: it is set aside rather than deleted
-            saved = env[INTENT]._hs_other(company)
+            saved = env[INTENT]._other(company)
             self.saved = saved.read(["name", "code", "description"])[0]
             saved.write(
                 {"is_other": False, "name": "hs race saved", "code": "hs_race_saved"}
@@ -385,7 +385,7 @@ class TestCatchAllMadeByTwoWorkers(TransactionCase):
 
     def _other(self, cr):
         env = self._env(cr)
-        return env[INTENT]._hs_other(env["res.company"].browse(self.company_id)).id
+        return env[INTENT]._other(env["res.company"].browse(self.company_id)).id
 
     def _wait_until_blocked(self, deadline=10):
         """Until another connection waits for a lock this one holds."""

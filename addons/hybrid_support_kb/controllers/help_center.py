@@ -48,11 +48,11 @@ class HelpCenter(CustomerPortal):
             # storing anything that would let someone take the session over
             request.session.setdefault("hs_help", 1)  # keep the session
             Event = request.env["hybrid.support.kb.event"]
-            session_hash = Event._hs_session_hash(request.session.sid)
+            session_hash = Event._session_hash(request.session.sid)
             # a session is free to drop, the client address is not: the daily
             # ceilings of anonymous events, deflections and searches count it (Odoo's
             # proxy_mode has already put X-Forwarded-For's client here)
-            address_hash = Event._hs_address_hash(request.httprequest.remote_addr)
+            address_hash = Event._address_hash(request.httprequest.remote_addr)
             return Visitor(
                 user.company_id, ("public",), None, session_hash, address_hash
             )
@@ -92,7 +92,7 @@ class HelpCenter(CustomerPortal):
 
     def _hs_visible(self, visitor, ids=None, domain=()):
         Article = self._hs_articles(visitor)
-        visible = Article._hs_visible_domain(visitor.company, visitor.audiences)
+        visible = Article._visible_domain(visitor.company, visitor.audiences)
         if ids is not None:
             visible = [*visible, ("id", "in", list(ids))]
             found = Article.search([*visible, *domain])
@@ -101,7 +101,7 @@ class HelpCenter(CustomerPortal):
         return Article.search([*visible, *domain])
 
     def _hs_index(self, visitor):
-        return self._hs_articles(visitor)._hs_search_index(
+        return self._hs_articles(visitor)._search_index(
             visitor.company, request.env.lang
         )
 
@@ -109,20 +109,20 @@ class HelpCenter(CustomerPortal):
         Event = request.env["hybrid.support.kb.event"]
         # sudo: customers and visitors never read nor write the log
         # themselves; the controller writes what they did, within a cap
-        if not Event.sudo()._hs_allowed(visitor.partner, visitor.session_hash):
+        if not Event.sudo()._allowed(visitor.partner, visitor.session_hash):
             return Event
         source = source if source in SOURCES else "search"
-        return Event.sudo()._hs_log(
+        return Event.sudo()._log(
             event_type, source, articles, **self._hs_who_event(visitor), **values
         )
 
     def _hs_log_search(self, visitor, query, count, source="search"):
         Event = request.env["hybrid.support.kb.event"]
-        if not Event.sudo()._hs_allowed(visitor.partner, visitor.session_hash):
+        if not Event.sudo()._allowed(visitor.partner, visitor.session_hash):
             return
         # sudo: the search log is the managers'; see _hs_log_event (an
         # anonymous address over its daily ceiling is answered, not logged)
-        request.env["hybrid.support.kb.search"].sudo()._hs_log(
+        request.env["hybrid.support.kb.search"].sudo()._log(
             query, count, source=source, **self._hs_who_event(visitor)
         )
 
@@ -142,7 +142,7 @@ class HelpCenter(CustomerPortal):
             return closed
         search = (search or "").strip()[:200]
         Article = self._hs_articles(visitor)
-        visible = Article._hs_visible_domain(visitor.company, visitor.audiences)
+        visible = Article._visible_domain(visitor.company, visitor.audiences)
         # one grouped query for the categories, whatever the number of articles
         counts = dict(Article._read_group(visible, ["category_id"], ["__count"]))
         counts.pop(Article.category_id, None)

@@ -21,7 +21,7 @@ class HelpdeskTicket(models.Model):
         if origin == "portal":
             Event = self.env["hybrid.support.kb.event"]
             for ticket in self.filtered("partner_id"):
-                Event._hs_withdraw_deflections(ticket.partner_id, ticket=ticket)
+                Event._withdraw_deflections(ticket.partner_id, ticket=ticket)
         return result
 
     def _hs_kb_suggestions(self, limit=3, index=None):
@@ -30,7 +30,7 @@ class HelpdeskTicket(models.Model):
         rendered in sudo, so the company is never taken from the reader.
         ``index``: the company's search index, when the caller has it."""
         self.ensure_one()
-        return self.env["hybrid.support.kb.article"]._hs_suggest(
+        return self.env["hybrid.support.kb.article"]._suggest(
             f"{self.name or ''} {self.hs_clean_body or ''}",
             limit=limit,
             company=self.company_id or self.env.company,
@@ -63,7 +63,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             company = ticket.company_id or self.env.company
             if company not in indexes:
-                indexes[company] = Article._hs_search_index(company)
+                indexes[company] = Article._search_index(company)
             articles = ticket._hs_kb_suggestions(limit=3, index=indexes[company])
             if not articles:
                 ticket.hs_ack_suggestions_html = False

@@ -40,7 +40,7 @@ class HybridSupportKbAddressCeiling(models.AbstractModel):
     )
 
     @api.model
-    def _hs_address_hash(self, remote_addr, when=None):
+    def _address_hash(self, remote_addr, when=None):
         """A pseudonym of a client address for one UTC day: HMAC with the
         database secret, so the stored value gives away neither the address
         nor the visitor's other days. False without a valid address."""
@@ -54,7 +54,7 @@ class HybridSupportKbAddressCeiling(models.AbstractModel):
         ).hexdigest()[:32]
 
     @api.model
-    def _hs_address_slots_used(self, address_hash, kinds):
+    def _address_slots_used(self, address_hash, kinds):
         """The places of the address's day this transaction sees taken, per
         kind of ``kinds`` (e.g. ``("e", "d")``): where the next tries start."""
         self.flush_model(["address_slot"])
@@ -76,7 +76,7 @@ class HybridSupportKbAddressCeiling(models.AbstractModel):
         return self.env.cr.fetchone()
 
     @api.model
-    def _hs_create_in_slot(self, vals, address_hash, kind, first, ceiling):
+    def _create_in_slot(self, vals, address_hash, kind, first, ceiling):
         """The row created in the first free place ``kind``<n> of its
         address's day (n from ``first`` to ``ceiling``), and n; (empty, None)
         when all are taken. The unique index decides between workers: a

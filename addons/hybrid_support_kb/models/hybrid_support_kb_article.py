@@ -19,7 +19,7 @@ SEARCH_CHANGES = "hybrid_support_kb.search_changes"
 
 # Search indexes of this process: {(database, company, language, encoder):
 # (signature, SearchIndex)}. Never trusted as such: each use first reads the
-# articles' signature from PostgreSQL (``_hs_search_signature``), so a change
+# articles' signature from PostgreSQL (``_search_signature``), so a change
 # committed by another worker rebuilds the index here too.
 _INDEXES = OrderedDict()
 _INDEX_LIMIT = 16
@@ -92,7 +92,7 @@ class HybridSupportKbArticle(models.Model):
                 else False
             )
 
-    def _hs_check_publish(self, vals):
+    def _check_publish(self, vals):
         """Publishing is the review: only knowledge base managers publish an
         article or change one that customers already read, whichever way
         (button, form, import, RPC)."""
@@ -111,17 +111,17 @@ class HybridSupportKbArticle(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self.browse()._hs_check_publish(vals)
-        self._hs_search_changed()
+            self.browse()._check_publish(vals)
+        self._search_changed()
         return super().create(vals_list)
 
     def write(self, vals):
-        self._hs_check_publish(vals)
-        self._hs_search_changed()
+        self._check_publish(vals)
+        self._search_changed()
         return super().write(vals)
 
     def unlink(self):
-        self._hs_search_changed()
+        self._search_changed()
         return super().unlink()
 
     def action_submit_review(self):
@@ -136,23 +136,23 @@ class HybridSupportKbArticle(models.Model):
     # -- search -------------------------------------------------------------
 
     @api.model
-    def _hs_suggest(
+    def _suggest(
         self, text, limit=3, company=None, audiences=CUSTOMER_AUDIENCES, index=None
     ):
         """Published articles of ``company`` (default: the current one) or
         of no company most relevant to ``text``, best first, among those of
         ``audiences`` (default: what customers read). Callers in sudo
         (acknowledgement, portal page) must give the case's company.
-        ``index``: that company's ``_hs_search_index``, when a caller
+        ``index``: that company's ``_search_index``, when a caller
         suggesting for many cases has it (one check that it is current)."""
         company = company if company is not None else self.env.company
         if index is None:
-            index = self._hs_search_index(company)
+            index = self._search_index(company)
         found = index.search(text, limit=limit, audiences=audiences)
         return self.browse(key for key, _score in found)
 
     @api.model
-    def _hs_visible_domain(self, company, audiences):
+    def _visible_domain(self, company, audiences):
         return [
             ("state", "=", "published"),
             ("company_id", "in", [company.id, False]),
@@ -160,19 +160,19 @@ class HybridSupportKbArticle(models.Model):
         ]
 
     @api.model
-    def _hs_search_changed(self):
+    def _search_changed(self):
         """Count the changes this cursor makes: within one transaction the
         rows' versions and write dates do not change from one write to the
         next (same transaction id, same timestamp)."""
-        cache = self._hs_connection().cache
+        cache = self._connection().cache
         cache[SEARCH_CHANGES] = cache.get(SEARCH_CHANGES, 0) + 1
 
-    def _hs_connection(self):
+    def _connection(self):
         # tests wrap the transaction's cursor in one cursor per request
         return getattr(self.env.cr, "_cursor", self.env.cr)
 
     @api.model
-    def _hs_search_signature(self, company):
+    def _search_signature(self, company):
         """What the published articles of ``company`` (or of none) are as
         committed or written in this transaction: their number, the sum of
         their rows' versions (``xmin`` changes with any write, translations
@@ -180,7 +180,7 @@ class HybridSupportKbArticle(models.Model):
         date; plus the changes this cursor made, if any. All states count,
         so that unpublishing changes the signature."""
         self.env.flush_all()
-        connection = self._hs_connection()
+        connection = self._connection()
         changes = connection.cache.get(SEARCH_CHANGES)
         local = (id(connection), changes) if changes else None
         self.env.cr.execute(
@@ -194,7 +194,7 @@ class HybridSupportKbArticle(models.Model):
         return (*self.env.cr.fetchone(), local)
 
     @api.model
-    def _hs_search_encoder(self):
+    def _search_encoder(self):
         """Sentence encoder for the search (``encode(texts)`` to unit rows),
         or ``None``: words and characters only. The hook: the encoder of
         hybrid_support_ai when that addon is installed and its model folder
@@ -219,7 +219,7 @@ class HybridSupportKbArticle(models.Model):
             return None, None
 
     @api.model
-    def _hs_search_documents(self, company, lang):
+    def _search_documents(self, company, lang):
         # sudo: the index holds every published article of the company;
         # each query filters by audience, and callers by the visitor's rights
         articles = (
@@ -246,14 +246,14 @@ class HybridSupportKbArticle(models.Model):
         ]
 
     @api.model
-    def _hs_search_index(self, company=None, lang=None):
+    def _search_index(self, company=None, lang=None):
         """The ``SearchIndex`` of the published articles of ``company`` (or
         of none) in ``lang``, built once per change of the articles."""
         company = company if company is not None else self.env.company
         lang = lang or self.env.lang or "en_US"
-        folder, encoder = self._hs_search_encoder()
+        folder, encoder = self._search_encoder()
         key = (self.env.cr.dbname, company.id, lang, folder)
-        signature = self._hs_search_signature(company)
+        signature = self._search_signature(company)
         with _INDEX_LOCK:
             cached = _INDEXES.get(key)
             if cached and cached[0] == signature:
@@ -262,7 +262,7 @@ class HybridSupportKbArticle(models.Model):
         if len(_VECTORS) > 50_000:
             _VECTORS.clear()
         index = SearchIndex(
-            self._hs_search_documents(company, lang), encoder=encoder, vectors=_VECTORS
+            self._search_documents(company, lang), encoder=encoder, vectors=_VECTORS
         )
         with _INDEX_LOCK:
             _INDEXES[key] = (signature, index)
@@ -273,13 +273,13 @@ class HybridSupportKbArticle(models.Model):
 
     # -- drafts from resolved cases (tools/drafts.py) ------------------------
 
-    def _hs_kb_text(self):
+    def _kb_text(self):
         """The article's words as suggestions and the knowledge base jobs
         compare them: title, keywords, body."""
         self.ensure_one()
         return f"{self.name} {self.keywords or ''} {html2plaintext(self.body or '')}"
 
-    def _hs_kb_source_questions(self):
+    def _kb_source_questions(self):
         """The questions of the resolved cases the article was drafted from:
         the knowledge gaps job counts their topic as answered too."""
         self.ensure_one()
@@ -290,7 +290,7 @@ class HybridSupportKbArticle(models.Model):
         ]
 
     @api.model
-    def _hs_kb_create_draft(self, proposal, company):
+    def _kb_create_draft(self, proposal, company):
         """A draft article from ``proposal`` (a ``drafts.Draft``, already
         anonymised), for ``company``; always a draft, reviewed before it
         is published."""

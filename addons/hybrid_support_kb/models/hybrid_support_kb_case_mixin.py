@@ -136,9 +136,7 @@ class HybridSupportKbCaseMixin(models.AbstractModel):
         # the administrators' patterns, already checked linear when saved
         return [
             re.compile(row.pattern)
-            for row in self.env[
-                "hybrid.support.reference.pattern"
-            ]._hs_cached_patterns()
+            for row in self.env["hybrid.support.reference.pattern"]._cached_patterns()
         ]
 
     def _hs_kb_resolved_case(self, patterns=None):
@@ -237,7 +235,7 @@ class HybridSupportKbCaseMixin(models.AbstractModel):
             candidates = list(published) + list(open_drafts)
             matches = drafts.best_matches(
                 [drafts.case_text(case) for case in clear],
-                [article._hs_kb_text() for article in candidates],
+                [article._kb_text() for article in candidates],
             )
             remaining = []
             for case, (index, score) in zip(clear, matches, strict=True):
@@ -258,7 +256,7 @@ class HybridSupportKbCaseMixin(models.AbstractModel):
             for group in drafts.group_similar(remaining):
                 sources = self.browse([case.key for case in group])
                 proposal = sources._hs_kb_rewrite_draft(drafts.draft(group, model))
-                article = Article._hs_kb_create_draft(proposal, company)
+                article = Article._kb_create_draft(proposal, company)
                 for case in group:
                     notes[self.browse(case.key)] = ("drafted", article.name)
         for ticket, (state, note) in notes.items():

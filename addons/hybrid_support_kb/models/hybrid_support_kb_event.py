@@ -87,7 +87,7 @@ class HybridSupportKbEvent(models.Model):
     )
 
     @api.model
-    def _hs_session_hash(self, session_id):
+    def _session_hash(self, session_id):
         """A stable pseudonym of a browser session: HMAC with the database
         secret, so the stored value cannot be replayed as a session id."""
         # sudo: the database secret, used only as the HMAC key
@@ -97,18 +97,18 @@ class HybridSupportKbEvent(models.Model):
         ).hexdigest()[:32]
 
     @api.model
-    def _hs_log_within_address(self, vals_list, key, address_hash):
+    def _log_within_address(self, vals_list, key, address_hash):
         """The events of an anonymous visitor within their address's daily
         ceilings (tools/deflection.py): a deflection takes one of the
         address's deflection places, any other event one of its event
         places; what finds no place is not stored (or not counted)."""
-        events_used, deflections_used = self._hs_address_slots_used(
+        events_used, deflections_used = self._address_slots_used(
             address_hash, ("e", "d")
         )
         written = self.browse()
         if key:
             try:
-                written, _place = self._hs_create_in_slot(
+                written, _place = self._create_in_slot(
                     dict(vals_list[0], deflection=True, deflection_key=key),
                     address_hash,
                     "d",
@@ -120,7 +120,7 @@ class HybridSupportKbEvent(models.Model):
             if written:
                 vals_list = vals_list[1:]
         for vals in vals_list:
-            event, place = self._hs_create_in_slot(
+            event, place = self._create_in_slot(
                 vals,
                 address_hash,
                 "e",
@@ -134,7 +134,7 @@ class HybridSupportKbEvent(models.Model):
         return written
 
     @api.model
-    def _hs_allowed(self, partner=None, session_hash=None):
+    def _allowed(self, partner=None, session_hash=None):
         """Whether this visitor may still write events this hour (both logs
         count): a cap on what anonymous visitors can fill the tables with."""
         since = fields.Datetime.now() - timedelta(hours=1)
@@ -151,12 +151,12 @@ class HybridSupportKbEvent(models.Model):
         return written < cap
 
     @api.model
-    def _hs_log(self, event_type, source, articles=None, **values):
+    def _log(self, event_type, source, articles=None, **values):
         """One event per article (or one without article). ``values``:
         partner_id or session_hash (and address_hash), company_id,
         ticket_id, comment, query. An anonymous client address over its daily
         ceilings writes nothing more, or no more deflections
-        (``_hs_log_within_address``)."""
+        (``_log_within_address``)."""
         values["comment"] = (values.get("comment") or "")[:MAX_COMMENT] or False
         values["query"] = (values.get("query") or "")[:200] or False
         company = self.env["res.company"].browse(
@@ -164,7 +164,7 @@ class HybridSupportKbEvent(models.Model):
         )
         partner_id, session_hash = values.get("partner_id"), values.get("session_hash")
         if event_type == "submitted_anyway":
-            self._hs_withdraw_deflections(
+            self._withdraw_deflections(
                 self.env["res.partner"].browse(partner_id), session_hash
             )
         vals_list = [
@@ -173,7 +173,7 @@ class HybridSupportKbEvent(models.Model):
                 event_type=event_type,
                 source=source,
                 article_id=article.id if article else False,
-                team_id=self._hs_team_of(article, company).id,
+                team_id=self._team_of(article, company).id,
             )
             for article in (articles or [False])
         ]
@@ -188,7 +188,7 @@ class HybridSupportKbEvent(models.Model):
             event_type, source, bool(values.get("ticket_id"))
         )
         if address_hash:
-            return self._hs_log_within_address(
+            return self._log_within_address(
                 vals_list, key if deflects else None, address_hash
             )
         if deflects:
@@ -207,7 +207,7 @@ class HybridSupportKbEvent(models.Model):
         return self.create(vals_list)
 
     @api.model
-    def _hs_team_of(self, article, company):
+    def _team_of(self, article, company):
         """The first team of ``company`` (or of none) handling the article's
         category: who would have had the case."""
         if not article or not article.category_id:
@@ -226,7 +226,7 @@ class HybridSupportKbEvent(models.Model):
             )
         )
 
-    def _hs_visitor_domain(self, partner_id, session_hash):
+    def _visitor_domain(self, partner_id, session_hash):
         if partner_id:
             return [("partner_id", "=", partner_id)]
         if session_hash:
@@ -234,10 +234,10 @@ class HybridSupportKbEvent(models.Model):
         return None
 
     @api.model
-    def _hs_withdraw_deflections(self, partner, session_hash=None, ticket=None):
+    def _withdraw_deflections(self, partner, session_hash=None, ticket=None):
         """The visitor opened a case after all: their deflections of the
         window were no answer. The case, when known, is kept on the event."""
-        who = self._hs_visitor_domain(partner.id, session_hash)
+        who = self._visitor_domain(partner.id, session_hash)
         if who is None:
             return self.browse()
         since = fields.Datetime.now() - deflection_tools.WINDOW
@@ -255,7 +255,7 @@ class HybridSupportKbEvent(models.Model):
     # -- demo -------------------------------------------------------------------
 
     @api.model
-    def _hs_demo_history(self, weeks=26, per_week=6, seed=15):
+    def _demo_history(self, weeks=26, per_week=6, seed=15):
         """Demo data: ``weeks`` weeks of help-center visits (searches with and
         without result, articles read, votes, "This solved it") by anonymous
         visitors, so that the self-service figures show something on first
@@ -282,21 +282,21 @@ class HybridSupportKbEvent(models.Model):
             }
             article = rng.choice(articles)
             if rng.random() < 0.2:
-                search = Search._hs_log(rng.choice(misses), 0, **who)
+                search = Search._log(rng.choice(misses), 0, **who)
                 dates.setdefault("hybrid_support_kb_search", []).append(
                     (search.id, when)
                 )
                 continue
-            search = Search._hs_log(article.name.split()[-1], rng.randint(1, 4), **who)
+            search = Search._log(article.name.split()[-1], rng.randint(1, 4), **who)
             dates.setdefault("hybrid_support_kb_search", []).append((search.id, when))
-            events = self._hs_log("viewed", "search", article, **who)
+            events = self._log("viewed", "search", article, **who)
             roll = rng.random()
             if roll < 0.45:
-                events |= self._hs_log("helpful", "search", article, **who)
+                events |= self._log("helpful", "search", article, **who)
             elif roll < 0.6:
-                events |= self._hs_log("not_helpful", "search", article, **who)
+                events |= self._log("not_helpful", "search", article, **who)
             elif roll < 0.75:
-                events |= self._hs_log("deflected", "new_case", article, **who)
+                events |= self._log("deflected", "new_case", article, **who)
             written |= events
             dates.setdefault(self._table, []).extend((e.id, when) for e in events)
         self.env.flush_all()

@@ -125,13 +125,13 @@ class HybridSupportKbGap(models.Model):
     def action_reopen(self):
         self.state = "new"
 
-    def _hs_kb_drafted(self, article):
+    def _kb_drafted(self, article):
         self.write({"state": "drafted", "article_id": article.id})
 
     # -- hooks for other addons ----------------------------------------------
 
     @api.model
-    def _hs_kb_unanswered_searches(self, company, since):
+    def _kb_unanswered_searches(self, company, since):
         """Hook: texts of the help center searches of ``company`` since
         ``since`` that found nothing (the search log)."""
         searches = self.env["hybrid.support.kb.search"].search(
@@ -146,7 +146,7 @@ class HybridSupportKbGap(models.Model):
         return searches.mapped("query")
 
     @api.model
-    def _hs_kb_feedback_counts(self, articles, since):
+    def _kb_feedback_counts(self, articles, since):
         """Hook: ``{article id: (not helpful, helpful)}`` votes since
         ``since`` (the help center's event log)."""
         groups = self.env["hybrid.support.kb.event"]._read_group(
@@ -167,14 +167,14 @@ class HybridSupportKbGap(models.Model):
         return counts
 
     @api.model
-    def _hs_kb_sentence_vectors(self):
+    def _kb_sentence_vectors(self):
         """Hook: a callable ``texts -> unit-length rows`` (a sentence
         encoder) to group cases by meaning instead of word TF-IDF, or None:
         words only. By default the help center search's encoder
-        (``_hs_search_encoder``: hybrid_support_ai's, when that addon is
+        (``_search_encoder``: hybrid_support_ai's, when that addon is
         installed and its model folder set), so that gaps and suggestions
         read texts the same way."""
-        _folder, encoder = self.env["hybrid.support.kb.article"]._hs_search_encoder()
+        _folder, encoder = self.env["hybrid.support.kb.article"]._search_encoder()
         if encoder is None:
             return None
 
@@ -187,7 +187,7 @@ class HybridSupportKbGap(models.Model):
     # -- the nightly job --------------------------------------------------------
 
     @api.model
-    def _hs_kb_period(self):
+    def _kb_period(self):
         value = self.env["ir.config_parameter"].sudo().get_param(PERIOD_PARAM)
         try:
             days = int(value or DEFAULT_PERIOD)
@@ -197,7 +197,7 @@ class HybridSupportKbGap(models.Model):
 
     @api.model
     @retry_soon_on_conflict
-    def _hs_kb_cron_find_gaps(self):
+    def _kb_cron_find_gaps(self):
         """Nightly: knowledge gaps and stale articles of every company, one
         company a step."""
         cron = self.env["ir.cron"]
@@ -205,12 +205,12 @@ class HybridSupportKbGap(models.Model):
         # every company (a handful of rows), one a step
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for index, company in enumerate(companies):
-            self.sudo()._hs_kb_find_gaps(company)
+            self.sudo()._kb_find_gaps(company)
             if cron._commit_progress(1, remaining=len(companies) - index - 1) <= 0:
                 break
 
     @api.model
-    def _hs_kb_find_gaps(self, company, now=None):
+    def _kb_find_gaps(self, company, now=None):
         """Replace the open findings of ``company`` (a record or an id) by
         this run's."""
         if isinstance(company, int):
@@ -219,7 +219,7 @@ class HybridSupportKbGap(models.Model):
         # microseconds, which left out the cases of the current second (and
         # made TestKbGaps fail whenever its set-up and test shared a second)
         now = now or self.env.cr.now()
-        days = self._hs_kb_period()
+        days = self._kb_period()
         start, previous_start = (
             now - timedelta(days=days),
             now - timedelta(days=2 * days),
@@ -246,15 +246,15 @@ class HybridSupportKbGap(models.Model):
             Domain("state", "=", "published")
             & Domain("company_id", "in", [company.id, False])
         )
-        vectors = self._hs_kb_sentence_vectors()
+        vectors = self._kb_sentence_vectors()
         knowledge = [
-            (article.id, article._hs_kb_text(), article._hs_kb_source_questions())
+            (article.id, article._kb_text(), article._kb_source_questions())
             for article in articles
         ]
         found = gap_tools.find_gaps(
             cases,
             knowledge,
-            searches=self._hs_kb_unanswered_searches(company, start),
+            searches=self._kb_unanswered_searches(company, start),
             vectors=vectors,
         )
         names = {
@@ -297,7 +297,7 @@ class HybridSupportKbGap(models.Model):
         stale = gap_tools.stale_articles(
             knowledge,
             cases,
-            not_helpful=self._hs_kb_feedback_counts(articles, start),
+            not_helpful=self._kb_feedback_counts(articles, start),
             vectors=vectors,
         )
         today = fields.Date.context_today(self)

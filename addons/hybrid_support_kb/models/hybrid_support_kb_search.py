@@ -41,7 +41,7 @@ class HybridSupportKbSearch(models.Model):
             search.outcome = "none" if search.no_result else "found"
 
     @api.model
-    def _hs_log(self, query, result_count, **values):
+    def _log(self, query, result_count, **values):
         """The search, logged. ``values``: partner_id or session_hash (and
         address_hash), company_id, source. An anonymous client address over
         its daily ceiling of searches is still answered by the help center,
@@ -58,8 +58,8 @@ class HybridSupportKbSearch(models.Model):
         vals["address_hash"] = address_hash
         if not address_hash:
             return self.create(vals)
-        [used] = self._hs_address_slots_used(address_hash, ("s",))
-        search, _place = self._hs_create_in_slot(
+        [used] = self._address_slots_used(address_hash, ("s",))
+        search, _place = self._create_in_slot(
             vals,
             address_hash,
             "s",

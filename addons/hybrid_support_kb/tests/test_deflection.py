@@ -121,7 +121,7 @@ class DeflectionCase(TransactionCase):
         return (
             self.env[EVENT]
             .sudo()
-            ._hs_log(event_type, source, article or self.article, **who)
+            ._log(event_type, source, article or self.article, **who)
         )
 
     def rate(self, domain):
@@ -279,7 +279,7 @@ class TestDeflectionConcurrency(TransactionCase):
         # for the lock the test runner holds while tests run
         cr.transaction = cr.transaction or Transaction(self.registry)
         env = api.Environment(cr, SUPERUSER_ID, {})
-        return env[EVENT]._hs_log(
+        return env[EVENT]._log(
             "helpful", "search", None, session_hash=visitor, company_id=self.company_id
         )
 
@@ -331,14 +331,14 @@ class TestDeflectionConcurrency(TransactionCase):
         index, finds them taken once the first committed, and writes a
         plain event: the address never exceeds its ceiling."""
         self.company_id = self.env.ref("base.main_company").id
-        address = self.env[EVENT]._hs_address_hash("198.51.100.23")
+        address = self.env[EVENT]._address_hash("198.51.100.23")
         ceiling = deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY
         results = {}
 
         def log(cr, n):
             cr.transaction = cr.transaction or Transaction(self.registry)
             env = api.Environment(cr, SUPERUSER_ID, {})
-            return env[EVENT]._hs_log(
+            return env[EVENT]._log(
                 "helpful",
                 "search",
                 None,
@@ -378,14 +378,14 @@ class TestDeflectionConcurrency(TransactionCase):
         index, finds them all taken once the first committed, and logs
         nothing: the search log never exceeds the address's ceiling."""
         self.company_id = self.env.ref("base.main_company").id
-        address = self.env[EVENT]._hs_address_hash("198.51.100.24")
+        address = self.env[EVENT]._address_hash("198.51.100.24")
         ceiling = deflection.MAX_SEARCHES_PER_ADDRESS_DAY
         results = {}
 
         def log(cr, n):
             cr.transaction = cr.transaction or Transaction(self.registry)
             env = api.Environment(cr, SUPERUSER_ID, {})
-            return env[SEARCH]._hs_log(
+            return env[SEARCH]._log(
                 f"no such thing {n}",
                 0,
                 session_hash=f"hs-search-bot-{n}",

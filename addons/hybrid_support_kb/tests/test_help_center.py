@@ -231,7 +231,7 @@ class TestHelpCenterLogs(HelpCenterCase):
     def test_anonymous_visitor_cannot_flood_the_logs(self):
         self.authenticate(None, None)
         self.page("/help")
-        session_hash = self.env[EVENT]._hs_session_hash(self.session.sid)
+        session_hash = self.env[EVENT]._session_hash(self.session.sid)
         self.env[EVENT].create(
             [
                 {
@@ -445,7 +445,7 @@ class TestHelpCenterAddressCeiling(HelpCenterCase):
         }
         with patch.dict(config.options, {"proxy_mode": True}):
             self.bot_pair(behind_proxy)
-        other = self.env[EVENT]._hs_address_hash("203.0.113.7")
+        other = self.env[EVENT]._address_hash("203.0.113.7")
         self.assertEqual(self.counted(address_hash=other), (2, 1))
         self.assertEqual(
             self.counted()[1], deflection.MAX_DEFLECTIONS_PER_ADDRESS_DAY + 1
@@ -469,9 +469,9 @@ class TestHelpCenterAddressCeiling(HelpCenterCase):
         self.assertEqual(len(logged), ceiling)
         self.assertEqual(len(set(logged.mapped("session_hash"))), ceiling)
         [address_hash] = set(logged.mapped("address_hash"))
-        self.assertEqual(address_hash, self.env[SEARCH]._hs_address_hash("127.0.0.1"))
+        self.assertEqual(address_hash, self.env[SEARCH]._address_hash("127.0.0.1"))
         # the searches past the ceiling make no knowledge gap
-        unanswered = self.env["hybrid.support.kb.gap"]._hs_kb_unanswered_searches(
+        unanswered = self.env["hybrid.support.kb.gap"]._kb_unanswered_searches(
             self.company_a, datetime.now() - timedelta(hours=1)
         )
         self.assertEqual(unanswered, ["quantum entanglement warranty"] * ceiling)
@@ -482,7 +482,7 @@ class TestHelpCenterAddressCeiling(HelpCenterCase):
         }
         with patch.dict(config.options, {"proxy_mode": True}):
             self.bot_search("proxied+zorblax", behind_proxy)
-        other = self.env[SEARCH]._hs_address_hash("203.0.113.8")
+        other = self.env[SEARCH]._address_hash("203.0.113.8")
         self.assertEqual(
             self.env[SEARCH].search([("query", "=", "proxied zorblax")]).address_hash,
             other,

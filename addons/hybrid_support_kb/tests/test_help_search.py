@@ -110,11 +110,11 @@ class TestSearchIndexFollowsTheDatabase(TransactionCase):
         )
 
     def found(self, text):
-        return self.Article._hs_suggest(text, company=self.company)
+        return self.Article._suggest(text, company=self.company)
 
     def test_same_signature_reuses_the_index(self):
-        first = self.Article._hs_search_index(self.company)
-        self.assertIs(self.Article._hs_search_index(self.company), first)
+        first = self.Article._search_index(self.company)
+        self.assertIs(self.Article._search_index(self.company), first)
 
     def test_orm_changes_rebuild_the_index(self):
         self.assertEqual(self.found("quokka"), self.article)
@@ -126,10 +126,10 @@ class TestSearchIndexFollowsTheDatabase(TransactionCase):
         self.article.audience = "internal"
         self.assertFalse(self.found("wombat"))
         self.assertEqual(
-            self.Article._hs_suggest("wombat", audiences=("internal",)), self.article
+            self.Article._suggest("wombat", audiences=("internal",)), self.article
         )
         self.article.unlink()
-        self.assertFalse(self.Article._hs_suggest("wombat", audiences=("internal",)))
+        self.assertFalse(self.Article._suggest("wombat", audiences=("internal",)))
 
     def test_change_committed_by_another_worker_is_seen(self):
         """Two workers, two real connections: the index this process built
@@ -168,7 +168,7 @@ class TestSearchIndexFollowsTheDatabase(TransactionCase):
 
         def suggest(text):
             return in_own_transaction(
-                lambda env: env["hybrid.support.kb.article"]._hs_suggest(text).ids
+                lambda env: env["hybrid.support.kb.article"]._suggest(text).ids
             )
 
         self.assertEqual(suggest("narwhal"), [article_id])
@@ -191,8 +191,8 @@ class TestSearchIndexFollowsTheDatabase(TransactionCase):
     def test_translations_are_indexed_per_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.article.with_context(lang="fr_FR").name = "Horaire des repas du quokka"
-        french = self.Article.with_context(lang="fr_FR")._hs_suggest("horaire repas")
+        french = self.Article.with_context(lang="fr_FR")._suggest("horaire repas")
         self.assertEqual(french, self.article)
         self.assertFalse(
-            self.Article.with_context(lang="en_US")._hs_suggest("horaire repas")
+            self.Article.with_context(lang="en_US")._suggest("horaire repas")
         )

@@ -26,7 +26,7 @@ class TestKb(TransactionCase):
         cls.draft = Article.create({"name": "Password policy draft", "state": "draft"})
 
     def test_suggest_only_published(self):
-        found = self.env["hybrid.support.kb.article"]._hs_suggest(
+        found = self.env["hybrid.support.kb.article"]._suggest(
             "cannot login, password locked"
         )
         self.assertEqual(found[:1], self.password)

@@ -105,7 +105,7 @@ class TestKbDraftsJob(KbDraftCase):
         self.assertEqual(article.source_ticket_ids, cases)
         self.assertEqual(article.state, "draft")
         self.assertEqual(set(cases.mapped("hs_kb_draft_state")), {"drafted"})
-        text = article._hs_kb_text()
+        text = article._kb_text()
         self.assertIn("Export", text)
         self.assertIn("CSV", text)
         for private in (
@@ -210,7 +210,7 @@ class TestKbDraftsJob(KbDraftCase):
         self.assertNotIn(case_b, draft_a.source_ticket_ids)
         draft_b = self.env[ARTICLE].search([("source_ticket_ids", "in", case_b.ids)])
         self.assertEqual(draft_b.company_id, other)
-        self.assertNotIn("Peter", draft_b._hs_kb_text())
+        self.assertNotIn("Peter", draft_b._kb_text())
 
 
 @tagged("post_install", "-at_install")

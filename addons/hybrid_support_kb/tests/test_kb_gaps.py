@@ -148,7 +148,7 @@ class TestKbGaps(TransactionCase):
 
     def run_job(self):
         # the cron's body for one company (the cron commits between companies)
-        return self.Gap._hs_kb_find_gaps(self.company)
+        return self.Gap._kb_find_gaps(self.company)
 
     def test_nightly_job_lists_the_unanswered_topic(self):
         found = self.run_job().filtered(lambda g: g.kind == "gap")

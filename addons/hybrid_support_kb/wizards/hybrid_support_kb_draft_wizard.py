@@ -64,11 +64,11 @@ class HybridSupportKbDraftWizard(models.TransientModel):
             category=self.category_id.id or None,
             keys=self.ticket_ids.ids,
         )
-        article = self.env["hybrid.support.kb.article"]._hs_kb_create_draft(
+        article = self.env["hybrid.support.kb.article"]._kb_create_draft(
             proposal, self.ticket_ids[:1].company_id
         )
         if self.gap_id:
-            self.gap_id._hs_kb_drafted(article)
+            self.gap_id._kb_drafted(article)
         return {
             "type": "ir.actions.act_window",
             "res_model": "hybrid.support.kb.article",

@@ -51,7 +51,7 @@ class HybridSupportPortalTeamLog(models.Model):
     )
 
     @api.model
-    def _hs_log(self, contacts, action, before=None):
+    def _log(self, contacts, action, before=None):
         """Log ``action`` on each of ``contacts``; ``before`` maps a contact's
         id to its (role, sees company cases) before a change. Rows are written
         by the code only (sudo), never by hand, and in one batch."""

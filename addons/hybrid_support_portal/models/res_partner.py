@@ -69,7 +69,7 @@ class ResPartner(models.Model):
             lambda p: before[p.id] != (p.hs_support_role, p.hs_support_company_cases)
         )
         if changed:
-            self.env["hybrid.support.portal.team.log"]._hs_log(changed, "role", before)
+            self.env["hybrid.support.portal.team.log"]._log(changed, "role", before)
             if changed.user_ids:
                 # a global rule reads the role; Odoo caches rules per user
                 self.env.registry.clear_cache()
@@ -186,7 +186,7 @@ class ResPartner(models.Model):
                 wizard_user.action_invite_again()
             else:
                 wizard_user.action_grant_access()
-        self.env["hybrid.support.portal.team.log"]._hs_log(self, "invite")
+        self.env["hybrid.support.portal.team.log"]._log(self, "invite")
 
     def _hs_revoke_portal_access(self):
         """Take the portal access away through Odoo's portal wizard (the
@@ -196,7 +196,7 @@ class ResPartner(models.Model):
         )
         for wizard_user in wizard.user_ids.filtered("is_portal"):
             wizard_user.action_revoke_access()
-        self.env["hybrid.support.portal.team.log"]._hs_log(self, "revoke")
+        self.env["hybrid.support.portal.team.log"]._log(self, "revoke")
         self._hs_rotate_case_tokens()
 
     def _hs_rotate_case_tokens(self):

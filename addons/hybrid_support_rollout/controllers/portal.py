@@ -12,7 +12,7 @@ class CustomerPortalRollout(CustomerPortalHybridSupport):
         # a signed-in customer viewing a case: a first value of the portal
         # (a visit by token from an email is not a portal use)
         if not user._is_public() and user._is_portal():
-            request.env["hybrid.support.rollout.member"]._hs_record_first_value(
+            request.env["hybrid.support.rollout.member"]._record_first_value(
                 user.partner_id, "viewed_case"
             )
         return values

@@ -17,5 +17,5 @@ class HelpdeskTicket(models.Model):
             return True
         # the customers of the rolled-back waves, read once per transaction
         Wave = self.env["hybrid.support.rollout.wave"]
-        rolled_back = Wave._hs_rolled_back_partner_ids()
+        rolled_back = Wave._rolled_back_partner_ids()
         return rolled_back.isdisjoint(partner.ids + partner.commercial_partner_id.ids)

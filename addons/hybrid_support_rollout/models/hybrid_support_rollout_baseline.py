@@ -156,7 +156,7 @@ class HybridSupportRolloutBaseline(models.Model):
         return self[kpi]
 
     @api.model
-    def _hs_demo_baseline(self, import_id):
+    def _demo_baseline(self, import_id):
         """Demo data: import the demo mailbox history (the real import,
         closed stage), measure its baseline with the real wizard, and set
         four goals against it."""

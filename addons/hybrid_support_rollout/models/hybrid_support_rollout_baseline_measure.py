@@ -45,7 +45,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
     _description = "Measures of a support baseline"
 
     @api.model
-    def _hs_period(self, date_from, date_to):
+    def _period(self, date_from, date_to):
         """Naive UTC bounds [start, end) of the days from ``date_from`` to
         ``date_to`` included."""
         return (
@@ -54,7 +54,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         )
 
     @api.model
-    def _hs_case_domain(self, company, teams, start, end, source="all"):
+    def _case_domain(self, company, teams, start, end, source="all"):
         domain = Domain("company_id", "=", company.id) & (
             Domain("hs_received_date", ">=", start)
             & Domain("hs_received_date", "<", end)
@@ -69,7 +69,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         return domain
 
     @api.model
-    def _hs_working_time(self, calendar, company, start, end):
+    def _working_time(self, calendar, company, start, end):
         """The calendar's weekly hours and the global leaves of the period,
         read once; wall-clock hours without a calendar."""
         calendar = calendar or company.resource_calendar_id
@@ -96,7 +96,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         return WorkingTime(attendances, calendar.tz or "UTC", leaves)
 
     @api.model
-    def _hs_agent_partners(self):
+    def _agent_partners(self):
         """Contacts of internal users (agents, past and present); one query."""
         rows = self.env.execute_query(
             SQL("SELECT DISTINCT partner_id FROM res_users WHERE share IS NOT TRUE")
@@ -104,7 +104,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         return {partner_id for (partner_id,) in rows}
 
     @api.model
-    def _hs_threads(self, domain, agent_domains=()):
+    def _threads(self, domain, agent_domains=()):
         """The cases of ``domain`` (read with the user's rights) as
         ``Thread`` values, with their public messages: one query for the
         cases, one per chunk of cases for their messages, whatever the
@@ -130,7 +130,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
                 SQL("%s = 'import'", SQL.identifier(table, "hs_origin")),
             )
         )
-        agents = self._hs_agent_partners()
+        agents = self._agent_partners()
         agent_domains = baseline_tools.agent_domains(
             ",".join(agent_domains), FREE_EMAIL_DOMAINS
         )
@@ -183,18 +183,18 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
                 )
 
     @api.model
-    def _hs_analyse(
+    def _analyse(
         self, company, teams, start, end, source="all", calendar=None, agent_domains=()
     ):
         """The pure ``Baseline`` of the cases of a period."""
-        working_time = self._hs_working_time(calendar, company, start, end)
-        domain = self._hs_case_domain(company, teams, start, end, source)
+        working_time = self._working_time(calendar, company, start, end)
+        domain = self._case_domain(company, teams, start, end, source)
         return baseline_tools.analyse(
-            self._hs_threads(domain, agent_domains), working_time
+            self._threads(domain, agent_domains), working_time
         )
 
     @api.model
-    def _hs_values(self, measured):
+    def _values(self, measured):
         """Fields and breakdown lines of a baseline from a pure ``Baseline``."""
         return {
             "measured_date": fields.Datetime.now(),
@@ -218,7 +218,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         }
 
     @api.model
-    def _hs_csat_percent(self, company, teams, start, end):
+    def _csat_percent(self, company, teams, start, end):
         """Satisfied ratings (4-5 of 5) given to the cases in [start, end)."""
         tickets = self.env["helpdesk.ticket"]._search(
             Domain("company_id", "=", company.id)
@@ -240,10 +240,10 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         return goal_tools.csat_percent(ratings)
 
     @api.model
-    def _hs_portal_adoption_percent(self, company, teams, end):
+    def _portal_adoption_percent(self, company, teams, end):
         """Share of active accounts (a case received in the ACTIVE_DAYS
         before ``end``) with a contact who has logged in to the portal."""
-        domain = self._hs_case_domain(
+        domain = self._case_domain(
             company, teams, end - timedelta(days=ACTIVE_DAYS), end
         ) & Domain("partner_id", "!=", False)
         accounts = {
@@ -271,7 +271,7 @@ class HybridSupportRolloutBaselineMeasure(models.AbstractModel):
         return 100.0 * len(on_portal & accounts) / len(accounts)
 
     @api.model
-    def _hs_case_kpi_averages(self, company, teams, start, end):
+    def _case_kpi_averages(self, company, teams, start, end):
         """(first response, resolution) averages in working hours of the
         stored case KPIs of hybrid_support_escalation, for the first
         responses and closings in [start, end); None where there is none."""

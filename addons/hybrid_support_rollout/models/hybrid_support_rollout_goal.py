@@ -88,17 +88,17 @@ class HybridSupportRolloutGoal(models.Model):
                 (
                     values["first_response_hours"],
                     values["resolution_hours"],
-                ) = Baseline._hs_case_kpi_averages(company, teams, start, end)
+                ) = Baseline._case_kpi_averages(company, teams, start, end)
             if "csat_percent" in kpis:
-                values["csat_percent"] = Baseline._hs_csat_percent(
+                values["csat_percent"] = Baseline._csat_percent(
                     company, teams, start, end
                 )
             if "portal_adoption_percent" in kpis:
-                values["portal_adoption_percent"] = (
-                    Baseline._hs_portal_adoption_percent(company, teams, end)
+                values["portal_adoption_percent"] = Baseline._portal_adoption_percent(
+                    company, teams, end
                 )
             if kpis & {"status_chaser_percent", "weekly_volume"}:
-                recent = Baseline._hs_analyse(
+                recent = Baseline._analyse(
                     company, teams, start, end, calendar=baseline.calendar_id
                 )
                 values["status_chaser_percent"] = (

@@ -142,7 +142,7 @@ class HybridSupportRolloutMember(models.Model):
 
     # --- nudges -------------------------------------------------------------
 
-    def _hs_send_nudge(self, step, now):
+    def _send_nudge(self, step, now):
         """Send ``step``'s template to the contact, logged as a nudge (its
         uniqueness per contact and step is what stops a second worker)."""
         self.ensure_one()
@@ -160,7 +160,7 @@ class HybridSupportRolloutMember(models.Model):
         return nudge
 
     @api.model
-    def _hs_email_only_elsewhere_sql(self, alias):
+    def _email_only_elsewhere_sql(self, alias):
         """SQL condition: the contact of the contact row aliased ``alias``
         is back to email only elsewhere (a rolled-back wave, a wave of a
         company switched to email only); the invitation and nudge jobs leave

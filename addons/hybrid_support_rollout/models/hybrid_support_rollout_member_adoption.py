@@ -15,7 +15,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
     _description = "Adoption measures of the contacts of a portal rollout wave"
 
     @api.model
-    def _hs_cron_measure(self, batch_size=500):
+    def _cron_measure(self, batch_size=500):
         """Every contact once per run, in batches."""
         cron = self.env["ir.cron"]
         total = self.search_count(
@@ -26,7 +26,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
         )
         done = 0
         while done < total:
-            count = self._hs_measure_batch(limit=batch_size)
+            count = self._measure_batch(limit=batch_size)
             done += count
             if (
                 not count
@@ -35,7 +35,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
                 break
 
     @api.model
-    def _hs_measure_batch(self, limit=500):
+    def _measure_batch(self, limit=500):
         """Measure the least recently measured contacts with access of
         running (or done) waves; returns how many."""
         members = self.search(
@@ -46,12 +46,12 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
             order="measured_date asc nulls first, id",
             limit=limit,
         )
-        members._hs_measure()
-        members.nudge_ids._hs_measure_effect()
+        members._measure()
+        members.nudge_ids._measure_effect()
         return len(members)
 
     @api.model
-    def _hs_record_first_value(self, partner, kind):
+    def _record_first_value(self, partner, kind):
         """Called by the portal when ``partner`` does something of value
         that no table keeps (viewing a case): sets the first value of their
         wave rows that have none. One indexed query when there is nothing
@@ -76,7 +76,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
                 }
             )
 
-    def _hs_measure(self):
+    def _measure(self):
         """Refresh the adoption figures of ``self`` (contacts with access):
         a few grouped queries for the batch, whatever its size."""
         members = self.filtered("invited_date")
@@ -84,11 +84,11 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
             return
         self.env["helpdesk.ticket"].flush_model()
         self.env["mail.message"].flush_model()
-        members._hs_refresh_logins()
+        members._refresh_logins()
         ids = tuple(members.ids)
         # first value: each kind's first date after the access
         viewed = {m.id: m.first_value_date for m in members}
-        portal_reply = self._hs_counts(
+        portal_reply = self._counts(
             SQL(
                 """
                 SELECT m.id, min(msg.create_date) FROM hybrid_support_rollout_member m
@@ -100,7 +100,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
                 ids,
             )
         )
-        portal_case = self._hs_counts(
+        portal_case = self._counts(
             SQL(
                 """
                 SELECT m.id, min(t.create_date) FROM hybrid_support_rollout_member m
@@ -111,7 +111,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
                 ids,
             )
         )
-        helpful = self._hs_counts(
+        helpful = self._counts(
             SQL(
                 """
                 SELECT m.id, min(e.create_date) FROM hybrid_support_rollout_member m
@@ -141,7 +141,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
         )
         for member_id, portal, email in self.env.cr.fetchall():
             replies[member_id] = (portal, email)
-        searches = self._hs_counts(
+        searches = self._counts(
             SQL(
                 """
                 SELECT m.id, count(s.id) FROM hybrid_support_rollout_member m
@@ -152,7 +152,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
                 ids,
             )
         )
-        duplicates = self._hs_counts(
+        duplicates = self._counts(
             SQL(
                 """
                 SELECT m.id, count(t.id) FROM hybrid_support_rollout_member m
@@ -219,7 +219,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
                 }
             )
 
-    def _hs_refresh_logins(self):
+    def _refresh_logins(self):
         """Activation (first login after the access) and last login of the
         contacts of ``self``, from res.users.log, in one query."""
         if not self:
@@ -257,7 +257,7 @@ class HybridSupportRolloutMemberAdoption(models.AbstractModel):
             ["activated_date", "last_seen_date", "activated_count"]
         )
 
-    def _hs_counts(self, query):
+    def _counts(self, query):
         """{member id: value} of a grouped query returning (member id, value)."""
         self.env.cr.execute(query)
         return dict(self.env.cr.fetchall())

@@ -18,23 +18,23 @@ class HybridSupportRolloutMemberInvitation(models.AbstractModel):
 
     @api.model
     @retry_soon_on_conflict
-    def _hs_cron_invite(self, batch_size=50):
+    def _cron_invite(self, batch_size=50):
         cron = self.env["ir.cron"]
         while True:
-            done = self._hs_invite_batch(limit=batch_size)
+            done = self._invite_batch(limit=batch_size)
             if not done or cron._commit_progress(done) <= 0 or done < batch_size:
                 break
 
     @api.model
-    def _hs_invite_batch(self, limit=50):
+    def _invite_batch(self, limit=50):
         """One batch of the invitation job; returns how many contacts it
         handled."""
-        members = self.browse(self._hs_invitable_ids(limit))
-        members._hs_invite()
+        members = self.browse(self._invitable_ids(limit))
+        members._invite()
         return len(members)
 
     @api.model
-    def _hs_invitable_ids(self, limit):
+    def _invitable_ids(self, limit):
         """Ids of pending contacts of started waves (of companies not back
         to email only; contacts in no rolled-back wave nor in a wave of a
         company back to email only) that no other transaction holds (another cron
@@ -56,7 +56,7 @@ class HybridSupportRolloutMemberInvitation(models.AbstractModel):
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
                 STARTED,
-                self._hs_email_only_elsewhere_sql("m"),
+                self._email_only_elsewhere_sql("m"),
                 limit,
             )
         )
@@ -75,7 +75,7 @@ class HybridSupportRolloutMemberInvitation(models.AbstractModel):
             "support_role": partner._hs_support_role(),
         }
 
-    def _hs_invite(self):
+    def _invite(self):
         """Invite the contacts of ``self`` (rows the caller holds): through
         Odoo's portal wizard, which creates or reactivates the user and sends
         its invitation email with the wave's welcome message."""

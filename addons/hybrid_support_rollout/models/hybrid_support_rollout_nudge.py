@@ -43,7 +43,7 @@ class HybridSupportRolloutNudge(models.Model):
         "UNIQUE(member_id, step_id)", "A nudge is sent to a contact once."
     )
 
-    def _hs_measure_effect(self):
+    def _measure_effect(self):
         for nudge in self:
             wave = nudge.member_id.wave_id
             value = effective(
@@ -55,7 +55,7 @@ class HybridSupportRolloutNudge(models.Model):
     # --- the job ------------------------------------------------------------
 
     @api.model
-    def _hs_nudgeable_ids(self, limit):
+    def _nudgeable_ids(self, limit):
         """Contacts with access of started waves with a nudge series, of
         companies not back to email only, of contacts in no rolled-back wave
         nor in a wave of a company back to email only, that no other transaction holds
@@ -82,24 +82,24 @@ class HybridSupportRolloutNudge(models.Model):
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
                 STARTED,
-                Member._hs_email_only_elsewhere_sql("m"),
+                Member._email_only_elsewhere_sql("m"),
                 limit,
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _hs_nudge_batch(self, limit=100, now=None):
+    def _nudge_batch(self, limit=100, now=None):
         """One batch of the nudge job: each contact gets at most one email
         (tools.nudges.due_step). Returns how many contacts it looked at."""
         now = now or fields.Datetime.now()
         members = self.env["hybrid.support.rollout.member"].browse(
-            self._hs_nudgeable_ids(limit)
+            self._nudgeable_ids(limit)
         )
         if not members:
             return 0
         # a login since the last run stops the series now, not next hour
-        members._hs_refresh_logins()
+        members._refresh_logins()
         sent = {
             (member.id, step.id)
             for member, step in self._read_group(
@@ -135,15 +135,15 @@ class HybridSupportRolloutNudge(models.Model):
             )
             if not step:
                 continue
-            member._hs_send_nudge(steps.browse(step.id), now)
+            member._send_nudge(steps.browse(step.id), now)
             last_nudge[member.partner_id] = now
         return len(members)
 
     @api.model
     @retry_soon_on_conflict
-    def _hs_cron_nudge(self, batch_size=100):
+    def _cron_nudge(self, batch_size=100):
         cron = self.env["ir.cron"]
         while True:
-            done = self._hs_nudge_batch(limit=batch_size)
+            done = self._nudge_batch(limit=batch_size)
             if not done or cron._commit_progress(done) <= 0 or done < batch_size:
                 break

@@ -160,16 +160,16 @@ class HybridSupportRolloutWave(models.Model):
                 )
 
     def write(self, vals):
-        self._hs_check_manager_fields([vals])
+        self._check_manager_fields([vals])
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._hs_check_manager_fields(vals_list)
+        self._check_manager_fields(vals_list)
         waves = super().create(vals_list)
         for wave, vals in zip(waves, vals_list, strict=True):
             if "nudge_step_ids" not in vals:
-                wave._hs_add_default_nudges()
+                wave._add_default_nudges()
         return waves
 
     # --- actions ----------------------------------------------------------
@@ -200,7 +200,7 @@ class HybridSupportRolloutWave(models.Model):
 
     # --- business ---------------------------------------------------------
 
-    def _hs_check_manager_fields(self, vals_list):
+    def _check_manager_fields(self, vals_list):
         """Refuse to a non-manager (an owner) a change of MANAGER_FIELDS."""
         if self.env.su or self.env.user.has_group(MANAGERS):
             return
@@ -216,7 +216,7 @@ class HybridSupportRolloutWave(models.Model):
                 )
             )
 
-    def _hs_add_default_nudges(self):
+    def _add_default_nudges(self):
         steps = []
         for name, day, condition, template in DEFAULT_NUDGES:
             template = self.env.ref(
@@ -246,5 +246,5 @@ class HybridSupportRolloutWave(models.Model):
                     self.env._("%(wave)s: %(reason)s", wave=wave.name, reason=refusal)
                 )
         self.write({"state": state})
-        self.filtered(lambda w: w.state in STARTED)._hs_start_invitations()
+        self.filtered(lambda w: w.state in STARTED)._start_invitations()
         return True

@@ -125,7 +125,7 @@ class HybridSupportRolloutWaveAdoption(models.AbstractModel):
             wave.duplicate_count = duplicates
             wave.nudge_sent_count = nudges
             wave.csat_wave = adoption.csat(rating_sum, rating_count)
-            wave.csat_others = wave._hs_csat_of_others()
+            wave.csat_others = wave._csat_of_others()
 
     def action_refresh_adoption(self):
         """Measure the wave's contacts now instead of at the next run of the
@@ -134,11 +134,11 @@ class HybridSupportRolloutWaveAdoption(models.AbstractModel):
         # sudo: the contact rows are written by the jobs only; whoever may
         # read the wave (checked above) may have its figures refreshed
         members = self.sudo().member_ids
-        members._hs_measure()
-        members.nudge_ids._hs_measure_effect()
+        members._measure()
+        members.nudge_ids._measure_effect()
         return True
 
-    def _hs_csat_of_others(self):
+    def _csat_of_others(self):
         """Average rating of the company's customers outside the wave since
         its first access (0.0 before any)."""
         self.ensure_one()

@@ -37,9 +37,9 @@ class HybridSupportRolloutWaveCustomers(models.AbstractModel):
 
     def action_add_matching_customers(self):
         """Add the accounts matching the criteria to the wave's customers."""
-        self._hs_check_manager_fields([{"partner_ids": True}])
+        self._check_manager_fields([{"partner_ids": True}])
         for wave in self:
-            accounts = wave._hs_matching_accounts()
+            accounts = wave._matching_accounts()
             new = accounts - wave.partner_ids
             wave.partner_ids = [Command.link(a.id) for a in new]
             wave.message_post(
@@ -51,7 +51,7 @@ class HybridSupportRolloutWaveCustomers(models.AbstractModel):
 
     def action_invite_now(self):
         """Invite the customers added since the start (the job runs soon)."""
-        self._hs_start_invitations()
+        self._start_invitations()
         return True
 
     def _customer_contacts(self):
@@ -89,7 +89,7 @@ class HybridSupportRolloutWaveCustomers(models.AbstractModel):
             domain.append(("state", "in", list(states)))
         return self.search(domain)
 
-    def _hs_matching_accounts(self):
+    def _matching_accounts(self):
         """The accounts (commercial partners) matching the wave's criteria."""
         self.ensure_one()
         Partner = self.env["res.partner"]
@@ -125,7 +125,7 @@ class HybridSupportRolloutWaveCustomers(models.AbstractModel):
             )
         )
 
-    def _hs_sync_members(self):
+    def _sync_members(self):
         """One contact row per person the wave covers (new ones to invite);
         rows of people no longer covered and never invited are removed."""
         self.check_access("write")
@@ -147,8 +147,8 @@ class HybridSupportRolloutWaveCustomers(models.AbstractModel):
                 )
             ).unlink()
 
-    def _hs_start_invitations(self):
+    def _start_invitations(self):
         """Make the contact rows and let the invitation job invite them."""
-        self._hs_sync_members()
+        self._sync_members()
         # sudo: the job is the scheduler's row
         self.env.ref("hybrid_support_rollout.ir_cron_rollout_invite").sudo()._trigger()

@@ -3,10 +3,10 @@ from odoo.exceptions import AccessError
 
 from ..tools.waves import STATES
 
-# revoking portal access is theirs (see _hs_rollback)
+# revoking portal access is theirs (see _rollback)
 MANAGERS = "helpdesk_mgmt.group_helpdesk_manager"
 # the customers of the rolled-back waves, in the cursor's cache: read once
-# per transaction (see _hs_rolled_back_partner_ids)
+# per transaction (see _rolled_back_partner_ids)
 ROLLED_BACK_CACHE = "hybrid_support_rollout.rolled_back_partner_ids"
 # the fields of a wave that decide who is rolled back
 ROLLED_BACK_FIELDS = ("state", "partner_ids", "active")
@@ -64,7 +64,7 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
         """Back to the state the wave left, portal access restored for those
         the rollback revoked; logged."""
         self.check_access("write")
-        # sudo: the log is written by this code only (see _hs_rollback)
+        # sudo: the log is written by this code only (see _rollback)
         Log = self.env["hybrid.support.rollout.log"].sudo()
         for wave in self.filtered(lambda w: w.state == "rolled_back"):
             # sudo: the logs are written by this code only, read whole here
@@ -98,7 +98,7 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
             )
         return True
 
-    def _hs_rollback(self, reason, revoke_access=False):
+    def _rollback(self, reason, revoke_access=False):
         """Roll the waves back to email only: state rolled_back (the job
         stops inviting and nudging them, the hook of helpdesk.ticket drops
         portal links for their customers); optionally revoke the portal
@@ -117,7 +117,7 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
             wave.write({"rollback_from_state": previous, "rollback_reason": reason})
             revoked = self.env["res.users"]
             if revoke_access:
-                revoked = wave._hs_revoke_access()
+                revoked = wave._revoke_access()
             Log.create(
                 {
                     "wave_id": wave.id,
@@ -137,7 +137,7 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
             )
         return True
 
-    def _hs_revoke_access(self):
+    def _revoke_access(self):
         """Revoke, through Odoo's portal wizard, the portal access of the
         wave's contacts that have one; returns their users."""
         self.ensure_one()
@@ -153,7 +153,7 @@ class HybridSupportRolloutWaveRollback(models.AbstractModel):
         return users
 
     @api.model
-    def _hs_rolled_back_partner_ids(self):
+    def _rolled_back_partner_ids(self):
         """Ids of the customers (contacts and companies, as chosen) of the
         rolled-back waves, for helpdesk.ticket's portal-links hook, asked
         for every acknowledgement and notification. Read once per

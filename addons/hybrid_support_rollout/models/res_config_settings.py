@@ -19,7 +19,7 @@ class ResConfigSettings(models.TransientModel):
         }
 
     def action_hs_undo_email_only(self):
-        self.env["hybrid.support.rollout.rollback.wizard"]._hs_undo_company(
+        self.env["hybrid.support.rollout.rollback.wizard"]._undo_company(
             self.company_id
         )
         return True

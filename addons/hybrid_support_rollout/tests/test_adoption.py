@@ -16,7 +16,7 @@ class TestAdoptionMetrics(RolloutMixin, TransactionCase):
         cls._setup_rollout()
         cls.Member = cls.env["hybrid.support.rollout.member"]
         cls.wave.action_start_pilot()
-        cls.Member._hs_invite_batch()
+        cls.Member._invite_batch()
         cls.outsider = cls.env["res.partner"].create(
             {"name": "Out Sider", "email": "out@elsewhere.example"}
         )
@@ -65,16 +65,16 @@ class TestAdoptionMetrics(RolloutMixin, TransactionCase):
             self.portal_contact, hs_probable_duplicate_id=portal_case.id
         )
         self.assertTrue(email_twin)
-        self.env["hybrid.support.kb.search"]._hs_log(
+        self.env["hybrid.support.kb.search"]._log(
             "reset password", 2, partner_id=self.portal_contact.id
         )
-        self.env["hybrid.support.kb.search"]._hs_log(
+        self.env["hybrid.support.kb.search"]._log(
             "invoice", 0, partner_id=self.portal_contact.id
         )
         self.env["res.users.log"].with_user(paul).sudo().create({})
         self.rate(case, self.portal_contact, 5)
         self.rate(self.case(self.outsider), self.outsider, 3)
-        self.Member._hs_measure_batch()
+        self.Member._measure_batch()
         member = self.member(self.portal_contact)
         self.assertEqual(member.portal_reply_count, 2)
         self.assertEqual(member.email_reply_count, 1)
@@ -102,19 +102,19 @@ class TestAdoptionMetrics(RolloutMixin, TransactionCase):
                 "partner_id": self.portal_contact.id,
             }
         )
-        self.Member._hs_record_first_value(self.newcomer, "viewed_case")
-        self.Member._hs_measure_batch()
+        self.Member._record_first_value(self.newcomer, "viewed_case")
+        self.Member._measure_batch()
         self.assertEqual(
             self.member(self.portal_contact).first_value_kind, "helpful_article"
         )
         self.assertEqual(self.member(self.newcomer).first_value_kind, "viewed_case")
         # recorded once: a later view does not move the first value
         first = self.member(self.newcomer).first_value_date
-        self.Member._hs_record_first_value(self.newcomer, "viewed_case")
+        self.Member._record_first_value(self.newcomer, "viewed_case")
         self.assertEqual(self.member(self.newcomer).first_value_date, first)
 
     def test_report_sums_per_wave(self):
-        self.Member._hs_measure_batch()
+        self.Member._measure_batch()
         groups = self.Member._read_group(
             [("wave_id", "=", self.wave.id)], ["invite_state"], ["invited_count:sum"]
         )

@@ -14,7 +14,7 @@ class TestAdoptionTour(RolloutMixin, HttpCase):
         super().setUpClass()
         cls._setup_rollout()
         cls.wave.action_start_pilot()
-        cls.env["hybrid.support.rollout.member"]._hs_invite_batch()
+        cls.env["hybrid.support.rollout.member"]._invite_batch()
         paul = cls.portal_user
         # Paul (who already had access) logs in and replies in the portal
         # sudo: a login is logged by the user themselves, as

@@ -44,7 +44,7 @@ class TestRolloutAttacks(RolloutMixin, TransactionCase):
             }
         )
         cls.wave.with_user(cls.owner).action_start_pilot()
-        cls.env[MEMBER]._hs_invite_batch()
+        cls.env[MEMBER]._invite_batch()
 
     def rpc(self, user, model, method, *args, **kwargs):
         """As the web client's /web/dataset/call_kw runs it for ``user``."""
@@ -70,8 +70,8 @@ class TestRolloutAttacks(RolloutMixin, TransactionCase):
             self.rpc(self.portal_user, MEMBER, "search_read", [], ["portal_url"])
         # the nudge job still mails the links
         Nudge = self.env["hybrid.support.rollout.nudge"]
-        Nudge._hs_nudge_batch(now=fields.Datetime.now() + timedelta(minutes=1))
-        Nudge._hs_nudge_batch(now=fields.Datetime.now() + timedelta(days=3, minutes=1))
+        Nudge._nudge_batch(now=fields.Datetime.now() + timedelta(minutes=1))
+        Nudge._nudge_batch(now=fields.Datetime.now() + timedelta(days=3, minutes=1))
         mails = Nudge.search([("partner_id", "=", self.newcomer.id)]).mail_id
         bodies = " ".join(str(body) for body in mails.mapped("body_html"))
         self.assertIn("/web/signup", bodies)
@@ -286,9 +286,9 @@ class TestRolloutAttacks(RolloutMixin, TransactionCase):
         self.assertEqual(pending.invite_state, "pending")
         invited = self.member(self.newcomer)
         self.assertIn(
-            invited.id, self.env["hybrid.support.rollout.nudge"]._hs_nudgeable_ids(1000)
+            invited.id, self.env["hybrid.support.rollout.nudge"]._nudgeable_ids(1000)
         )
-        self.assertIn(pending.id, self.env[MEMBER]._hs_invitable_ids(1000))
+        self.assertIn(pending.id, self.env[MEMBER]._invitable_ids(1000))
         self.env["hybrid.support.rollout.rollback.wizard"].with_user(
             self.manager
         ).create(
@@ -296,7 +296,7 @@ class TestRolloutAttacks(RolloutMixin, TransactionCase):
         ).action_confirm()
         # rolled back in the second wave: the first one stops nudging them
         self.assertNotIn(
-            invited.id, self.env["hybrid.support.rollout.nudge"]._hs_nudgeable_ids(1000)
+            invited.id, self.env["hybrid.support.rollout.nudge"]._nudgeable_ids(1000)
         )
         second.action_undo_rollback()
         self.env["hybrid.support.rollout.rollback.wizard"].with_user(
@@ -305,7 +305,7 @@ class TestRolloutAttacks(RolloutMixin, TransactionCase):
             {"scope": "wave", "wave_id": self.wave.id, "reason": "Confusing"}
         ).action_confirm()
         # rolled back in the first wave: the second invites them not
-        self.assertNotIn(pending.id, self.env[MEMBER]._hs_invitable_ids(1000))
+        self.assertNotIn(pending.id, self.env[MEMBER]._invitable_ids(1000))
 
     # 7. the company's rollback reason -----------------------------------
 

@@ -202,7 +202,7 @@ class TestBaseline(IntakeCase):
                 "date_to": datetime(2024, 4, 1, 22),
             }
         )
-        working = self.env["hybrid.support.rollout.baseline"]._hs_working_time(
+        working = self.env["hybrid.support.rollout.baseline"]._working_time(
             self.calendar, self.env.company, start, end
         )
         self.assertIsInstance(working, WorkingTime)
@@ -232,7 +232,7 @@ class TestBaseline(IntakeCase):
                     "partner_id": self.customer.id,
                 }
             )
-            Kpi._hs_for(ticket).write(
+            Kpi._for(ticket).write(
                 {"first_response_date": now, "first_response_hours": hours}
             )
         goal = (

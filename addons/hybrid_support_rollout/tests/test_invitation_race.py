@@ -64,7 +64,7 @@ class TestInvitationRace(TransactionCase):
     def _invite_batch(self, cr):
         # what the scheduler's worker runs (the job's batch)
         env = api.Environment(cr, SUPERUSER_ID, {})
-        return env["hybrid.support.rollout.member"]._hs_invite_batch()
+        return env["hybrid.support.rollout.member"]._invite_batch()
 
     def test_two_workers_never_invite_a_contact_twice(self):
         with self._cursor() as first:
@@ -121,7 +121,7 @@ class TestInvitationRace(TransactionCase):
 
         def nudge_batch(cr):
             env = api.Environment(cr, SUPERUSER_ID, {})
-            return env["hybrid.support.rollout.nudge"]._hs_nudge_batch()
+            return env["hybrid.support.rollout.nudge"]._nudge_batch()
 
         with self._cursor() as first:
             done_first = nudge_batch(first)

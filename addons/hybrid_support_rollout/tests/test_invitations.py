@@ -17,7 +17,7 @@ class TestWaveInvitations(RolloutMixin, TransactionCase):
     def start(self):
         self.wave.with_user(self.manager).action_start_pilot()
         # what the triggered job does (it runs as the scheduler's user)
-        self.Member._hs_invite_batch()
+        self.Member._invite_batch()
         self.wave.invalidate_recordset()
 
     def test_starting_a_wave_invites_its_contacts_once(self):
@@ -43,7 +43,7 @@ class TestWaveInvitations(RolloutMixin, TransactionCase):
             )
         )
         # a second run invites nobody again
-        self.assertEqual(self.Member._hs_invite_batch(), 0)
+        self.assertEqual(self.Member._invite_batch(), 0)
         self.assertEqual(
             len(
                 self.env["mail.mail"].search(
@@ -85,15 +85,15 @@ class TestWaveInvitations(RolloutMixin, TransactionCase):
         self.assertEqual(self.wave.failed_count, 1)
 
     def test_planned_and_rolled_back_waves_invite_nobody(self):
-        self.wave._hs_sync_members()
-        self.assertEqual(self.Member._hs_invite_batch(), 0, "planned")
+        self.wave._sync_members()
+        self.assertEqual(self.Member._invite_batch(), 0, "planned")
         self.wave.action_start_pilot()
-        self.wave._hs_rollback("Pilot paused")
-        self.assertEqual(self.Member._hs_invite_batch(), 0, "rolled back")
+        self.wave._rollback("Pilot paused")
+        self.assertEqual(self.Member._invite_batch(), 0, "rolled back")
         self.assertEqual(self.member(self.newcomer).invite_state, "pending")
         self.wave.action_undo_rollback()
         self.assertEqual(self.wave.state, "pilot")
-        self.Member._hs_invite_batch()
+        self.Member._invite_batch()
         self.assertEqual(self.member(self.newcomer).invite_state, "invited")
 
     def test_criteria_add_accounts_by_tag_and_volume(self):
@@ -148,8 +148,8 @@ class TestWaveInvitations(RolloutMixin, TransactionCase):
     def test_company_back_to_email_only_invites_nobody(self):
         self.env.company.hs_email_only = True
         self.wave.action_start_pilot()
-        self.assertEqual(self.Member._hs_invite_batch(), 0)
+        self.assertEqual(self.Member._invite_batch(), 0)
         self.assertEqual(self.member(self.newcomer).invite_state, "pending")
         self.env.company.hs_email_only = False
-        self.Member._hs_invite_batch()
+        self.Member._invite_batch()
         self.assertEqual(self.member(self.newcomer).invite_state, "invited")

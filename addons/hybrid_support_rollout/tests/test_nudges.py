@@ -18,7 +18,7 @@ class TestNudges(RolloutMixin, TransactionCase):
         cls.Member = cls.env["hybrid.support.rollout.member"]
         cls.Nudge = cls.env["hybrid.support.rollout.nudge"]
         cls.wave.action_start_pilot()
-        cls.Member._hs_invite_batch()
+        cls.Member._invite_batch()
         cls.newcomer_user = cls.newcomer.user_ids
 
     def nudges(self, partner):
@@ -34,7 +34,7 @@ class TestNudges(RolloutMixin, TransactionCase):
 
     def run_at(self, days):
         now = fields.Datetime.now() + timedelta(days=days, minutes=1)
-        self.Nudge._hs_nudge_batch(now=now)
+        self.Nudge._nudge_batch(now=now)
 
     def test_default_series_of_a_new_wave(self):
         self.assertEqual(self.wave.nudge_step_ids.mapped("day_offset"), [0, 3, 10])
@@ -74,7 +74,7 @@ class TestNudges(RolloutMixin, TransactionCase):
         self.assertEqual(self.nudges(self.newcomer), announcement, "no reminder")
         member = self.member(self.newcomer)
         self.assertTrue(member.activated_date)
-        self.Member._hs_measure_batch()
+        self.Member._measure_batch()
         self.assertTrue(announcement.effective)
         step = announcement.step_id
         step.invalidate_recordset()
@@ -95,12 +95,12 @@ class TestNudges(RolloutMixin, TransactionCase):
             {"name": "Second wave", "partner_ids": [(6, 0, self.newcomer.ids)]}
         )
         other.action_start_pilot()
-        self.Member._hs_invite_batch()
+        self.Member._invite_batch()
         self.run_at(0)
         self.assertEqual(len(self.nudges(self.newcomer)), 1)
 
     def test_rolled_back_wave_sends_no_nudge(self):
-        self.wave._hs_rollback("Too early")
+        self.wave._rollback("Too early")
         self.run_at(0)
         self.assertFalse(self.nudges(self.newcomer))
 

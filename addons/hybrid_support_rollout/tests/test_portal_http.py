@@ -26,7 +26,7 @@ class TestRolloutOverHttp(RolloutMixin, HttpCase):
         super().setUpClass()
         cls._setup_rollout()
         cls.wave.action_start_pilot()
-        cls.env["hybrid.support.rollout.member"]._hs_invite_batch()
+        cls.env["hybrid.support.rollout.member"]._invite_batch()
         cls.case = cls.env["helpdesk.ticket"].create(
             {
                 "name": "Where is my order?",
@@ -142,7 +142,7 @@ class TestCompanySwitchOfAnotherCompany(HttpCase):
         # the undo is checked the same way
         self.company_b.hs_email_only = True
         with self.assertRaises(AccessError):
-            self.env[self.WIZARD].with_user(self.manager_a)._hs_undo_company(
+            self.env[self.WIZARD].with_user(self.manager_a)._undo_company(
                 self.company_b
             )
         self.assertTrue(self.email_only(self.company_b))

@@ -30,7 +30,7 @@ class TestRollback(RolloutMixin, SupportTeamMixin, MockEmail, TransactionCase):
             groups="base.group_user,hybrid_support_intake.group_mail_gateway",
         )
         cls.wave.action_start_pilot()
-        cls.env["hybrid.support.rollout.member"]._hs_invite_batch()
+        cls.env["hybrid.support.rollout.member"]._invite_batch()
         cls.outsider = cls.env["res.partner"].create(
             {"name": "Out Sider", "email": "out@elsewhere.example"}
         )
@@ -169,7 +169,7 @@ class TestRollback(RolloutMixin, SupportTeamMixin, MockEmail, TransactionCase):
 
     def test_another_agent_cannot_roll_back_a_wave(self):
         with self.assertRaises(AccessError):
-            self.wave.with_user(self.agent)._hs_rollback("not mine")
+            self.wave.with_user(self.agent)._rollback("not mine")
         self.assertEqual(self.wave.state, "pilot")
 
     def test_a_reason_is_required(self):

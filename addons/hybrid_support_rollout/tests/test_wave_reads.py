@@ -62,7 +62,7 @@ class TestWaveReadsPerTransaction(RolloutMixin, TransactionCase):
         for partner in rolled_back | self.outsiders:
             cases |= self.case(partner)
         self.wave.action_start_pilot()
-        self.wave._hs_rollback("Customers confused by the new login")
+        self.wave._rollback("Customers confused by the new login")
         with self.wave_queries() as queries:
             buttons = self.portal_buttons(cases)
         self.assertLessEqual(

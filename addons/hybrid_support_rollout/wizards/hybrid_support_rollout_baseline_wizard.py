@@ -68,8 +68,8 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
         if self.date_from > self.date_to:
             raise UserError(self.env._("The period ends before it starts."))
         Baseline = self.env["hybrid.support.rollout.baseline"]
-        start, end = Baseline._hs_period(self.date_from, self.date_to)
-        measured = Baseline._hs_analyse(
+        start, end = Baseline._period(self.date_from, self.date_to)
+        measured = Baseline._analyse(
             self.company_id,
             self.team_ids,
             start,
@@ -78,8 +78,8 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
             calendar=self.calendar_id,
             agent_domains=(self.agent_domains or "").split(","),
         )
-        csat = Baseline._hs_csat_percent(self.company_id, self.team_ids, start, end)
-        adoption = Baseline._hs_portal_adoption_percent(
+        csat = Baseline._csat_percent(self.company_id, self.team_ids, start, end)
+        adoption = Baseline._portal_adoption_percent(
             self.company_id, self.team_ids, end
         )
         baseline = Baseline.create(
@@ -93,7 +93,7 @@ class HybridSupportRolloutBaselineWizard(models.TransientModel):
                 "calendar_id": (
                     self.calendar_id or self.company_id.resource_calendar_id
                 ).id,
-                **Baseline._hs_values(measured),
+                **Baseline._values(measured),
                 "csat_percent": csat or 0.0,
                 "csat_measured": csat is not None,
                 "portal_adoption_percent": adoption or 0.0,

@@ -34,13 +34,13 @@ class HybridSupportRolloutRollbackWizard(models.TransientModel):
         if self.scope == "wave":
             if not self.wave_id:
                 raise UserError(self.env._("Choose the wave to roll back."))
-            self.wave_id._hs_rollback(reason, revoke_access=self.revoke_access)
+            self.wave_id._rollback(reason, revoke_access=self.revoke_access)
             return {"type": "ir.actions.act_window_close"}
-        self._hs_rollback_company(self.company_id, reason)
+        self._rollback_company(self.company_id, reason)
         return {"type": "ir.actions.act_window_close"}
 
     @api.model
-    def _hs_check_company_switch(self, company):
+    def _check_company_switch(self, company):
         """Helpdesk managers only, and only for a company they work in now:
         the wizard's company comes from the client (a manager of company A
         could name company B over RPC), so it is checked here, against the
@@ -56,11 +56,11 @@ class HybridSupportRolloutRollbackWizard(models.TransientModel):
             )
 
     @api.model
-    def _hs_rollback_company(self, company, reason):
+    def _rollback_company(self, company, reason):
         """The company-wide switch: links and rollout emails stop for
         everyone; portal accesses are left as they are."""
-        self._hs_check_company_switch(company)
-        # sudo: a company setting, written after _hs_check_company_switch
+        self._check_company_switch(company)
+        # sudo: a company setting, written after _check_company_switch
         company.sudo().write({"hs_email_only": True, "hs_email_only_reason": reason})
         # sudo: the log is written by this code only, after the checks
         self.env["hybrid.support.rollout.log"].sudo().create(
@@ -68,11 +68,11 @@ class HybridSupportRolloutRollbackWizard(models.TransientModel):
         )
 
     @api.model
-    def _hs_undo_company(self, company):
-        self._hs_check_company_switch(company)
+    def _undo_company(self, company):
+        self._check_company_switch(company)
         if not company.hs_email_only:
             return
-        # sudo: a company setting, written after _hs_check_company_switch
+        # sudo: a company setting, written after _check_company_switch
         company.sudo().write({"hs_email_only": False, "hs_email_only_reason": False})
         # sudo: the log is written by this code only, after the checks
         self.env["hybrid.support.rollout.log"].sudo().create(

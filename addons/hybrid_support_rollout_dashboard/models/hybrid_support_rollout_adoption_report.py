@@ -142,7 +142,7 @@ class HybridSupportRolloutAdoptionReport(models.Model):
         )
 
     @api.model
-    def _hs_demo_pilot_activity(self, days=15):
+    def _demo_pilot_activity(self, days=15):
         """Demo data: the Northwind pilot started ``days`` ago and its first
         contact (by name) logged in after 5 hours and replied in the portal
         an hour later, the second logged in after 3 days and searched the
@@ -215,6 +215,6 @@ class HybridSupportRolloutAdoptionReport(models.Model):
                 )
             )
         self.env.invalidate_all()
-        members._hs_measure()
+        members._measure()
         # the goals' "now" with this activity, as their daily job measures it
         self.env["hybrid.support.rollout.baseline"]._cron_refresh_goals()

@@ -104,7 +104,7 @@ class AdoptionCase(DashboardMixin, TransactionCase):
                 )
             ]
         )
-        kpis = self.env["hybrid.support.case.kpi"].sudo()._hs_for(cases)
+        kpis = self.env["hybrid.support.case.kpi"].sudo()._for(cases)
         by_case = {kpi.ticket_id: kpi for kpi in kpis}
         for case, rating, closed in zip(
             cases,
@@ -182,7 +182,7 @@ class TestPortalAdoptionReport(AdoptionCase):
                 "partner_id": self.contacts[0].id,
             }
         )
-        kpi = self.env["hybrid.support.case.kpi"].sudo()._hs_for(elsewhere)
+        kpi = self.env["hybrid.support.case.kpi"].sudo()._for(elsewhere)
         kpi.write({"rating": 1, "closed_date": fields.Datetime.now()})
         self.env.flush_all()
         row = self.env[REPORT].sudo().search([("id", "=", -kpi.id)])
@@ -211,7 +211,7 @@ class TestPortalAdoptionReport(AdoptionCase):
                     "consumed": True,
                 }
             )
-        self.assertEqual(self.wave._hs_csat_of_others(), 5.0)
+        self.assertEqual(self.wave._csat_of_others(), 5.0)
 
     def test_another_companys_wave_is_not_counted(self):
         self.fixture_wave()

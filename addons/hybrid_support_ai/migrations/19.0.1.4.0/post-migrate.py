@@ -18,7 +18,7 @@ def migrate(cr, version):
             intent.name = intent.code.replace("_", " ").capitalize()
         intent.description = intent.description or LEXICON_DESCRIPTIONS[intent.code]
     Intent.search([("code", "in", list(NEVER_AUTO))]).never_automate = True
-    Intent._hs_ensure_lexicon(env["res.company"].search([]))
+    Intent._ensure_lexicon(env["res.company"].search([]))
     trained = env["hybrid.support.ai.model"].search(
         [("target", "=", "intent"), ("state", "in", ("active", "shadow"))]
     )

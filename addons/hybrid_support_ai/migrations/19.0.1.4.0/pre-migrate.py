@@ -6,5 +6,5 @@ def migrate(cr, version):
     the catalogue, before the tiers' intent is required."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     Intent = env["hybrid.support.intent"]
-    Intent._hs_migrate_column("hybrid_support_intent_automation", "intent", "intent_id")
-    Intent._hs_migrate_column("hybrid_support_draft", "intent", "intent_id")
+    Intent._migrate_column("hybrid_support_intent_automation", "intent", "intent_id")
+    Intent._migrate_column("hybrid_support_draft", "intent", "intent_id")
