@@ -13,7 +13,10 @@ count, non-null count and an md5 of its values in id order), upgrades every
 suite addon with this checkout's code, then checks: Odoo logged no ERROR or
 CRITICAL, each old column is gone and the new one holds the same fingerprint,
 no field row or xml id of an old name is left, no duplicate index, every
-routing-log row that changed a field refers to it by field_id. Prints the
+routing-log row that changed a field refers to it by field_id, and no
+scheduled or server action calls a method its model does not have (issue 19:
+the methods of the suite's own models lost their ``_hs_`` prefix, and
+``noupdate`` crons keep the code they were installed with). Prints the
 figures and ``N passed, N failed``; exits non-zero on any failure.
 Preconditions are those of tests/run_tests.py (PostgreSQL, Odoo importable).
 """
@@ -104,6 +107,60 @@ def fingerprint(args, db, column):
         f'SELECT count(*), count("{column}"), '
         f"md5(string_agg(\"{column}\"::text, '|' ORDER BY id)) FROM helpdesk_ticket",
     )[0]
+
+
+# run in ``odoo shell`` on the upgraded database: the methods that the code of
+# every scheduled/server action calls on its model (``model.``, ``record.``,
+# ``records.``, through sudo()/with_context() chains) or on ``env["model"]``,
+# that the model does not have
+MISSING_METHODS = r"""
+import re
+CHAIN = r"((?:\.\w+\([^()]*\))*)\.(\w+)\s*\("
+ON_MODEL = re.compile(r"\b(?:model|records?)" + CHAIN)
+ON_ENV = re.compile(r"\benv\[[\"']([\w.]+)[\"']\]" + CHAIN)
+CALLED = re.compile(r"\.(\w+)\(")
+Action = env["ir.actions.server"].with_context(active_test=False)
+checked = 0
+for action in Action.search([("state", "=", "code")]):
+    checked += 1
+    calls = [(action.model_id.model, m) for m in ON_MODEL.finditer(action.code or "")]
+    calls += [(m[1], m) for m in ON_ENV.finditer(action.code or "")]
+    for model, match in calls:
+        chain, name = match.group(match.re.groups - 1, match.re.groups)
+        names = CALLED.findall(chain) + [name]
+        for name in names:
+            if model not in env or not hasattr(env[model], name):
+                print("MISSING-METHOD", action.id, repr(action.name), f"{model}.{name}")
+print("ACTIONS-CHECKED", checked)
+"""
+
+
+def missing_methods(args, db, addons_path, log):
+    """Lines ``MISSING-METHOD id name model.method``, and how many actions."""
+    command = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "shell",
+        "-d",
+        db,
+        *db_args(args),
+        "--addons-path",
+        addons_path,
+        "--no-http",
+        "--log-level",
+        "warn",
+    ]
+    result = subprocess.run(
+        command, input=MISSING_METHODS, capture_output=True, text=True, errors="replace"
+    )
+    log.write(f"$ {' '.join(command)}\n{result.stdout}{result.stderr}")
+    lines = result.stdout.splitlines()
+    missing = [line for line in lines if line.startswith("MISSING-METHOD")]
+    checked = [
+        int(line.split()[1]) for line in lines if line.startswith("ACTIONS-CHECKED")
+    ]
+    return missing, checked[0] if checked else None
 
 
 def odoo(args, db, addons_path, *extra, log):
@@ -259,6 +316,14 @@ def main():
             )
             if typed != logged:
                 failures.append(f"routing log: {logged - typed} rows without field_id")
+            missing, actions = missing_methods(args, db, new_path, log)
+            if actions is None:
+                failures.append("actions: the odoo shell check did not run")
+            failures.extend(f"action calls a missing method: {m}" for m in missing)
+            print(
+                f"scheduled and server actions: {actions} with code checked, "
+                f"{len(missing)} calling a missing method"
+            )
             print(
                 f"routing log: {typed} of {logged} rows that changed a field "
                 "refer to it by field_id"

@@ -3,7 +3,7 @@
 {
     "name": "Hybrid Support - Knowledge Base",
     "summary": "Reviewed knowledge base articles, suggested to customers and agents",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.3.1",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Hybrid Support",
