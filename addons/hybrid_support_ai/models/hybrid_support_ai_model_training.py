@@ -179,7 +179,7 @@ class HybridSupportAiModel(models.Model):
         encoder = self._embedding_model()
         store = self.env["hybrid.support.ai.vector"]
         # the vectors earlier trainings encoded: only new texts are encoded
-        vectors = store._hs_load(company, encoder, texts) if encoder else None
+        vectors = store._load_vectors(company, encoder, texts) if encoder else None
         known = set(vectors or ())
         pipeline, metrics, seconds = classifier.train(
             texts,
@@ -190,7 +190,7 @@ class HybridSupportAiModel(models.Model):
             vectors=vectors,
         )
         if encoder:
-            store._hs_store(company, encoder, vectors, known)
+            store._store_vectors(company, encoder, vectors, known)
         data = classifier.dumps(pipeline)
         latest = self.search(
             [("company_id", "=", company.id), ("target", "=", target)], limit=1

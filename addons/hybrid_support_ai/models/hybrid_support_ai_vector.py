@@ -40,7 +40,7 @@ class HybridSupportAiVector(models.Model):
     )
 
     @api.model
-    def _hs_load(self, company, folder, texts):
+    def _load_vectors(self, company, folder, texts):
         """``{(folder, text): vector}`` of the ``texts`` a training of
         ``company`` encoded before with the encoder in ``folder`` (what
         ``classifier.train(vectors=...)`` takes); marks them used today."""
@@ -72,7 +72,7 @@ class HybridSupportAiVector(models.Model):
         return vectors
 
     @api.model
-    def _hs_store(self, company, folder, vectors, known=()):
+    def _store_vectors(self, company, folder, vectors, known=()):
         """Keep the ``vectors`` a training of ``company`` encoded (all but
         the keys in ``known``, read from here), and drop the ones no
         training read for KEEP_DAYS. A vector another worker stored

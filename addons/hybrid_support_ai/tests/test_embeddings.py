@@ -196,15 +196,15 @@ class TestEmbeddingSetting(IntakeCase):
         vectors = {}
         with embeddings.reusing(vectors):
             embeddings.SentenceEmbedding(model=folder).transform(texts)
-        self.assertEqual(Vector._hs_store(self.env.company, folder, vectors), 2)
-        self.assertEqual(len(Vector._hs_load(self.env.company, folder, texts)), 2)
-        self.assertEqual(Vector._hs_load(other, folder, texts), {})
+        self.assertEqual(Vector._store_vectors(self.env.company, folder, vectors), 2)
+        self.assertEqual(len(Vector._load_vectors(self.env.company, folder, texts)), 2)
+        self.assertEqual(Vector._load_vectors(other, folder, texts), {})
         # a second store of the same texts (another worker) adds nothing
-        self.assertEqual(Vector._hs_store(self.env.company, folder, vectors), 2)
+        self.assertEqual(Vector._store_vectors(self.env.company, folder, vectors), 2)
         self.assertEqual(
             Vector.search_count([("company_id", "=", self.env.company.id)]), 2
         )
-        loaded = Vector._hs_load(self.env.company, folder, texts)
+        loaded = Vector._load_vectors(self.env.company, folder, texts)
         for key, vector in loaded.items():
             np.testing.assert_allclose(vector, vectors[key], atol=1e-6)
 
