@@ -19,6 +19,7 @@ count; the target is under 2 s each.
 
 import argparse
 import importlib.util
+import sys
 import time
 from datetime import timedelta
 
@@ -38,12 +39,11 @@ _SPEC = importlib.util.spec_from_file_location(
     "hs_dashboards", ROOT / "addons/hybrid_support_dashboard/tools/dashboards.py"
 )
 dashboards = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = dashboards
 _SPEC.loader.exec_module(dashboards)
-_SPEC_KB = importlib.util.spec_from_file_location(
-    "hs_dashboards_kb", ROOT / "addons/hybrid_support_dashboard_kb/tools/dashboards.py"
-)
-dashboards_kb = importlib.util.module_from_spec(_SPEC_KB)
-_SPEC_KB.loader.exec_module(dashboards_kb)
+# the kb dashboards' module imports the builders above: the dashboard addon's
+# one by-path loader makes them importable to it
+dashboards_kb = dashboards.load_addon_builders(ROOT / "addons/hybrid_support_dashboard_kb")
 DOCUMENTS = [(dashboards, key) for key in dashboards.DASHBOARDS] + [
     (dashboards_kb, key) for key in dashboards_kb.DASHBOARDS
 ]
