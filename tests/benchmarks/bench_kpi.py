@@ -43,7 +43,9 @@ sys.modules[_SPEC.name] = dashboards
 _SPEC.loader.exec_module(dashboards)
 # the kb dashboards' module imports the builders above: the dashboard addon's
 # one by-path loader makes them importable to it
-dashboards_kb = dashboards.load_addon_builders(ROOT / "addons/hybrid_support_dashboard_kb")
+dashboards_kb = dashboards.load_addon_builders(
+    ROOT / "addons/hybrid_support_dashboard_kb"
+)
 DOCUMENTS = [(dashboards, key) for key in dashboards.DASHBOARDS] + [
     (dashboards_kb, key) for key in dashboards_kb.DASHBOARDS
 ]
